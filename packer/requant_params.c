@@ -13,80 +13,17 @@
 
 #include "qmath.h"
 #include "qrules.h"
-
-typedef struct {
-    char who[160];   /* "node 3 'conv1' (CONV_2D)", for messages */
-} node_ctx;
-
-static void label(node_ctx *c, const graph *g, int i)
-{
-    const graph_node *nd = &g->nodes[i];
-    if (nd->name)
-        snprintf(c->who, sizeof c->who, "node %d '%.100s' (%s)", i, nd->name,
-                 graph_op_name(nd->op));
-    else
-        snprintf(c->who, sizeof c->who, "node %d (%s)", i,
-                 graph_op_name(nd->op));
-}
-
-static const char *tname(const graph *g, int t)
-{
-    return g->tensors[t].name ? g->tensors[t].name : "";
-}
-
-/* An int8 activation with one finite positive scale and an int8 zero point. */
-static int check_act(const graph *g, const node_ctx *c, int t,
-                     const char *role, mcn_err *e)
-{
-    if (t < 0 || t >= g->n_tensors)
-        return mcn_fail(e, "%s: %s is missing", c->who, role);
-    const graph_tensor *x = &g->tensors[t];
-    if (x->dtype != MCN_DT_INT8)
-        return mcn_fail(e, "%s: %s '%s' is %s, not int8 (quantize the graph "
-                        "first)", c->who, role, tname(g, t),
-                        graph_dtype_name(x->dtype));
-    if (x->nscale != 1)
-        return mcn_fail(e, "%s: %s '%s' needs one scale and zero point, "
-                        "has %d", c->who, role, tname(g, t), x->nscale);
-    if (!(isfinite(x->scale[0]) && x->scale[0] > 0.0f))
-        return mcn_fail(e, "%s: %s '%s' has scale %g", c->who, role,
-                        tname(g, t), (double)x->scale[0]);
-    if (x->zero_point[0] < -128 || x->zero_point[0] > 127)
-        return mcn_fail(e, "%s: %s '%s' has zero point %d, outside int8",
-                        c->who, role, tname(g, t), (int)x->zero_point[0]);
-    return 0;
-}
-
-static int set_rq(graph_node *nd, int n)
-{
-    if (n > 0)
-        return graph_set_requant(nd, n);
-    free(nd->rq.multiplier);
-    free(nd->rq.shift);
-    memset(&nd->rq, 0, sizeof nd->rq);
-    nd->rq.act_min = -128;
-    nd->rq.act_max = 127;
-    nd->has_requant = true;
-    return 0;
-}
-
-static void act_range(graph_node *nd, mcn_activation act,
-                      const graph_tensor *out)
-{
-    qmath_activation_range(act, nd->act_min, nd->act_max, out->scale[0],
-                           out->zero_point[0], &nd->rq.act_min,
-                           &nd->rq.act_max);
-}
+#include "requant_internal.h"
 
 /* CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: one multiplier per output
    channel, from s_in * s_w[c] / s_out. */
-static int weighted(graph *g, int i, const node_ctx *c, mcn_err *e)
+static int weighted(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     if (nd->n_in < 2)
         return mcn_fail(e, "%s: no weights", c->who);
-    if (check_act(g, c, nd->in[0], "input", e) ||
-        check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_act(g, c, nd->in[0], "input", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e))
         return -1;
     int wi = nd->in[1];
     if (wi < 0 || wi >= g->n_tensors || !graph_is_const(g, wi))
@@ -118,7 +55,7 @@ static int weighted(graph *g, int i, const node_ctx *c, mcn_err *e)
             return mcn_fail(e, "%s: bias must be %d int32 constants",
                             c->who, channels);
     }
-    if (set_rq(nd, w->nscale))
+    if (rq_set(nd, w->nscale))
         return mcn_fail(e, "out of memory");
     float s_in = g->tensors[nd->in[0]].scale[0];
     float s_out = g->tensors[nd->out[0]].scale[0];
@@ -137,18 +74,18 @@ static int weighted(graph *g, int i, const node_ctx *c, mcn_err *e)
                             "int8 arithmetic (2^%d)", c->who, shift);
         nd->rq.shift[k] = shift;
     }
-    act_range(nd, nd->act, &g->tensors[nd->out[0]]);
+    rq_act_range(nd, nd->act, &g->tensors[nd->out[0]]);
     return 0;
 }
 
-static int add(graph *g, int i, const node_ctx *c, mcn_err *e)
+static int add(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     if (nd->n_in != 2)
         return mcn_fail(e, "%s: needs 2 inputs, has %d", c->who, nd->n_in);
-    if (check_act(g, c, nd->in[0], "input 0", e) ||
-        check_act(g, c, nd->in[1], "input 1", e) ||
-        check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_act(g, c, nd->in[0], "input 0", e) ||
+        rq_check_act(g, c, nd->in[1], "input 1", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e))
         return -1;
     qmath_add p;
     if (qmath_add_params(g->tensors[nd->in[0]].scale[0],
@@ -156,7 +93,7 @@ static int add(graph *g, int i, const node_ctx *c, mcn_err *e)
                          g->tensors[nd->out[0]].scale[0], &p))
         return mcn_fail(e, "%s: input and output scales are too far apart "
                         "for int8 ADD", c->who);
-    if (set_rq(nd, 1))
+    if (rq_set(nd, 1))
         return mcn_fail(e, "out of memory");
     nd->rq.multiplier[0] = p.output_multiplier;
     nd->rq.shift[0] = p.output_shift;
@@ -165,70 +102,46 @@ static int add(graph *g, int i, const node_ctx *c, mcn_err *e)
     nd->rq.input1_shift = p.input1_shift;
     nd->rq.input2_multiplier = p.input2_multiplier;
     nd->rq.input2_shift = p.input2_shift;
-    act_range(nd, nd->act, &g->tensors[nd->out[0]]);
+    rq_act_range(nd, nd->act, &g->tensors[nd->out[0]]);
     return 0;
 }
 
 /* Pools, CLIP and RESHAPE move int8 values without rescaling them. */
-static int same_quant(graph *g, int i, const node_ctx *c, mcn_err *e)
+static int same_quant(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     if (nd->n_in < 1)
         return mcn_fail(e, "%s: no input", c->who);
-    if (check_act(g, c, nd->in[0], "input", e) ||
-        check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_act(g, c, nd->in[0], "input", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e) ||
+        rq_check_same_quant(g, c, nd->in[0], nd->out[0], e))
         return -1;
-    const graph_tensor *x = &g->tensors[nd->in[0]];
     const graph_tensor *y = &g->tensors[nd->out[0]];
-    if (x->scale[0] != y->scale[0] || x->zero_point[0] != y->zero_point[0])
-        return mcn_fail(e, "%s: input and output quantization differ "
-                        "(scale %g, zero point %d vs scale %g, zero point "
-                        "%d)", c->who, (double)x->scale[0],
-                        (int)x->zero_point[0], (double)y->scale[0],
-                        (int)y->zero_point[0]);
     if (nd->op == MCN_OP_RESHAPE) {
-        if (set_rq(nd, 0))
+        if (rq_set(nd, 0))
             return -1;
         nd->has_requant = false;
         return 0;
     }
-    if (set_rq(nd, 0))
+    if (rq_set(nd, 0))
         return -1;
     /* A standalone CLIP states its bounds as floats unless it is a plain
        RELU / RELU6. */
     mcn_activation act = nd->act;
     if (nd->op == MCN_OP_CLIP && act == MCN_ACT_NONE)
         act = MCN_ACT_CLIP;
-    act_range(nd, act, y);
+    rq_act_range(nd, act, y);
     return 0;
 }
 
-/* The output grid the op's kernel writes (qrules.h), within TFLite's own
-   tolerance on the scale. */
-static int check_fixed_output(const graph *g, const graph_node *nd,
-                              const node_ctx *c, mcn_err *e)
-{
-    int denom;
-    int32_t zp;
-    if (!qrules_fixed_output(nd->op, &denom, &zp))
-        return 0;
-    const graph_tensor *y = &g->tensors[nd->out[0]];
-    if (fabs((double)y->scale[0] - 1.0 / denom) > 0.001 / denom ||
-        y->zero_point[0] != zp)
-        return mcn_fail(e, "%s: output must have scale 1/%d and zero point "
-                        "%d (has %g, %d)", c->who, denom, (int)zp,
-                        (double)y->scale[0], (int)y->zero_point[0]);
-    return 0;
-}
-
-static int softmax(graph *g, int i, const node_ctx *c, mcn_err *e)
+static int softmax(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     if (nd->n_in < 1)
         return mcn_fail(e, "%s: no input", c->who);
-    if (check_act(g, c, nd->in[0], "input", e) ||
-        check_act(g, c, nd->out[0], "output", e) ||
-        check_fixed_output(g, nd, c, e))
+    if (rq_check_act(g, c, nd->in[0], "input", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e) ||
+        rq_check_fixed_output(g, nd, c, e))
         return -1;
     int32_t mult, diff_min;
     int shift;
@@ -238,7 +151,7 @@ static int softmax(graph *g, int i, const node_ctx *c, mcn_err *e)
         return mcn_fail(e, "%s: beta %g and input scale %g are out of range",
                         c->who, (double)nd->beta,
                         (double)g->tensors[nd->in[0]].scale[0]);
-    if (set_rq(nd, 1))
+    if (rq_set(nd, 1))
         return mcn_fail(e, "out of memory");
     nd->rq.multiplier[0] = mult;
     nd->rq.shift[0] = shift;
@@ -246,7 +159,7 @@ static int softmax(graph *g, int i, const node_ctx *c, mcn_err *e)
     return 0;
 }
 
-static int requantize(graph *g, int i, const node_ctx *c, mcn_err *e)
+static int requantize(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     if (nd->n_in < 1)
@@ -255,10 +168,10 @@ static int requantize(graph *g, int i, const node_ctx *c, mcn_err *e)
         g->tensors[nd->in[0]].dtype == MCN_DT_FLOAT32)
         return mcn_fail(e, "%s: float input; the engine runs int8 only "
                         "(the tools quantize at the model's edge)", c->who);
-    if (check_act(g, c, nd->in[0], "input", e) ||
-        check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_act(g, c, nd->in[0], "input", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e))
         return -1;
-    if (set_rq(nd, 1))
+    if (rq_set(nd, 1))
         return mcn_fail(e, "out of memory");
     int shift;
     qmath_requantize_multiplier(g->tensors[nd->in[0]].scale[0],
@@ -271,23 +184,14 @@ static int requantize(graph *g, int i, const node_ctx *c, mcn_err *e)
     return 0;
 }
 
-static int no_fused_activation(const graph_node *nd, const node_ctx *c,
-                               mcn_err *e)
-{
-    if (nd->act != MCN_ACT_NONE)
-        return mcn_fail(e, "%s: a fused activation is not supported here",
-                        c->who);
-    return 0;
-}
-
-static int mul(graph *g, int i, const node_ctx *c, mcn_err *e)
+static int mul(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     if (nd->n_in != 2)
         return mcn_fail(e, "%s: needs 2 inputs, has %d", c->who, nd->n_in);
-    if (check_act(g, c, nd->in[0], "input 0", e) ||
-        check_act(g, c, nd->in[1], "input 1", e) ||
-        check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_act(g, c, nd->in[0], "input 0", e) ||
+        rq_check_act(g, c, nd->in[1], "input 1", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e))
         return -1;
     int32_t mult;
     int shift;
@@ -297,31 +201,31 @@ static int mul(graph *g, int i, const node_ctx *c, mcn_err *e)
     if (shift > 31)
         return mcn_fail(e, "%s: s_1 * s_2 / s_out is too large for int8 "
                         "arithmetic (2^%d)", c->who, shift);
-    if (set_rq(nd, 1))
+    if (rq_set(nd, 1))
         return mcn_fail(e, "out of memory");
     nd->rq.multiplier[0] = mult;
     nd->rq.shift[0] = shift;
-    act_range(nd, nd->act, &g->tensors[nd->out[0]]);
+    rq_act_range(nd, nd->act, &g->tensors[nd->out[0]]);
     return 0;
 }
 
 /* One requantization per input: the identity (2^30, 1) wherever the
    quantizer managed to give the input the output's parameters. */
-static int concat(graph *g, int i, const node_ctx *c, mcn_err *e)
+static int concat(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     if (nd->n_in < 1)
         return mcn_fail(e, "%s: no input", c->who);
-    if (no_fused_activation(nd, c, e) ||
-        check_act(g, c, nd->out[0], "output", e))
+    if (rq_no_fused_activation(nd, c, e) ||
+        rq_check_act(g, c, nd->out[0], "output", e))
         return -1;
     for (int k = 0; k < nd->n_in; k++) {
         char role[24];
         snprintf(role, sizeof role, "input %d", k);
-        if (check_act(g, c, nd->in[k], role, e))
+        if (rq_check_act(g, c, nd->in[k], role, e))
             return -1;
     }
-    if (set_rq(nd, nd->n_in))
+    if (rq_set(nd, nd->n_in))
         return mcn_fail(e, "out of memory");
     float s_out = g->tensors[nd->out[0]].scale[0];
     for (int k = 0; k < nd->n_in; k++) {
@@ -338,27 +242,21 @@ static int concat(graph *g, int i, const node_ctx *c, mcn_err *e)
 
 /* PAD moves bytes, so input and output share quantization; CONSTANT
    writes its value quantized at the output's parameters. */
-static int pad(graph *g, int i, const node_ctx *c, mcn_err *e)
+static int pad(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     if (nd->n_in < 1)
         return mcn_fail(e, "%s: no input", c->who);
-    if (no_fused_activation(nd, c, e) ||
-        check_act(g, c, nd->in[0], "input", e) ||
-        check_act(g, c, nd->out[0], "output", e))
+    if (rq_no_fused_activation(nd, c, e) ||
+        rq_check_act(g, c, nd->in[0], "input", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e) ||
+        rq_check_same_quant(g, c, nd->in[0], nd->out[0], e))
         return -1;
-    const graph_tensor *x = &g->tensors[nd->in[0]];
     const graph_tensor *y = &g->tensors[nd->out[0]];
-    if (x->scale[0] != y->scale[0] || x->zero_point[0] != y->zero_point[0])
-        return mcn_fail(e, "%s: input and output quantization differ "
-                        "(scale %g, zero point %d vs scale %g, zero point "
-                        "%d)", c->who, (double)x->scale[0],
-                        (int)x->zero_point[0], (double)y->scale[0],
-                        (int)y->zero_point[0]);
     if (nd->pad_mode == MCN_PAD_CONSTANT && !isfinite(nd->pad_value))
         return mcn_fail(e, "%s: the pad value is %g", c->who,
                         (double)nd->pad_value);
-    if (set_rq(nd, 1))
+    if (rq_set(nd, 1))
         return mcn_fail(e, "out of memory");
     nd->rq.multiplier[0] = nd->pad_mode == MCN_PAD_CONSTANT
         ? qmath_quantize_value(nd->pad_value, y->scale[0], y->zero_point[0])
@@ -369,14 +267,14 @@ static int pad(graph *g, int i, const node_ctx *c, mcn_err *e)
 
 /* MEAN: the count each output averages comes from the input's shape and
    the axes (none: all of them, as the engine reads it). */
-static int mean(graph *g, int i, const node_ctx *c, mcn_err *e)
+static int mean(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     if (nd->n_in < 1)
         return mcn_fail(e, "%s: no input", c->who);
-    if (no_fused_activation(nd, c, e) ||
-        check_act(g, c, nd->in[0], "input", e) ||
-        check_act(g, c, nd->out[0], "output", e))
+    if (rq_no_fused_activation(nd, c, e) ||
+        rq_check_act(g, c, nd->in[0], "input", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e))
         return -1;
     const graph_tensor *x = &g->tensors[nd->in[0]];
     int reduced[MCN_MAX_DIMS] = {0};
@@ -404,7 +302,7 @@ static int mean(graph *g, int i, const node_ctx *c, mcn_err *e)
         return mcn_fail(e, "%s: s_in / (%lld * s_out) is out of range for "
                         "int8 arithmetic (2^%d)", c->who, (long long)count,
                         shift);
-    if (set_rq(nd, 1))
+    if (rq_set(nd, 1))
         return mcn_fail(e, "out of memory");
     nd->rq.multiplier[0] = mult;
     nd->rq.shift[0] = shift;
@@ -412,15 +310,15 @@ static int mean(graph *g, int i, const node_ctx *c, mcn_err *e)
 }
 
 /* LOGISTIC and TANH: the kernels' output grids are fixed. */
-static int sigmoid(graph *g, int i, const node_ctx *c, mcn_err *e)
+static int sigmoid(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     if (nd->n_in < 1)
         return mcn_fail(e, "%s: no input", c->who);
-    if (no_fused_activation(nd, c, e) ||
-        check_act(g, c, nd->in[0], "input", e) ||
-        check_act(g, c, nd->out[0], "output", e) ||
-        check_fixed_output(g, nd, c, e))
+    if (rq_no_fused_activation(nd, c, e) ||
+        rq_check_act(g, c, nd->in[0], "input", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e) ||
+        rq_check_fixed_output(g, nd, c, e))
         return -1;
     int32_t mult, radius;
     int shift;
@@ -428,7 +326,7 @@ static int sigmoid(graph *g, int i, const node_ctx *c, mcn_err *e)
     if (qmath_sigmoid_params(s_in, &mult, &shift, &radius))
         return mcn_fail(e, "%s: input scale %g is out of range", c->who,
                         (double)s_in);
-    if (set_rq(nd, 1))
+    if (rq_set(nd, 1))
         return mcn_fail(e, "out of memory");
     nd->rq.multiplier[0] = mult;
     nd->rq.shift[0] = shift;
@@ -436,14 +334,14 @@ static int sigmoid(graph *g, int i, const node_ctx *c, mcn_err *e)
     return 0;
 }
 
-static int hard_swish(graph *g, int i, const node_ctx *c, mcn_err *e)
+static int hard_swish(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     if (nd->n_in < 1)
         return mcn_fail(e, "%s: no input", c->who);
-    if (no_fused_activation(nd, c, e) ||
-        check_act(g, c, nd->in[0], "input", e) ||
-        check_act(g, c, nd->out[0], "output", e))
+    if (rq_no_fused_activation(nd, c, e) ||
+        rq_check_act(g, c, nd->in[0], "input", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e))
         return -1;
     qmath_hard_swish p;
     float s_in = g->tensors[nd->in[0]].scale[0];
@@ -452,7 +350,7 @@ static int hard_swish(graph *g, int i, const node_ctx *c, mcn_err *e)
         return mcn_fail(e, "%s: input scale %g and output scale %g are out "
                         "of range (the output may not be finer than "
                         "s_in / 128)", c->who, (double)s_in, (double)s_out);
-    if (set_rq(nd, 2))
+    if (rq_set(nd, 2))
         return mcn_fail(e, "out of memory");
     nd->rq.multiplier[0] = p.output_multiplier;
     nd->rq.shift[0] = p.output_exponent;
@@ -461,14 +359,14 @@ static int hard_swish(graph *g, int i, const node_ctx *c, mcn_err *e)
     return 0;
 }
 
-static int leaky_relu(graph *g, int i, const node_ctx *c, mcn_err *e)
+static int leaky_relu(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     if (nd->n_in < 1)
         return mcn_fail(e, "%s: no input", c->who);
-    if (no_fused_activation(nd, c, e) ||
-        check_act(g, c, nd->in[0], "input", e) ||
-        check_act(g, c, nd->out[0], "output", e))
+    if (rq_no_fused_activation(nd, c, e) ||
+        rq_check_act(g, c, nd->in[0], "input", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e))
         return -1;
     if (!isfinite(nd->alpha))
         return mcn_fail(e, "%s: alpha is %g", c->who, (double)nd->alpha);
@@ -480,7 +378,7 @@ static int leaky_relu(graph *g, int i, const node_ctx *c, mcn_err *e)
     if (s_id > 31 || s_alpha > 31 || m_alpha == INT32_MIN)
         return mcn_fail(e, "%s: s_in / s_out or alpha * s_in / s_out is too "
                         "large for int8 arithmetic", c->who);
-    if (set_rq(nd, 2))
+    if (rq_set(nd, 2))
         return mcn_fail(e, "out of memory");
     nd->rq.multiplier[0] = m_id;
     nd->rq.shift[0] = s_id;
@@ -491,8 +389,8 @@ static int leaky_relu(graph *g, int i, const node_ctx *c, mcn_err *e)
 
 int pack_requant_node(graph *g, int i, mcn_err *e)
 {
-    node_ctx c;
-    label(&c, g, i);
+    rq_node c;
+    rq_label(&c, g, i);
     graph_node *nd = &g->nodes[i];
     if (nd->n_out != 1)
         return mcn_fail(e, "%s: needs 1 output, has %d", c.who, nd->n_out);
