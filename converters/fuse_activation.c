@@ -6,7 +6,7 @@ static bool can_carry_act(mcn_opcode op)
 {
     return op == MCN_OP_CONV_2D || op == MCN_OP_DEPTHWISE_CONV_2D ||
            op == MCN_OP_FULLY_CONNECTED || op == MCN_OP_ADD ||
-           op == MCN_OP_CLIP;
+           op == MCN_OP_CLIP || op == MCN_OP_TRANSPOSE_CONV;
 }
 
 static bool try_fuse(graph *g, int i, const gpass_log *log)

@@ -28,7 +28,7 @@ typedef struct {
 int gpass_fold_affine(graph *g, const gpass_log *log, mcn_err *e);
 
 /* A CLIP node reading the only output of a CONV_2D, DEPTHWISE_CONV_2D,
-   FULLY_CONNECTED, ADD or CLIP becomes that node's fused activation (the
+   TRANSPOSE_CONV, FULLY_CONNECTED, ADD or CLIP becomes that node's fused activation (the
    two ranges intersected). */
 int gpass_fuse_activations(graph *g, const gpass_log *log, mcn_err *e);
 

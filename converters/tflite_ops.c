@@ -217,6 +217,7 @@ static const struct {
     {TFL_OP_LEAKY_RELU, op_leaky_relu},
     {TFL_OP_QUANTIZE, tfl_op_quantize},
     {TFL_OP_HARD_SWISH, op_hard_swish},
+    {TFL_OP_TRANSPOSE_CONV, tfl_op_transpose_conv},
 };
 
 tfl_op_fn tfl_op_lookup(int32_t code)

@@ -6,8 +6,6 @@
 
 #include "tflite_internal.h"
 
-enum { TFL_PAD_SAME = 0, TFL_PAD_VALID = 1 };
-
 typedef struct {
     uint8_t padding;
     int32_t stride[2], dil[2];   /* H, W */

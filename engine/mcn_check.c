@@ -102,18 +102,38 @@ mcn_status mcn_dims4(const mcn_tview *t, mcn_k_dims *d)
     return MCN_OK;
 }
 
+/* Every size positive, and dilation, stride and pads within GEOM_MAX. */
+static int window_args_ok(int32_t in, int32_t k, int32_t dil, int32_t stride,
+                          int32_t pad0, int32_t pad1, int32_t out)
+{
+    return k >= 1 && dil >= 1 && dil <= GEOM_MAX && stride >= 1 &&
+           stride <= GEOM_MAX && pad0 >= 0 && pad0 <= GEOM_MAX &&
+           pad1 >= 0 && pad1 <= GEOM_MAX && in >= 1 && out >= 1;
+}
+
 int mcn_out_size_ok(int32_t in, int32_t k, int32_t dil, int32_t stride,
                     int32_t pad0, int32_t pad1, int32_t out)
 {
-    if (k < 1 || dil < 1 || dil > GEOM_MAX || stride < 1 ||
-        stride > GEOM_MAX || pad0 < 0 || pad0 > GEOM_MAX || pad1 < 0 ||
-        pad1 > GEOM_MAX || in < 1 || out < 1)
+    if (!window_args_ok(in, k, dil, stride, pad0, pad1, out))
         return 0;
     int64_t padded = (int64_t)in + pad0 + pad1;
     int64_t extent = (int64_t)(k - 1) * dil + 1;
     if (padded > EXTENT_MAX || extent > padded)
         return 0;
     return (int64_t)out == (padded - extent) / stride + 1;
+}
+
+int mcn_tconv_size_ok(int32_t in, int32_t k, int32_t dil, int32_t stride,
+                      int32_t pad0, int32_t pad1, int32_t out)
+{
+    if (!window_args_ok(in, k, dil, stride, pad0, pad1, out))
+        return 0;
+    int64_t full = (int64_t)(in - 1) * stride + (int64_t)(k - 1) * dil + 1;
+    int64_t base = full - pad0 - pad1;
+    int64_t extra = stride > dil ? stride : dil;
+    if (full > EXTENT_MAX || base < 1)
+        return 0;
+    return out >= base && out < base + extra;
 }
 
 mcn_k_requant mcn_requant_of(const mcn_opview *v)

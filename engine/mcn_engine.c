@@ -38,6 +38,7 @@ static const mcn_op_fn op_table[MCN_OP_COUNT] = {
     [MCN_OP_HARD_SWISH] = mcn_op_hard_swish,
     [MCN_OP_TANH] = mcn_op_tanh,
     [MCN_OP_LEAKY_RELU] = mcn_op_leaky_relu,
+    [MCN_OP_TRANSPOSE_CONV] = mcn_op_transpose_conv,
 };
 
 void mcn_tview_get(const mcn_ctx *ctx, int32_t index, mcn_tview *t)
@@ -101,6 +102,9 @@ mcn_status mcn_opview_get(const mcn_ctx *ctx, uint32_t i, mcn_opview *v)
     v->options = fb_get_ref(b, o, MCN_OPERATOR_OPTIONS);
     v->scratch_offset = fb_get_i32(b, o, MCN_OPERATOR_SCRATCH_OFFSET, -1);
     v->scratch_bytes = fb_get_u32(b, o, MCN_OPERATOR_SCRATCH_BYTES, 0);
+    /* The verifier put non-empty scratch inside the arena. */
+    v->scratch = v->scratch_bytes && v->scratch_offset >= 0
+                     ? ctx->arena + v->scratch_offset : 0;
     uint32_t rq = fb_get_ref(b, o, MCN_OPERATOR_REQUANT);
     v->has_requant = rq != 0;
     v->multiplier = v->shift = 0;

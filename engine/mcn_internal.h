@@ -57,6 +57,7 @@ typedef struct {
     int32_t diff_min;
     int32_t scratch_offset;
     uint32_t scratch_bytes;
+    uint8_t *scratch;         /* arena + scratch_offset; NULL if no bytes */
     const uint8_t *model;     /* for reading the options table */
 } mcn_opview;
 
@@ -89,6 +90,7 @@ mcn_status mcn_op_logistic(const mcn_opview *v, int run);
 mcn_status mcn_op_tanh(const mcn_opview *v, int run);
 mcn_status mcn_op_hard_swish(const mcn_opview *v, int run);
 mcn_status mcn_op_leaky_relu(const mcn_opview *v, int run);
+mcn_status mcn_op_transpose_conv(const mcn_opview *v, int run);
 
 /* ---- checks shared by the op files (mcn_check.c) ---- */
 
@@ -113,6 +115,12 @@ mcn_status mcn_dims4(const mcn_tview *t, mcn_k_dims *d);
    term small enough that the kernels' index arithmetic cannot overflow. */
 int mcn_out_size_ok(int32_t in, int32_t k, int32_t dil, int32_t stride,
                     int32_t pad0, int32_t pad1, int32_t out);
+/* TRANSPOSE_CONV's axis (quantizer/fexec_tconv.c): the full output
+   (in - 1) * stride + (k - 1) * dil + 1 minus the pads is at least 1, and
+   out is that plus an output padding below max(stride, dil); every term
+   small enough that the kernel's index arithmetic cannot overflow. */
+int mcn_tconv_size_ok(int32_t in, int32_t k, int32_t dil, int32_t stride,
+                      int32_t pad0, int32_t pad1, int32_t out);
 mcn_k_requant mcn_requant_of(const mcn_opview *v);
 
 #endif

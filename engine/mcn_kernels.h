@@ -9,7 +9,8 @@
 ** NHWC; int32 data (bias, requant vectors) must be 4-byte aligned.
 **
 ** A kernel that needs scratch memory says how much through its
-** _scratch_bytes function; none does today.
+** _scratch_bytes function (TRANSPOSE_CONV's int32 accumulator); the
+** packer reserves it in the arena and mcn_init checks it is there.
 */
 #ifndef MCN_KERNELS_H
 #define MCN_KERNELS_H
@@ -30,7 +31,8 @@ typedef struct {
 
 /* CONV_2D (filter [O, KH, KW, I/groups]) and DEPTHWISE_CONV_2D (filter
    [1, KH, KW, I*depth_multiplier]). Pads below and right are implied by
-   the output dims. */
+   the output dims. TRANSPOSE_CONV (filter [O, KH, KW, I]) too: there the
+   pads cut the top and left of the full output. */
 typedef struct {
     int32_t input_offset;       /* -input zero point */
     int32_t output_offset;      /* output zero point */
@@ -45,6 +47,7 @@ typedef struct {
     mcn_k_dims filter;  const int8_t *filter_data;
     const int32_t *bias;        /* [output.c], or NULL */
     mcn_k_dims output;  int8_t *output_data;
+    int32_t *scratch;           /* transpose conv only: _scratch_bytes */
 } mcn_k_conv_params;
 
 /* FULLY_CONNECTED: input [batches, depth], filter [out_depth, depth]. */
@@ -257,6 +260,10 @@ uint32_t mcn_k_conv_s8_scratch_bytes(const mcn_k_conv_params *p);
 void mcn_k_conv_1x1_s8(const mcn_k_conv_params *p);
 int mcn_k_conv_1x1_s8_applies(const mcn_k_conv_params *p);
 void mcn_k_dwconv_s8(const mcn_k_conv_params *p);
+/* TRANSPOSE_CONV; scratch holds output.h * output.w * output.c int32s
+   (UINT32_MAX bytes: more than 4 GiB, which no arena has). */
+void mcn_k_transpose_conv_s8(const mcn_k_conv_params *p);
+uint32_t mcn_k_transpose_conv_s8_scratch_bytes(const mcn_k_conv_params *p);
 void mcn_k_fc_s8(const mcn_k_fc_params *p);
 void mcn_k_add_s8(const mcn_k_add_params *p);
 /* Along one axis, output index o's window starts at input *start; the

@@ -1,8 +1,10 @@
 /*
-** mcn_ops_conv.c: CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: from a
-** decoded operator to kernel parameters, the checks those parameters
-** need, and the call.
+** mcn_ops_conv.c: CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and
+** FULLY_CONNECTED: from a decoded operator to kernel parameters, the
+** checks those parameters need, and the call.
 */
+#include <string.h>
+
 #include "fb_read.h"
 #include "mcn_internal.h"
 
@@ -64,6 +66,7 @@ static mcn_status conv_params(const mcn_opview *v, mcn_k_conv_params *p)
     p->filter_data = (const int8_t *)v->in[1].data;
     p->bias = bias_of(v);
     p->output_data = (int8_t *)v->out.wdata;
+    p->scratch = (int32_t *)(void *)v->scratch;
     return MCN_OK;
 }
 
@@ -129,6 +132,54 @@ mcn_status mcn_op_dwconv(const mcn_opview *v, int run)
         (int64_t)p.input.c * p.depth_multiplier != p.output.c)
         return MCN_ERR_MODEL;
     return MCN_OK;
+}
+
+/* TRANSPOSE_CONV: the axes as the float graph defines them (one group),
+   and the int32 accumulator in the node's scratch, 4-byte aligned, apart
+   from the input and output the kernel reads and writes meanwhile. */
+static mcn_status check_tconv(const mcn_opview *v, const mcn_k_conv_params *p)
+{
+    const uint8_t *b = v->model;
+    uint32_t o = v->options;
+    int32_t pad_bottom = o ? fb_get_i32(b, o, MCN_CONV_PAD_BOTTOM, 0) : 0;
+    int32_t pad_right = o ? fb_get_i32(b, o, MCN_CONV_PAD_RIGHT, 0) : 0;
+    if (p->groups != 1 || p->filter.n != p->output.c ||
+        p->filter.c != p->input.c || p->output.n != p->input.n ||
+        !mcn_tconv_size_ok(p->input.h, p->filter.h, p->dilation_h,
+                           p->stride_h, p->pad_top, pad_bottom,
+                           p->output.h) ||
+        !mcn_tconv_size_ok(p->input.w, p->filter.w, p->dilation_w,
+                           p->stride_w, p->pad_left, pad_right, p->output.w))
+        return MCN_ERR_MODEL;
+    uint32_t need = mcn_k_transpose_conv_s8_scratch_bytes(p);
+    if (need == UINT32_MAX)
+        return MCN_ERR_UNSUPPORTED;
+    if (!v->scratch || v->scratch_bytes < need ||
+        ((uintptr_t)v->scratch & 3u) != 0)
+        return MCN_ERR_MODEL;
+    mcn_tview acc;
+    memset(&acc, 0, sizeof acc);
+    acc.present = 1;
+    acc.data = v->scratch;
+    acc.bytes = need;
+    MCN_TRY(mcn_chk_alias(&acc, &v->in[0], 0));
+    return mcn_chk_alias(&acc, &v->out, 0);
+}
+
+mcn_status mcn_op_transpose_conv(const mcn_opview *v, int run)
+{
+    mcn_k_conv_params p;
+    if (run) {
+        conv_params(v, &p);
+        mcn_k_transpose_conv_s8(&p);
+        return MCN_OK;
+    }
+    if (v->n_in < 2 || v->n_out != 1)
+        return MCN_ERR_MODEL;
+    MCN_TRY(mcn_chk_weights(v, &v->in[1], 4));
+    MCN_TRY(conv_params(v, &p));
+    MCN_TRY(check_weighted(v, p.output.c));
+    return check_tconv(v, &p);
 }
 
 static void fc_params(const mcn_opview *v, mcn_k_fc_params *p)

@@ -70,6 +70,12 @@
 **                               / s_out), [1] = QM(s_in * alpha / s_out),
 **                               both quotients in float as TFLM; [1] is
 **                               negative for a negative alpha.
+**   TRANSPOSE_CONV            as CONV_2D (weights [O,KH,KW,I], channels
+**                               along O; n = O, or 1 for per-tensor
+**                               weights; act range of the fused
+**                               activation). Operator.scratch_bytes =
+**                               OH * OW * OC * 4, the int32 sums of one
+**                               output image (requant_tconv.c).
 **
 ** Every shift must lie in [-31, 31] (mcn_init checks; TFLM's range).
 */

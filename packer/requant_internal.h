@@ -53,4 +53,10 @@ int pack_attach_table(graph *g, int node, int slot, mcn_dtype dt, int n,
    fill its Requant (and tables), or fail naming the node. */
 typedef int (*rq_rule)(graph *g, int i, const rq_node *c, mcn_err *e);
 
+/* CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (requant_params.c), and the
+   weights, bias and multipliers of any op laid out like CONV_2D's. */
+int rq_weighted(graph *g, int i, const rq_node *c, mcn_err *e);
+/* TRANSPOSE_CONV (requant_tconv.c). */
+int rq_transpose_conv(graph *g, int i, const rq_node *c, mcn_err *e);
+
 #endif

@@ -17,7 +17,7 @@
 
 /* CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: one multiplier per output
    channel, from s_in * s_w[c] / s_out. */
-static int weighted(graph *g, int i, const rq_node *c, mcn_err *e)
+int rq_weighted(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     if (nd->n_in < 2)
@@ -398,7 +398,7 @@ int pack_requant_node(graph *g, int i, mcn_err *e)
     case MCN_OP_CONV_2D:
     case MCN_OP_DEPTHWISE_CONV_2D:
     case MCN_OP_FULLY_CONNECTED:
-        return weighted(g, i, &c, e);
+        return rq_weighted(g, i, &c, e);
     case MCN_OP_ADD:
         return add(g, i, &c, e);
     case MCN_OP_MAX_POOL_2D:
@@ -426,6 +426,8 @@ int pack_requant_node(graph *g, int i, mcn_err *e)
         return hard_swish(g, i, &c, e);
     case MCN_OP_LEAKY_RELU:
         return leaky_relu(g, i, &c, e);
+    case MCN_OP_TRANSPOSE_CONV:
+        return rq_transpose_conv(g, i, &c, e);
     default:
         return mcn_fail(e, "%s: no int8 kernel", c.who);
     }

@@ -321,8 +321,8 @@ static int all_finite(const graph_tensor *t)
     return 1;
 }
 
-/* Weights and bias of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED, and
-   any other float constant a kernel reads. Inputs are visited in order,
+/* Weights and bias of CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and
+   FULLY_CONNECTED, and any other float constant a kernel reads. Inputs are visited in order,
    so a node's weights are decided before its bias needs their scales. */
 static int plan_constants(const graph *g, plan *p, mcn_err *e)
 {
@@ -330,7 +330,8 @@ static int plan_constants(const graph *g, plan *p, mcn_err *e)
         const graph_node *n = &g->nodes[i];
         int kernel = n->op == MCN_OP_CONV_2D ||
                      n->op == MCN_OP_DEPTHWISE_CONV_2D ||
-                     n->op == MCN_OP_FULLY_CONNECTED;
+                     n->op == MCN_OP_FULLY_CONNECTED ||
+                     n->op == MCN_OP_TRANSPOSE_CONV;
         int reads = fexec_op_for(n->op)->reads;
         for (int j = 0; j < n->n_in && j < reads; j++) {
             int t = n->in[j];
