@@ -1,6 +1,7 @@
 /* test_tflite_ops.c: the TFLite operators past the MLPerf Tiny set (MUL,
    broadcasting ADD, CONCATENATION, PAD, PADV2, MEAN, LOGISTIC, TANH,
-   HARD_SWISH, LEAKY_RELU, QUANTIZE, DEQUANTIZE). Each model is JSON
+   HARD_SWISH, LEAKY_RELU, QUANTIZE, DEQUANTIZE, TRANSPOSE_CONV). Each
+   model is JSON
    compiled by flatc with schemas/tflite.fbs, imported, checked node by
    node, and run: int8 models packed on the engine, float ones on the
    float reference. Scales are picked so each int8 output follows by hand
@@ -543,6 +544,102 @@ START_TEST(mean_reads_axes_and_keep_dims)
 }
 END_TEST
 
+/* ---- TRANSPOSE_CONV ---- */
+
+/* x [1,2,2,1] (0.5, 1) through w [1,3,3,1] all ones (per channel [0.5])
+   at stride 2, bias {2} (0.25), into y [1,H,W,1] (0.25, -3), fused RELU;
+   `shape` is the output-shape input's H and W. TFLM's padding (SAME or
+   VALID applied to the output's size, transpose_conv.cc's
+   ComputePaddingHeightWidth) for H = 4, SAME: ceil(4 / 2) = 2 "outputs",
+   total (2 - 1) * 2 + 3 - 4 = 1, so 0 rows above (the odd row is the
+   offset, which the kernel ignores); the taps reach 2 * 1 + 3 = 5 rows,
+   and the 5th is cut: pad_bottom 1. VALID, H = 5: (5 + 2 - 3) / 2 = 2,
+   total 2 + 3 - 5 = 0. */
+static uint8_t *tconv_model(const char *padding, int h, int shape_h,
+                            size_t *len)
+{
+    char os[64], w[64], b[32];
+    i8s(os, sizeof os, 16, (const int8_t *)(const int32_t[]){1, shape_h,
+                                                             shape_h, 1});
+    i8s(w, sizeof w, 9, (const int8_t[]){1, 1, 1, 1, 1, 1, 1, 1, 1});
+    i8s(b, sizeof b, 4, (const int8_t *)(const int32_t[]){2});
+    return model(len,
+        "operator_codes: [{builtin_code: TRANSPOSE_CONV}],\n"
+        "subgraphs: [{tensors: [\n"
+        " {shape: [4], type: INT32, buffer: 1, name: \"oshape\"},\n"
+        " {shape: [1, 3, 3, 1], type: INT8, buffer: 2, name: \"w\","
+        "  quantization: {scale: [0.5], zero_point: [0]}},\n"
+        " {shape: [1, 2, 2, 1], type: INT8, name: \"x\","
+        "  quantization: {scale: [0.5], zero_point: [1]}},\n"
+        " {shape: [1], type: INT32, buffer: 3, name: \"b\","
+        "  quantization: {scale: [0.25], zero_point: [0]}},\n"
+        " {shape: [1, %d, %d, 1], type: INT8, name: \"y\","
+        "  quantization: {scale: [0.25], zero_point: [-3]}}],\n"
+        " inputs: [2], outputs: [4], operators: [\n"
+        " {opcode_index: 0, inputs: [0, 1, 2, 3], outputs: [4],"
+        "  builtin_options_type: TransposeConvOptions,"
+        "  builtin_options: {padding: %s, stride_w: 2, stride_h: 2,"
+        "  fused_activation_function: RELU}}]}],\n"
+        "buffers: [{}, {data: [%s]}, {data: [%s]}, {data: [%s]}]",
+        h, h, padding, os, w, b);
+}
+
+/* SAME, 4x4: v = q - 1 = 2 -4 / 6 -8 lands on rows 2 iy + fy; row y
+   sums input rows R(0) = R(1) = {0}, R(2) = {0,1}, R(3) = {1} (and
+   columns alike):  2 2 -2 -4 / 2 2 -2 -4 / 8 8 -4 -12 / 6 6 -2 -8.
+   Plus the bias 2, times s_in * s_w / s_out = 1, plus -3:
+                    1 1 -3 -5 / 1 1 -3 -5 / 7 7 -5 -13 / 5 5 -3 -9,
+   and RELU clamps at the zero point -3. TFLM before its 2026 fix (PR
+   3278) ignored the fused activation in int8; TFLite and the float
+   graph apply it, and so does the engine. */
+START_TEST(transpose_conv_pads_from_the_output)
+{
+    size_t len;
+    uint8_t *m = tconv_model("SAME", 4, 4, &len);
+    graph g;
+    import_ok(m, len, &g);
+    free(m);
+    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_TRANSPOSE_CONV});
+    const graph_node *n = &g.nodes[0];
+    ck_assert_int_eq(n->n_in, 3);
+    ck_assert_str_eq(g.tensors[n->in[0]].name, "x");
+    ck_assert_str_eq(g.tensors[n->in[1]].name, "w");
+    ck_assert_str_eq(g.tensors[n->in[2]].name, "b");
+    ck_assert_int_eq(n->stride_h, 2);
+    ck_assert_int_eq(n->stride_w, 2);
+    ck_assert_int_eq(n->pad_top, 0);
+    ck_assert_int_eq(n->pad_left, 0);
+    ck_assert_int_eq(n->pad_bottom, 1);
+    ck_assert_int_eq(n->pad_right, 1);
+    ck_assert_int_eq(n->act, MCN_ACT_RELU);
+    const int8_t x[4] = {3, -3, 7, -7};
+    int8_t y[16];
+    run_int8(&g, (const int8_t *const[]){x}, y, 16);
+    bytes_are(y, (const int8_t[]){1, 1, -3, -3, 1, 1, -3, -3,
+                                  7, 7, -3, -3, 5, 5, -3, -3}, 16);
+
+    m = tconv_model("VALID", 5, 5, &len);
+    import_ok(m, len, &g);
+    free(m);
+    n = &g.nodes[0];
+    ck_assert_int_eq(n->pad_top + n->pad_left + n->pad_bottom +
+                     n->pad_right, 0);
+    graph_free(&g);
+
+    m = tconv_model("SAME", 4, 5, &len);
+    expect_error(m, len, "operator 0 (TRANSPOSE_CONV): the output shape "
+                 "'oshape' does not match the output [1,4,4,1]");
+    free(m);
+    /* SAME for 8 rows: 4 "outputs", total 3 * 2 + 3 - 8 = 1, 0 above;
+       2 input rows reach 5, and 3 more are beyond any output padding. */
+    m = tconv_model("SAME", 8, 8, &len);
+    expect_error(m, len, "operator 0 (TRANSPOSE_CONV): output height 8 "
+                 "does not fit input height 2 through a filter of 3 at "
+                 "stride 2 (SAME padding puts 0 rows before the output)");
+    free(m);
+}
+END_TEST
+
 /* ---- LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU ---- */
 
 /* x [1,n] -> OP -> y [1,n], with `opts` after the operator's outputs. */
@@ -857,6 +954,7 @@ Suite *suite_tflite_ops(void)
     tcase_add_test(tc, concat_of_six_joins_in_steps);
     tcase_add_test(tc, pad_writes_its_constant);
     tcase_add_test(tc, mean_reads_axes_and_keep_dims);
+    tcase_add_test(tc, transpose_conv_pads_from_the_output);
     tcase_add_test(tc, curves_hit_their_grids);
     tcase_add_test(tc, curves_in_float);
     tcase_add_test(tc, quantize_requantizes_inside);
