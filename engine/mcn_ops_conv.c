@@ -87,6 +87,19 @@ static mcn_status check_geometry(const mcn_opview *v,
     return MCN_OK;
 }
 
+/* What every convolution checks first: the operand counts, int8 weights
+   of rank 4, the options, and input, output, bias and requant for the
+   filter's output channels. */
+static mcn_status check_conv_operands(const mcn_opview *v,
+                                      mcn_k_conv_params *p)
+{
+    if (v->n_in < 2 || v->n_out != 1)
+        return MCN_ERR_MODEL;
+    MCN_TRY(mcn_chk_weights(v, &v->in[1], 4));
+    MCN_TRY(conv_params(v, p));
+    return check_weighted(v, p->output.c);
+}
+
 mcn_status mcn_op_conv(const mcn_opview *v, int run)
 {
     mcn_k_conv_params p;
@@ -98,11 +111,7 @@ mcn_status mcn_op_conv(const mcn_opview *v, int run)
             mcn_k_conv_s8(&p);
         return MCN_OK;
     }
-    if (v->n_in < 2 || v->n_out != 1)
-        return MCN_ERR_MODEL;
-    MCN_TRY(mcn_chk_weights(v, &v->in[1], 4));
-    MCN_TRY(conv_params(v, &p));
-    MCN_TRY(check_weighted(v, p.output.c));
+    MCN_TRY(check_conv_operands(v, &p));
     MCN_TRY(check_geometry(v, &p));
     if (p.groups < 1 || p.output.c % p.groups != 0 ||
         p.filter.n != p.output.c ||
@@ -121,11 +130,7 @@ mcn_status mcn_op_dwconv(const mcn_opview *v, int run)
         mcn_k_dwconv_s8(&p);
         return MCN_OK;
     }
-    if (v->n_in < 2 || v->n_out != 1)
-        return MCN_ERR_MODEL;
-    MCN_TRY(mcn_chk_weights(v, &v->in[1], 4));
-    MCN_TRY(conv_params(v, &p));
-    MCN_TRY(check_weighted(v, p.output.c));
+    MCN_TRY(check_conv_operands(v, &p));
     MCN_TRY(check_geometry(v, &p));
     if (p.depth_multiplier < 1 || p.filter.n != 1 ||
         p.filter.c != p.output.c ||
@@ -174,11 +179,7 @@ mcn_status mcn_op_transpose_conv(const mcn_opview *v, int run)
         mcn_k_transpose_conv_s8(&p);
         return MCN_OK;
     }
-    if (v->n_in < 2 || v->n_out != 1)
-        return MCN_ERR_MODEL;
-    MCN_TRY(mcn_chk_weights(v, &v->in[1], 4));
-    MCN_TRY(conv_params(v, &p));
-    MCN_TRY(check_weighted(v, p.output.c));
+    MCN_TRY(check_conv_operands(v, &p));
     return check_tconv(v, &p);
 }
 

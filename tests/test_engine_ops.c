@@ -1,9 +1,10 @@
 /* test_engine_ops.c: the ops added after the first engine (MUL, PAD,
-   CONCATENATION, MEAN, LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU, and
-   broadcast ADD) end to end: a quantized host graph, pack_graph for the
-   requant values and the arena, graph_to_mcn, mcn_init's checks and
-   mcn_invoke. Expected outputs are worked by hand from the float model
-   and the rounding the kernels apply (the kernel tests go step by step). */
+   CONCATENATION, MEAN, LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU,
+   TRANSPOSE_CONV and broadcast ADD) end to end: a quantized host graph,
+   pack_graph for the requant values, the arena and any scratch,
+   graph_to_mcn, mcn_init's checks and mcn_invoke. Expected outputs are
+   worked by hand from the float model and the rounding the kernels apply
+   (the kernel tests go step by step). */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,26 @@ static uint8_t *load(graph *g, mcn_ctx *ctx, mcn_status *status)
     graph_free(g);
     *status = mcn_init(ctx, buf, len, arena, sizeof arena);
     return buf;
+}
+
+/* Load g (freed), copy x into input 0, run, and expect output 0 to be
+   the n bytes of want. */
+static void expect_run(graph *g, const int8_t *x, size_t nx,
+                       const int8_t *want, size_t n)
+{
+    mcn_ctx ctx;
+    mcn_status s;
+    uint8_t *buf = load(g, &ctx, &s);
+    ck_assert_int_eq(s, MCN_OK);
+    mcn_tensor in, out;
+    ck_assert_int_eq(mcn_input(&ctx, 0, &in), MCN_OK);
+    ck_assert_int_eq(mcn_output(&ctx, 0, &out), MCN_OK);
+    ck_assert_uint_eq(in.bytes, nx);
+    ck_assert_uint_eq(out.bytes, n);
+    memcpy(in.data, x, nx);
+    ck_assert_int_eq(mcn_invoke(&ctx), MCN_OK);
+    ck_assert_mem_eq(out.data, want, n);
+    free(buf);
 }
 
 /* Model C:
@@ -107,19 +128,9 @@ START_TEST(model_c_mul_pad_concat_mean)
 {
     graph g;
     build_c(&g);
-    mcn_ctx ctx;
-    mcn_status s;
-    uint8_t *buf = load(&g, &ctx, &s);
-    ck_assert_int_eq(s, MCN_OK);
-    mcn_tensor in, out;
-    mcn_input(&ctx, 0, &in);
-    mcn_output(&ctx, 0, &out);
     const int8_t x[8] = {2, 4, 6, 8, -2, -4, 10, 12};
-    memcpy(in.data, x, 8);
-    ck_assert_int_eq(mcn_invoke(&ctx), MCN_OK);
     static const int8_t want[4] = {-7, -3, -7, -3};
-    ck_assert_mem_eq(out.data, want, 4);
-    free(buf);
+    expect_run(&g, x, 8, want, 4);
 }
 END_TEST
 
@@ -190,24 +201,45 @@ START_TEST(add_broadcast_constant)
     op(&g, MCN_OP_ADD, x, c, y);
     g.inputs[g.n_inputs++] = x;
     g.outputs[g.n_outputs++] = y;
-    mcn_ctx ctx;
-    mcn_status s;
-    uint8_t *buf = load(&g, &ctx, &s);
-    ck_assert_int_eq(s, MCN_OK);
-    mcn_tensor in, out;
-    mcn_input(&ctx, 0, &in);
-    mcn_output(&ctx, 0, &out);
     const int8_t xs[4] = {7, 9, 3, 11};
-    memcpy(in.data, xs, 4);
-    ck_assert_int_eq(mcn_invoke(&ctx), MCN_OK);
     static const int8_t want[4] = {-8, -8, -11, -7};
-    ck_assert_mem_eq(out.data, want, 4);
-    free(buf);
+    expect_run(&g, xs, 4, want, 4);
 }
 END_TEST
 
-/* mcn_init refuses what the kernels could not run safely. Each edit is
-   made to model C after packing, on the node named. */
+/* mcn_init refuses what the kernels could not run safely: each case's
+   edit is made to the model `build` makes, after packing; mcn_init must
+   then fail with `want` at operator `op`. */
+typedef struct {
+    void (*edit)(graph *);
+    mcn_status want;
+    int32_t op;
+} refusal;
+
+static void expect_refusals(void (*build)(graph *), const refusal *cases,
+                            size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        graph g;
+        build(&g);
+        mcn_err e = {{0}};
+        ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
+        cases[i].edit(&g);
+        uint8_t *buf;
+        size_t len;
+        ck_assert_msg(graph_to_mcn(&g, &buf, &len, &e) == 0, "%s", e.msg);
+        graph_free(&g);
+        mcn_ctx ctx;
+        mcn_status s = mcn_init(&ctx, buf, len, arena, sizeof arena);
+        ck_assert_msg(s == cases[i].want && ctx.failed_op == cases[i].op,
+                      "case %zu: status %d at op %d, want %d at %d", i,
+                      (int)s, (int)ctx.failed_op, (int)cases[i].want,
+                      (int)cases[i].op);
+        free(buf);
+    }
+}
+
+/* On model C, the node named. */
 static void bad_mean_axis(graph *g) { g->nodes[5].ints[1] = 4; }
 static void mean_axis_twice(graph *g) { g->nodes[5].ints[1] = -3; }
 static void mean_keeps_dims(graph *g) { g->nodes[5].keep_dims = true; }
@@ -243,45 +275,20 @@ static void leaky_min_multiplier(graph *g)
 
 START_TEST(prepare_rejects_new_activations)
 {
-    static const struct {
-        void (*edit)(graph *);
-        mcn_status want;
-        int32_t op;
-    } cases[] = {
+    static const refusal cases[] = {
         {logistic_zero_point, MCN_ERR_UNSUPPORTED, 0},
         {tanh_radius, MCN_ERR_MODEL, 1},
         {hard_swish_left_shift, MCN_ERR_MODEL, 2},
         {hard_swish_count, MCN_ERR_MODEL, 2},
         {leaky_min_multiplier, MCN_ERR_MODEL, 3},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        graph g;
-        build_d(&g);
-        mcn_err e = {{0}};
-        ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
-        cases[i].edit(&g);
-        uint8_t *buf;
-        size_t len;
-        ck_assert_msg(graph_to_mcn(&g, &buf, &len, &e) == 0, "%s", e.msg);
-        graph_free(&g);
-        mcn_ctx ctx;
-        mcn_status s = mcn_init(&ctx, buf, len, arena, sizeof arena);
-        ck_assert_msg(s == cases[i].want && ctx.failed_op == cases[i].op,
-                      "case %zu: status %d at op %d, want %d at %d", i,
-                      (int)s, (int)ctx.failed_op, (int)cases[i].want,
-                      (int)cases[i].op);
-        free(buf);
-    }
+    expect_refusals(build_d, cases, sizeof cases / sizeof cases[0]);
 }
 END_TEST
 
 START_TEST(prepare_rejects_new_ops)
 {
-    static const struct {
-        void (*edit)(graph *);
-        mcn_status want;
-        int32_t op;
-    } cases[] = {
+    static const refusal cases[] = {
         {bad_mean_axis, MCN_ERR_MODEL, 5},
         {mean_axis_twice, MCN_ERR_MODEL, 5},
         {mean_keeps_dims, MCN_ERR_MODEL, 5},
@@ -293,24 +300,170 @@ START_TEST(prepare_rejects_new_ops)
         {concat_requant_count, MCN_ERR_MODEL, 4},
         {mul_shapes, MCN_ERR_MODEL, 0},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        graph g;
-        build_c(&g);
-        mcn_err e = {{0}};
-        ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
-        cases[i].edit(&g);
-        uint8_t *buf;
-        size_t len;
-        ck_assert_msg(graph_to_mcn(&g, &buf, &len, &e) == 0, "%s", e.msg);
-        graph_free(&g);
-        mcn_ctx ctx;
-        mcn_status s = mcn_init(&ctx, buf, len, arena, sizeof arena);
-        ck_assert_msg(s == cases[i].want && ctx.failed_op == cases[i].op,
-                      "case %zu: status %d at op %d, want %d at %d", i,
-                      (int)s, (int)ctx.failed_op, (int)cases[i].want,
-                      (int)cases[i].op);
-        free(buf);
+    expect_refusals(build_c, cases, sizeof cases / sizeof cases[0]);
+}
+END_TEST
+
+/* x [1,2,2,1] (0.5, 1); weights [2,3,3,1], channel 0 all ones at 0.5,
+   channel 1 = 1..9 at 0.125; bias {1, -3} at s_in * s_w = 0.25, 0.0625;
+   y [1,4,4,2] (0.25, -5); stride 2, pads 1 all round, so the full 5x5
+   minus the pads is 3x3 and y keeps one row and column of output
+   padding. Multipliers s_in * s_w / s_out: 1 = (2^30, 1) and 1/4 =
+   (2^30, -1). A fused clip to real [1, 5] is q [-5 + 4, -5 + 20] =
+   [-1, 15]. So the int8 arithmetic is test_kernel_tconv.c's first case,
+   whose bytes are worked there. Tensors: x 0, w 1, b 2, y 3. */
+enum { T_X, T_W, T_B, T_Y };
+static void build_t(graph *g)
+{
+    graph_init(g);
+    int8_t w[18];
+    for (int k = 0; k < 9; k++) {
+        w[k] = 1;
+        w[9 + k] = (int8_t)(k + 1);
     }
+    const int32_t bias[2] = {1, -3};
+    const float sw[2] = {0.5f, 0.125f}, sb[2] = {0.25f, 0.0625f};
+    const int32_t zp0[2] = {0, 0};
+    const float sx = 0.5f, sy = 0.25f;
+    const int32_t zx = 1, zy = -5;
+    int x = graph_add_tensor(g, "x", MCN_DT_INT8, 4,
+                             (const int32_t[]){1, 2, 2, 1});
+    int wt = graph_add_tensor(g, "w", MCN_DT_INT8, 4,
+                              (const int32_t[]){2, 3, 3, 1});
+    int bt = graph_add_tensor(g, "b", MCN_DT_INT32, 1, (const int32_t[]){2});
+    int y = graph_add_tensor(g, "y", MCN_DT_INT8, 4,
+                             (const int32_t[]){1, 4, 4, 2});
+    graph_set_quant(g, x, 1, &sx, &zx, 0);
+    graph_set_quant(g, wt, 2, sw, zp0, 0);
+    graph_set_data(g, wt, w, sizeof w);
+    graph_set_quant(g, bt, 2, sb, zp0, 0);
+    graph_set_data(g, bt, bias, sizeof bias);
+    graph_set_quant(g, y, 1, &sy, &zy, 0);
+    int n = graph_add_node(g, MCN_OP_TRANSPOSE_CONV, "tc");
+    graph_node_add_input(g, n, x);
+    graph_node_add_input(g, n, wt);
+    graph_node_add_input(g, n, bt);
+    graph_node_add_output(g, n, y);
+    graph_node *nd = &g->nodes[n];
+    nd->stride_h = nd->stride_w = 2;
+    nd->dilation_h = nd->dilation_w = 1;
+    nd->pad_top = nd->pad_left = nd->pad_bottom = nd->pad_right = 1;
+    nd->groups = 1;
+    nd->act = MCN_ACT_CLIP;
+    nd->act_min = 1.0f;
+    nd->act_max = 5.0f;
+    g->inputs[g->n_inputs++] = x;
+    g->outputs[g->n_outputs++] = y;
+}
+
+START_TEST(transpose_conv_packs_and_runs)
+{
+    graph g;
+    build_t(&g);
+    mcn_err e = {{0}};
+    ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
+    const graph_node *nd = &g.nodes[0];
+    ck_assert_int_eq(nd->rq.n, 2);
+    ck_assert_int_eq(nd->rq.multiplier[0], 1 << 30);
+    ck_assert_int_eq(nd->rq.shift[0], 1);
+    ck_assert_int_eq(nd->rq.multiplier[1], 1 << 30);
+    ck_assert_int_eq(nd->rq.shift[1], -1);
+    ck_assert_int_eq(nd->rq.act_min, -1);
+    ck_assert_int_eq(nd->rq.act_max, 15);
+    /* One 4x4x2 image of int32 sums, placed in the arena. */
+    ck_assert_uint_eq(nd->scratch_bytes, 4 * 4 * 2 * 4);
+    ck_assert_int_ge(nd->scratch_offset, 0);
+    /* Packing again (load does) gives the same plan. */
+    uint32_t arena_bytes = g.arena_bytes;
+    int32_t offset = nd->scratch_offset;
+    ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
+    ck_assert_uint_eq(g.arena_bytes, arena_bytes);
+    ck_assert_int_eq(g.nodes[0].scratch_offset, offset);
+    ck_assert_uint_eq(g.nodes[0].scratch_bytes, 128);
+    const int8_t x[4] = {3, 5, 7, 9};
+    static const int8_t want[32] = {
+        -1, -1, 2, 2, 0, 0, 0, 1, 4, 2, 15, 13, 8, 7, 8, 10,
+        2, 2, 10, 12, 4, 5, 4, 7, 2, 7, 10, 15, 4, 11, 4, 13};
+    expect_run(&g, x, 4, want, 32);
+}
+END_TEST
+
+START_TEST(transpose_conv_packer_refuses_groups)
+{
+    graph g;
+    build_t(&g);
+    g.nodes[0].groups = 2;
+    mcn_err e = {{0}};
+    ck_assert_int_eq(pack_graph(&g, NULL, &e), -1);
+    ck_assert_str_eq(e.msg, "node 0 'tc' (TRANSPOSE_CONV): groups 2 is not "
+                     "supported (only 1)");
+    graph_free(&g);
+}
+END_TEST
+
+/* And on the TRANSPOSE_CONV model: geometry the kernel's indices rely
+   on, and its scratch. */
+static void pad_top_cuts_more(graph *g)
+{
+    /* 5 - 2 - 1 = 2 rows left: 4 is two of output padding, not < 2. */
+    g->nodes[0].pad_top = 2;
+}
+static void pad_bottom_cuts_more(graph *g) { g->nodes[0].pad_bottom = 2; }
+static void zero_stride(graph *g) { g->nodes[0].stride_w = 0; }
+static void huge_dilation(graph *g) { g->nodes[0].dilation_h = 70000; }
+static void huge_pad(graph *g) { g->nodes[0].pad_left = 70000; }
+static void two_groups(graph *g) { g->nodes[0].groups = 2; }
+static void weights_take_3_channels(graph *g)
+{
+    /* [2,3,1,3]: 18 bytes still, but 3 input channels for 1. */
+    g->tensors[T_W].shape[2] = 1;
+    g->tensors[T_W].shape[3] = 3;
+}
+static void requant_count(graph *g) { graph_set_requant(&g->nodes[0], 3); }
+static void scratch_short(graph *g) { g->nodes[0].scratch_bytes = 124; }
+static void scratch_none(graph *g)
+{
+    g->nodes[0].scratch_bytes = 0;
+    g->nodes[0].scratch_offset = -1;
+}
+/* The arena grows so the scratch stays inside it (the verifier's check);
+   what is wrong is where in it. */
+static void scratch_misaligned(graph *g)
+{
+    g->nodes[0].scratch_offset += 2;
+    g->arena_bytes += 16;
+}
+static void scratch_on_output(graph *g)
+{
+    g->nodes[0].scratch_offset = g->tensors[T_Y].arena_offset;
+    g->arena_bytes += 256;
+}
+static void scratch_on_input(graph *g)
+{
+    g->nodes[0].scratch_offset = g->tensors[T_X].arena_offset;
+    g->arena_bytes += 256;
+}
+static void weight_zero_point(graph *g) { g->tensors[T_W].zero_point[1] = 1; }
+
+START_TEST(prepare_rejects_transpose_conv)
+{
+    static const refusal cases[] = {
+        {pad_top_cuts_more, MCN_ERR_MODEL, 0},
+        {pad_bottom_cuts_more, MCN_ERR_MODEL, 0},
+        {zero_stride, MCN_ERR_MODEL, 0},
+        {huge_dilation, MCN_ERR_MODEL, 0},
+        {huge_pad, MCN_ERR_MODEL, 0},
+        {two_groups, MCN_ERR_MODEL, 0},
+        {weights_take_3_channels, MCN_ERR_MODEL, 0},
+        {requant_count, MCN_ERR_MODEL, 0},
+        {scratch_short, MCN_ERR_MODEL, 0},
+        {scratch_none, MCN_ERR_MODEL, 0},
+        {scratch_misaligned, MCN_ERR_MODEL, 0},
+        {scratch_on_output, MCN_ERR_MODEL, 0},
+        {scratch_on_input, MCN_ERR_MODEL, 0},
+        {weight_zero_point, MCN_ERR_UNSUPPORTED, 0},
+    };
+    expect_refusals(build_t, cases, sizeof cases / sizeof cases[0]);
 }
 END_TEST
 
@@ -323,6 +476,9 @@ Suite *suite_engine_ops(void)
     tcase_add_test(tc, add_broadcast_constant);
     tcase_add_test(tc, prepare_rejects_new_ops);
     tcase_add_test(tc, prepare_rejects_new_activations);
+    tcase_add_test(tc, transpose_conv_packs_and_runs);
+    tcase_add_test(tc, transpose_conv_packer_refuses_groups);
+    tcase_add_test(tc, prepare_rejects_transpose_conv);
     suite_add_tcase(s, tc);
     return s;
 }

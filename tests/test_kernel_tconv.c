@@ -14,22 +14,6 @@
 #include "graph.h"
 #include "mcn_kernels.h"
 
-static mcn_k_dims dims(int32_t n, int32_t h, int32_t w, int32_t c)
-{
-    mcn_k_dims d = {n, h, w, c};
-    return d;
-}
-
-static void base(mcn_k_conv_params *p)
-{
-    memset(p, 0, sizeof *p);
-    p->stride_h = p->stride_w = 1;
-    p->dilation_h = p->dilation_w = 1;
-    p->groups = 1;
-    p->act_min = -128;
-    p->act_max = 127;
-}
-
 /* Input [1,2,2,1] q = 3 5 7 9 at zero point 1, so v = 2 4 / 6 8; filter
    3x3 with two output channels; stride 2, pads 1 above and left; output
    4x4, one row and column more than the 3x3 the full 5x5 minus pads of 1
@@ -59,25 +43,14 @@ START_TEST(stride_2_pads_output_padding_per_channel)
     const int32_t bias[2] = {1, -3};
     const int32_t mult[2] = {1 << 30, 1 << 30}, shift[2] = {1, -1};
     int32_t acc[32];
-    mcn_k_conv_params p;
-    base(&p);
-    p.input_offset = -1;
-    p.output_offset = -5;
-    p.stride_h = p.stride_w = 2;
-    p.pad_top = p.pad_left = 1;
-    p.act_min = -1;
-    p.act_max = 15;
-    p.rq.multiplier = mult;
-    p.rq.shift = shift;
-    p.rq.count = 2;
-    p.input = dims(1, 2, 2, 1);
-    p.input_data = in;
-    p.filter = dims(2, 3, 3, 1);
-    p.filter_data = w;
-    p.bias = bias;
-    p.output = dims(1, 4, 4, 2);
-    p.output_data = out;
-    p.scratch = acc;
+    const mcn_k_conv_params p = {
+        .input_offset = -1, .output_offset = -5,
+        .stride_h = 2, .stride_w = 2, .dilation_h = 1, .dilation_w = 1,
+        .pad_top = 1, .pad_left = 1, .groups = 1,
+        .act_min = -1, .act_max = 15, .rq = {mult, shift, 2},
+        .input = {1, 2, 2, 1}, .input_data = in,
+        .filter = {2, 3, 3, 1}, .filter_data = w, .bias = bias,
+        .output = {1, 4, 4, 2}, .output_data = out, .scratch = acc};
     ck_assert_uint_eq(mcn_k_transpose_conv_s8_scratch_bytes(&p), 4 * 32);
     memset(acc, 0x5a, sizeof acc);   /* the kernel clears it */
     mcn_k_transpose_conv_s8(&p);
@@ -108,22 +81,14 @@ START_TEST(dilation_pads_and_batches)
     int8_t out[12];
     const int32_t mult = 1 << 30, shift = 1;
     int32_t acc[6];
-    mcn_k_conv_params p;
-    base(&p);
-    p.input_offset = 2;
-    p.output_offset = 5;
-    p.dilation_w = 3;
-    p.pad_left = 1;
-    p.rq.multiplier = &mult;
-    p.rq.shift = &shift;
-    p.rq.count = 1;
-    p.input = dims(2, 1, 2, 1);
-    p.input_data = in;
-    p.filter = dims(1, 1, 2, 1);
-    p.filter_data = w;
-    p.output = dims(2, 1, 6, 1);
-    p.output_data = out;
-    p.scratch = acc;
+    const mcn_k_conv_params p = {
+        .input_offset = 2, .output_offset = 5,
+        .stride_h = 1, .stride_w = 1, .dilation_h = 1, .dilation_w = 3,
+        .pad_left = 1, .groups = 1,
+        .act_min = -128, .act_max = 127, .rq = {&mult, &shift, 1},
+        .input = {2, 1, 2, 1}, .input_data = in,
+        .filter = {1, 1, 2, 1}, .filter_data = w,
+        .output = {2, 1, 6, 1}, .output_data = out, .scratch = acc};
     ck_assert_uint_eq(mcn_k_transpose_conv_s8_scratch_bytes(&p),
                       sizeof acc);
     mcn_k_transpose_conv_s8(&p);
@@ -135,11 +100,10 @@ END_TEST
 /* More than 4 GiB of sums is reported as UINT32_MAX, never wrapped. */
 START_TEST(scratch_bytes_saturate)
 {
-    mcn_k_conv_params p;
-    base(&p);
-    p.output = dims(1, 65536, 65536, 1);
+    mcn_k_conv_params p = {.output = {1, 65536, 65536, 1}};
     ck_assert_uint_eq(mcn_k_transpose_conv_s8_scratch_bytes(&p), UINT32_MAX);
-    p.output = dims(1, 32768, 32767, 1);
+    p.output.w = 32767;
+    p.output.h = 32768;
     ck_assert_uint_eq(mcn_k_transpose_conv_s8_scratch_bytes(&p),
                       4u * 32768u * 32767u);
 }
@@ -231,23 +195,15 @@ static void one_case(uint32_t *s, int c)
     const float *yf = fexec_tensor(fx, y);
 
     const int32_t mult = 1 << 30, shift = 1;
-    mcn_k_conv_params p;
-    base(&p);
-    p.input_offset = -1;
-    p.stride_h = st[0], p.stride_w = st[1];
-    p.dilation_h = dil[0], p.dilation_w = dil[1];
-    p.pad_top = p0[0], p.pad_left = p0[1];
-    p.rq.multiplier = &mult;
-    p.rq.shift = &shift;
-    p.rq.count = 1;
-    p.input = dims(n, in[0], in[1], I);
-    p.input_data = xq;
-    p.filter = dims(O, k[0], k[1], I);
-    p.filter_data = wq;
-    p.bias = bq;
-    p.output = dims(n, out[0], out[1], O);
-    p.output_data = yq;
-    p.scratch = acc;
+    const mcn_k_conv_params p = {
+        .input_offset = -1, .stride_h = st[0], .stride_w = st[1],
+        .dilation_h = dil[0], .dilation_w = dil[1],
+        .pad_top = p0[0], .pad_left = p0[1], .groups = 1,
+        .act_min = -128, .act_max = 127, .rq = {&mult, &shift, 1},
+        .input = {n, in[0], in[1], I}, .input_data = xq,
+        .filter = {O, k[0], k[1], I}, .filter_data = wq, .bias = bq,
+        .output = {n, out[0], out[1], O}, .output_data = yq,
+        .scratch = acc};
     mcn_k_transpose_conv_s8(&p);
     for (int64_t i = 0; i < ny; i++)
         ck_assert_msg((float)yq[i] == yf[i],
