@@ -6,8 +6,8 @@
 ** truncated or hostile file gives an error, never a bad read.
 **
 ** TFLite already speaks the graph's conventions: activations NHWC, CONV_2D
-** weights [O,KH,KW,I], DEPTHWISE_CONV_2D [1,KH,KW,O], FULLY_CONNECTED
-** [O,K]. An int8 model comes through exactly as TFLite Micro runs it: the
+** and TRANSPOSE_CONV weights [O,KH,KW,I], DEPTHWISE_CONV_2D [1,KH,KW,O],
+** FULLY_CONNECTED [O,K]. An int8 model comes through exactly as TFLite Micro runs it: the
 ** same scales, zero points, quantized_dimension and int8/int32 data, so
 ** mcn-pack derives TFLM's arithmetic from them. A float model (float
 ** inputs) becomes a float graph; int8 weights in it (dynamic-range

@@ -73,8 +73,9 @@
 **   TRANSPOSE_CONV            as CONV_2D (weights [O,KH,KW,I], channels
 **                               along O; n = O, or 1 for per-tensor
 **                               weights; act range of the fused
-**                               activation). Operator.scratch_bytes =
-**                               OH * OW * OC * 4, the int32 sums of one
+**                               activation, which TFLM before 2026
+**                               ignored in int8). Operator.scratch_bytes
+**                               = OH * OW * OC * 4, the int32 sums of one
 **                               output image (requant_tconv.c).
 **
 ** Every shift must lie in [-31, 31] (mcn_init checks; TFLM's range).

@@ -11,7 +11,8 @@
 **   - 4-D activations are NHWC; a model input/output keeps its source layout
 **     in `layout` so the tools can transpose at the edge.
 **   - CONV_2D weights [O,KH,KW,I/groups]; DEPTHWISE_CONV_2D [1,KH,KW,I*mult];
-**     FULLY_CONNECTED [O,K]; bias [O] (FLOAT32, or INT32 once quantized).
+**     TRANSPOSE_CONV [O,KH,KW,I]; FULLY_CONNECTED [O,K]; bias [O] (FLOAT32,
+**     or INT32 once quantized).
 **   - nodes are kept in execution (topological) order.
 */
 #ifndef MCN_GRAPH_H

@@ -2,9 +2,17 @@
 ** requant_tconv.c: TRANSPOSE_CONV's int8 form. Its weights [O,KH,KW,I],
 ** bias and per-channel multipliers are CONV_2D's (rq_weighted: QM(s_in *
 ** s_w[c] / s_out), the fused activation's clamp), as TFLM's Prepare
-** derives them (PopulateConvolutionQuantizationParams, channels along
-** dimension 0). The kernel scatters into an int32 accumulator over one
-** output image, which the node asks of the arena as its scratch.
+** derives them (transpose_conv.cc: PopulateConvolutionQuantizationParams,
+** channels along dimension 0). The kernel scatters into an int32
+** accumulator over one output image, which the node asks of the arena as
+** its scratch.
+**
+** The clamp: TFLM's int8 TRANSPOSE_CONV passed kTfLiteActNone to
+** PopulateConvolutionQuantizationParams until PR 3278 (2026), so a fused
+** RELU was dropped in int8 while its float kernel applied it. TFLite's
+** kernel, TFLM since then and the float graph apply it; so do we. A
+** model with a fused activation can differ from an older TFLM's bytes
+** exactly where that activation clamps.
 */
 #include "requant_internal.h"
 
