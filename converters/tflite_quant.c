@@ -20,7 +20,7 @@
 **    leaves the bias scale unchecked, with a TODO). So a bias keeps its
 **    scales along its only axis, whatever quantized_dimension says (the
 **    person-detection model writes 3 on its rank-1 biases), and loses
-**    them when their count fits neither 1 nor its length.
+**    them when their counts fit neither 1 nor its length.
 **
 ** Refused, with TFLite's own reasons where it has one: scales without zero
 ** points, zero point counts other than 1 or one per scale (TFLite's
