@@ -34,6 +34,30 @@ static void reshape(graph *g, const char *name, int x, int y)
     ft_node(g, MCN_OP_RESHAPE, name, 1, IDS(x), y);
 }
 
+/* A 2-D transpose. */
+static void swap(graph *g, const char *name, int x, int y)
+{
+    transpose(g, name, x, y, 2, SHAPE(1, 0));
+}
+
+/* A CLIP no test value reaches: a node that is no move. */
+static void pass_through(graph *g, const char *name, int x, int y)
+{
+    graph_node *n = ft_node(g, MCN_OP_CLIP, name, 1, IDS(x), y);
+    n->act_min = -100;
+    n->act_max = 100;
+}
+
+/* x [1,2,3,4] -> CLIP 'c1' -> to NCHW -> back to NHWC -> y. */
+static void cancelling_pair(graph *g, int x, int y)
+{
+    int h = ft_tensor(g, "h", 4, SHAPE(1, 2, 3, 4));
+    int a = ft_tensor(g, "a", 4, SHAPE(1, 4, 2, 3));
+    pass_through(g, "c1", x, h);
+    transpose(g, "to_nchw", h, a, 4, SHAPE(0, 3, 1, 2));
+    transpose(g, "to_nhwc", a, y, 4, SHAPE(0, 2, 3, 1));
+}
+
 /* Output 0 of g for input 0 = 0, 1, 2, ... (malloc'd). */
 static float *run_iota(const graph *g)
 {
@@ -88,6 +112,15 @@ static void assert_node(const graph *g, int i, mcn_opcode op, const char *name,
         ck_assert_int_eq(n->out[0], out);
 }
 
+/* g collapses into one node `op` named `name`, from the graph input to
+   the graph output. */
+static void collapses_to_one(graph *g, mcn_opcode op, const char *name)
+{
+    free(collapse(g));
+    ck_assert_int_eq(g->n_nodes, 1);
+    assert_node(g, 0, op, name, g->inputs[0], g->outputs[0]);
+}
+
 START_TEST(reshapes_become_one)
 {
     graph g;
@@ -118,18 +151,10 @@ START_TEST(transposes_that_cancel_vanish)
     graph g;
     graph_init(&g);
     int x = ft_tensor(&g, "x", 4, SHAPE(1, 2, 3, 4));
-    int h = ft_tensor(&g, "h", 4, SHAPE(1, 2, 3, 4));
-    int a = ft_tensor(&g, "a", 4, SHAPE(1, 4, 2, 3));
     int b = ft_tensor(&g, "b", 4, SHAPE(1, 2, 3, 4));
     int y = ft_tensor(&g, "y", 4, SHAPE(1, 2, 3, 4));
-    graph_node *c = ft_node(&g, MCN_OP_CLIP, "c1", 1, IDS(x), h);
-    c->act_min = -100;
-    c->act_max = 100;
-    transpose(&g, "to_nchw", h, a, 4, SHAPE(0, 3, 1, 2));
-    transpose(&g, "to_nhwc", a, b, 4, SHAPE(0, 2, 3, 1));
-    c = ft_node(&g, MCN_OP_CLIP, "c2", 1, IDS(b), y);
-    c->act_min = -100;
-    c->act_max = 100;
+    cancelling_pair(&g, x, b);
+    pass_through(&g, "c2", b, y);
     ft_io(&g, 1, IDS(x), y);
     char *said = collapse(&g);
     ck_assert_str_eq(said, "collapsed 2 nodes (2 TRANSPOSE) from TRANSPOSE "
@@ -150,15 +175,9 @@ START_TEST(cancelling_before_an_output_keeps_it)
     graph g;
     graph_init(&g);
     int x = ft_tensor(&g, "x", 4, SHAPE(1, 2, 3, 4));
-    int h = ft_tensor(&g, "h", 4, SHAPE(1, 2, 3, 4));
-    int a = ft_tensor(&g, "a", 4, SHAPE(1, 4, 2, 3));
     int y = ft_tensor(&g, "y", 4, SHAPE(1, 2, 3, 4));
     g.tensors[y].layout = MCN_LAYOUT_NCHW;
-    graph_node *c = ft_node(&g, MCN_OP_CLIP, "c1", 1, IDS(x), h);
-    c->act_min = -100;
-    c->act_max = 100;
-    transpose(&g, "to_nchw", h, a, 4, SHAPE(0, 3, 1, 2));
-    transpose(&g, "to_nhwc", a, y, 4, SHAPE(0, 2, 3, 1));
+    cancelling_pair(&g, x, y);
     ft_io(&g, 1, IDS(x), y);
     free(collapse(&g));
     ck_assert_int_eq(g.n_nodes, 1);
@@ -181,13 +200,28 @@ START_TEST(cancelling_from_input_to_output_is_one_reshape)
     transpose(&g, "t1", x, a, 3, SHAPE(2, 0, 1));
     transpose(&g, "t2", a, y, 3, SHAPE(1, 2, 0));
     ft_io(&g, 1, IDS(x), y);
-    free(collapse(&g));
-    ck_assert_int_eq(g.n_nodes, 1);
-    assert_node(&g, 0, MCN_OP_RESHAPE, "t2:reshape", g.inputs[0],
-                g.outputs[0]);
+    collapses_to_one(&g, MCN_OP_RESHAPE, "t2:reshape");
     graph_free(&g);
 }
 END_TEST
+
+/* The shuffle below, tensors x, a, b, c, d, y at t[0..5] (consecutive),
+   nodes named as the ONNX importer names them. */
+static void shuffle_chain(graph *g, int *t)
+{
+    t[0] = ft_tensor(g, "x", 4, SHAPE(1, 2, 2, 6));
+    t[1] = ft_tensor(g, "a", 4, SHAPE(1, 6, 2, 2));
+    t[2] = ft_tensor(g, "b", 5, SHAPE(1, 2, 3, 2, 2));
+    t[3] = ft_tensor(g, "c", 5, SHAPE(1, 3, 2, 2, 2));
+    t[4] = ft_tensor(g, "d", 4, SHAPE(1, 6, 2, 2));
+    t[5] = ft_tensor(g, "y", 4, SHAPE(1, 2, 2, 6));
+    transpose(g, "s/Reshape:nchw", t[0], t[1], 4, SHAPE(0, 3, 1, 2));
+    reshape(g, "s/Reshape", t[1], t[2]);
+    transpose(g, "s/Transpose", t[2], t[3], 5, SHAPE(0, 2, 1, 3, 4));
+    reshape(g, "s/Reshape_1:nchw", t[3], t[4]);
+    transpose(g, "s/Reshape_1", t[4], t[5], 4, SHAPE(0, 2, 3, 1));
+    ft_io(g, 1, IDS(t[0]), t[5]);
+}
 
 /* ShuffleNetV2's channel shuffle as the ONNX importer writes it in NHWC,
    2 groups of 3 channels on 2x2 pixels: to NCHW, Reshape [1,2,3,2,2],
@@ -199,18 +233,8 @@ START_TEST(shuffle_becomes_one_transpose)
 {
     graph g;
     graph_init(&g);
-    int x = ft_tensor(&g, "x", 4, SHAPE(1, 2, 2, 6));
-    int a = ft_tensor(&g, "a", 4, SHAPE(1, 6, 2, 2));
-    int b = ft_tensor(&g, "b", 5, SHAPE(1, 2, 3, 2, 2));
-    int c = ft_tensor(&g, "c", 5, SHAPE(1, 3, 2, 2, 2));
-    int d = ft_tensor(&g, "d", 4, SHAPE(1, 6, 2, 2));
-    int y = ft_tensor(&g, "y", 4, SHAPE(1, 2, 2, 6));
-    transpose(&g, "s/Reshape:nchw", x, a, 4, SHAPE(0, 3, 1, 2));
-    reshape(&g, "s/Reshape", a, b);
-    transpose(&g, "s/Transpose", b, c, 5, SHAPE(0, 2, 1, 3, 4));
-    reshape(&g, "s/Reshape_1:nchw", c, d);
-    transpose(&g, "s/Reshape_1", d, y, 4, SHAPE(0, 2, 3, 1));
-    ft_io(&g, 1, IDS(x), y);
+    int t[6];
+    shuffle_chain(&g, t);
     float want[24];
     static const int from[6] = {0, 3, 1, 4, 2, 5};
     for (int p = 0; p < 4; p++)
@@ -250,33 +274,23 @@ START_TEST(int8_chains_need_one_quantization)
     for (int mixed = 0; mixed < 2; mixed++) {
         graph g;
         graph_init(&g);
-        int x = ft_tensor(&g, "x", 4, SHAPE(1, 2, 2, 6));
-        int a = ft_tensor(&g, "a", 4, SHAPE(1, 6, 2, 2));
-        int b = ft_tensor(&g, "b", 5, SHAPE(1, 2, 3, 2, 2));
-        int c = ft_tensor(&g, "c", 5, SHAPE(1, 3, 2, 2, 2));
-        int d = ft_tensor(&g, "d", 4, SHAPE(1, 6, 2, 2));
-        int y = ft_tensor(&g, "y", 4, SHAPE(1, 2, 2, 6));
-        for (int t = x; t <= y; t++) {
-            g.tensors[t].dtype = MCN_DT_INT8;
-            float s = mixed && t == c ? 0.5f : 0.25f;
-            graph_set_quant(&g, t, 1, &s, (const int32_t[]){-3}, 0);
+        int t[6];
+        shuffle_chain(&g, t);
+        for (int k = 0; k < 6; k++) {
+            g.tensors[t[k]].dtype = MCN_DT_INT8;
+            float s = mixed && k == 3 ? 0.5f : 0.25f;
+            graph_set_quant(&g, t[k], 1, &s, (const int32_t[]){-3}, 0);
         }
-        transpose(&g, "t1", x, a, 4, SHAPE(0, 3, 1, 2));
-        reshape(&g, "r1", a, b);
-        transpose(&g, "t2", b, c, 5, SHAPE(0, 2, 1, 3, 4));
-        reshape(&g, "r2", c, d);
-        transpose(&g, "t3", d, y, 4, SHAPE(0, 2, 3, 1));
-        ft_io(&g, 1, IDS(x), y);
         mcn_err e;
         ck_assert_int_eq(gpass_collapse_views(&g, NULL, &e), 0);
         graph_prune(&g);
         ck_assert_int_eq(g.n_nodes, mixed ? 5 : 3);
         for (int i = 0; i < g.n_nodes; i++) {
-            const graph_tensor *t = &g.tensors[g.nodes[i].out[0]];
-            ck_assert_int_eq(t->dtype, MCN_DT_INT8);
-            ck_assert_int_eq(t->nscale, 1);
-            ck_assert_float_eq(t->scale[0], mixed && i == 2 ? 0.5f : 0.25f);
-            ck_assert_int_eq(t->zero_point[0], -3);
+            const graph_tensor *o = &g.tensors[g.nodes[i].out[0]];
+            ck_assert_int_eq(o->dtype, MCN_DT_INT8);
+            ck_assert_int_eq(o->nscale, 1);
+            ck_assert_float_eq(o->scale[0], mixed && i == 2 ? 0.5f : 0.25f);
+            ck_assert_int_eq(o->zero_point[0], -3);
         }
         graph_free(&g);
     }
@@ -295,9 +309,7 @@ START_TEST(two_transposes_make_one)
     transpose(&g, "t1", x, a, 4, SHAPE(0, 3, 1, 2));
     transpose(&g, "t2", a, y, 4, SHAPE(0, 1, 3, 2));
     ft_io(&g, 1, IDS(x), y);
-    free(collapse(&g));
-    ck_assert_int_eq(g.n_nodes, 1);
-    assert_node(&g, 0, MCN_OP_TRANSPOSE, "t1", g.inputs[0], g.outputs[0]);
+    collapses_to_one(&g, MCN_OP_TRANSPOSE, "t1");
     ob_assert_ints(g.nodes[0].ints, SHAPE(0, 3, 2, 1), 4);
     graph_free(&g);
 }
@@ -312,36 +324,49 @@ START_TEST(unit_axis_transpose_is_a_reshape)
     int y = ft_tensor(&g, "y", 4, SHAPE(1, 8, 1, 1));
     transpose(&g, "t", x, y, 4, SHAPE(0, 3, 1, 2));
     ft_io(&g, 1, IDS(x), y);
-    free(collapse(&g));
-    ck_assert_int_eq(g.n_nodes, 1);
-    assert_node(&g, 0, MCN_OP_RESHAPE, "t:reshape", g.inputs[0],
-                g.outputs[0]);
+    collapses_to_one(&g, MCN_OP_RESHAPE, "t:reshape");
     graph_free(&g);
 }
 END_TEST
 
-/* [2,3] transposed is read with strides (1, 3); as [2,3] again its rows
-   would need strides that split the 3-long run at 1.5: no strided view,
-   the transposed tensor must be written out. Nothing changes. */
+/* From `from` ([2,3]) on: TRANSPOSE `t` by [1,0], RESHAPE 'r' back to
+   [2,3], TRANSPOSE 't_last' by [1,0] into the graph output. Transposed,
+   [2,3] is read with strides (1, 3); as [2,3] again its rows would need
+   strides that cut the 3-long run at 1.5: no strided view, the transposed
+   tensor must be written out first. */
+static void regroup_between_transposes(graph *g, int x, int from,
+                                       const char *t)
+{
+    int a = ft_tensor(g, "ra", 2, SHAPE(3, 2));
+    int b = ft_tensor(g, "rb", 2, SHAPE(2, 3));
+    int y = ft_tensor(g, "y", 2, SHAPE(3, 2));
+    swap(g, t, from, a);
+    reshape(g, "r", a, b);
+    swap(g, "t_last", b, y);
+    ft_io(g, 1, IDS(x), y);
+}
+
+/* ...and after the pass: the TRANSPOSE named `t` first, reading the
+   input, then the RESHAPE and the last TRANSPOSE as they were. */
+static void assert_regroup_kept(const graph *g, const char *t)
+{
+    ck_assert_int_eq(g->n_nodes, 3);
+    assert_node(g, 0, MCN_OP_TRANSPOSE, t, g->inputs[0], -1);
+    ob_assert_ints(g->nodes[0].ints, SHAPE(1, 0), 2);
+    assert_node(g, 1, MCN_OP_RESHAPE, "r", g->nodes[0].out[0], -1);
+    assert_node(g, 2, MCN_OP_TRANSPOSE, "t_last", g->nodes[1].out[0],
+                g->outputs[0]);
+}
+
 START_TEST(regrouping_a_transposed_tensor_stays)
 {
     graph g;
     graph_init(&g);
     int x = ft_tensor(&g, "x", 2, SHAPE(2, 3));
-    int a = ft_tensor(&g, "a", 2, SHAPE(3, 2));
-    int b = ft_tensor(&g, "b", 2, SHAPE(2, 3));
-    int y = ft_tensor(&g, "y", 2, SHAPE(3, 2));
-    transpose(&g, "t1", x, a, 2, SHAPE(1, 0));
-    reshape(&g, "r", a, b);
-    transpose(&g, "t2", b, y, 2, SHAPE(1, 0));
-    ft_io(&g, 1, IDS(x), y);
+    regroup_between_transposes(&g, x, x, "t1");
     char *said = collapse(&g);
     ck_assert_str_eq(said, "");
-    ck_assert_int_eq(g.n_nodes, 3);
-    assert_node(&g, 0, MCN_OP_TRANSPOSE, "t1", g.inputs[0], -1);
-    assert_node(&g, 1, MCN_OP_RESHAPE, "r", g.nodes[0].out[0], -1);
-    assert_node(&g, 2, MCN_OP_TRANSPOSE, "t2", g.nodes[1].out[0],
-                g.outputs[0]);
+    assert_regroup_kept(&g, "t1");
     free(said);
     graph_free(&g);
 }
@@ -356,25 +381,14 @@ START_TEST(longest_view_prefix_collapses)
     int x = ft_tensor(&g, "x", 2, SHAPE(2, 3));
     int a = ft_tensor(&g, "a", 2, SHAPE(3, 2));
     int b = ft_tensor(&g, "b", 2, SHAPE(2, 3));
-    int c = ft_tensor(&g, "c", 2, SHAPE(3, 2));
-    int d = ft_tensor(&g, "d", 2, SHAPE(2, 3));
-    int y = ft_tensor(&g, "y", 2, SHAPE(3, 2));
-    transpose(&g, "t1", x, a, 2, SHAPE(1, 0));
-    transpose(&g, "t2", a, b, 2, SHAPE(1, 0));
-    transpose(&g, "t3", b, c, 2, SHAPE(1, 0));
-    reshape(&g, "r", c, d);
-    transpose(&g, "t4", d, y, 2, SHAPE(1, 0));
-    ft_io(&g, 1, IDS(x), y);
+    swap(&g, "t1", x, a);
+    swap(&g, "t2", a, b);
+    regroup_between_transposes(&g, x, b, "t3");
     char *said = collapse(&g);
     ck_assert_str_eq(said, "collapsed 3 nodes (3 TRANSPOSE) from TRANSPOSE "
                            "'t1' to TRANSPOSE 't3' into TRANSPOSE [1,0] to "
                            "[3,2]\n");
-    ck_assert_int_eq(g.n_nodes, 3);
-    assert_node(&g, 0, MCN_OP_TRANSPOSE, "t1", g.inputs[0], -1);
-    ob_assert_ints(g.nodes[0].ints, SHAPE(1, 0), 2);
-    assert_node(&g, 1, MCN_OP_RESHAPE, "r", g.nodes[0].out[0], -1);
-    assert_node(&g, 2, MCN_OP_TRANSPOSE, "t4", g.nodes[1].out[0],
-                g.outputs[0]);
+    assert_regroup_kept(&g, "t1");
     free(said);
     graph_free(&g);
 }
@@ -391,13 +405,10 @@ START_TEST(shared_middle_tensor_stays)
         int a = ft_tensor(&g, "a", 2, SHAPE(3, 2));
         int y = ft_tensor(&g, "y", 2, SHAPE(2, 3));
         int z = ft_tensor(&g, "z", 2, SHAPE(3, 2));
-        transpose(&g, "t1", x, a, 2, SHAPE(1, 0));
-        transpose(&g, "t2", a, y, 2, SHAPE(1, 0));
-        if (!as_output) {
-            graph_node *n = ft_node(&g, MCN_OP_CLIP, "c", 1, IDS(a), z);
-            n->act_min = -100;
-            n->act_max = 100;
-        }
+        swap(&g, "t1", x, a);
+        swap(&g, "t2", a, y);
+        if (!as_output)
+            pass_through(&g, "c", a, z);
         ft_io(&g, 1, IDS(x), y);
         g.outputs[g.n_outputs++] = as_output ? a : z;
         char *said = collapse(&g);
