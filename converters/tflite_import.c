@@ -300,7 +300,8 @@ static int run(tfl_ctx *c, const tflite_import_opts *o)
        TFLM runs it: fusing there would change where it rounds. */
     if (c->float_model) {
         gpass_log log = {o ? o->verbose : NULL, NULL, NULL};
-        if (gpass_fuse_activations(c->g, &log, c->e))
+        if (gpass_fuse_activations(c->g, &log, c->e) ||
+            gpass_collapse_views(c->g, &log, c->e))
             return -1;
     }
     graph_prune(c->g);
