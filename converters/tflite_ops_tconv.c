@@ -69,7 +69,7 @@ int tfl_op_transpose_conv(tfl_ctx *c)
         tfl_opt_u8(c, TFL_TCONV_ACTIVATION, 0, &act) ||
         tfl_input(c, 1, TFL_IN_CONST, &w) ||
         tfl_input(c, 2, TFL_IN_ACT, &x) ||
-        tfl_input(c, 3, TFL_IN_OPTIONAL | TFL_IN_CONST, &b) ||
+        tfl_input(c, 3, TFL_IN_OPTIONAL | TFL_IN_CONST | TFL_IN_BIAS, &b) ||
         tfl_output(c, 0, &y) || check_output_shape(c, &c->g->tensors[y]))
         return -1;
     if (padding != TFL_PAD_SAME && padding != TFL_PAD_VALID)
