@@ -28,8 +28,8 @@ typedef struct {
 int gpass_fold_affine(graph *g, const gpass_log *log, mcn_err *e);
 
 /* A CLIP node reading the only output of a CONV_2D, DEPTHWISE_CONV_2D,
-   TRANSPOSE_CONV, FULLY_CONNECTED, ADD or CLIP becomes that node's fused activation (the
-   two ranges intersected). */
+   TRANSPOSE_CONV, FULLY_CONNECTED, ADD or CLIP becomes that node's fused
+   activation (the two ranges intersected). */
 int gpass_fuse_activations(graph *g, const gpass_log *log, mcn_err *e);
 
 /* Every chain of RESHAPE and TRANSPOSE nodes (each tensor between them

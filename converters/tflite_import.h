@@ -7,9 +7,10 @@
 **
 ** TFLite already speaks the graph's conventions: activations NHWC, CONV_2D
 ** and TRANSPOSE_CONV weights [O,KH,KW,I], DEPTHWISE_CONV_2D [1,KH,KW,O],
-** FULLY_CONNECTED [O,K]. An int8 model comes through exactly as TFLite Micro runs it: the
-** same scales, zero points, quantized_dimension and int8/int32 data, so
-** mcn-pack derives TFLM's arithmetic from them. Quantization is read as
+** FULLY_CONNECTED [O,K]. An int8 model comes through exactly as TFLite
+** Micro runs it: the same scales, zero points, quantized_dimension and
+** int8/int32 data, so mcn-pack derives TFLM's arithmetic from them.
+** Quantization is read as
 ** TFLM reads it, which accepts the forms files take in the wild (one zero
 ** point for a per-channel tensor, a stale quantized_dimension on a bias
 ** or a one-scale tensor, empty tables; tflite_quant.c has the rules). Only

@@ -322,8 +322,9 @@ static int all_finite(const graph_tensor *t)
 }
 
 /* Weights and bias of CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and
-   FULLY_CONNECTED, and any other float constant a kernel reads. Inputs are visited in order,
-   so a node's weights are decided before its bias needs their scales. */
+   FULLY_CONNECTED, and any other float constant a kernel reads. Inputs
+   are visited in order, so a node's weights are decided before its bias
+   needs their scales. */
 static int plan_constants(const graph *g, plan *p, mcn_err *e)
 {
     for (int i = 0; i < g->n_nodes; i++) {
