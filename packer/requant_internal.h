@@ -52,5 +52,6 @@ int pack_attach_table(graph *g, int node, int slot, mcn_dtype dt, int n,
    pack_requant_node's switch with node i's label: check its int8 form,
    fill its Requant (and tables), or fail naming the node. */
 typedef int (*rq_rule)(graph *g, int i, const rq_node *c, mcn_err *e);
+int rq_resize(graph *g, int i, const rq_node *c, mcn_err *e);
 
 #endif

@@ -426,6 +426,8 @@ int pack_requant_node(graph *g, int i, mcn_err *e)
         return hard_swish(g, i, &c, e);
     case MCN_OP_LEAKY_RELU:
         return leaky_relu(g, i, &c, e);
+    case MCN_OP_RESIZE:
+        return rq_resize(g, i, &c, e);
     default:
         return mcn_fail(e, "%s: no int8 kernel", c.who);
     }
