@@ -260,6 +260,7 @@ typedef struct {
    in 1/1024ths, from TFLM's 10-bit fixed-point coordinates; the pixel is
    TFLM's weighted sum of the four, rounded (ResizeBilinearInteger). */
 typedef struct {
+    int32_t bilinear;           /* 0: NEAREST */
     mcn_k_dims input;  const int8_t *input_data;
     mcn_k_dims output; int8_t *output_data;
     const int32_t *rows;        /* [output.h] or [3 * output.h] */
@@ -300,7 +301,6 @@ void mcn_k_logistic_s8(const mcn_k_logistic_params *p);
 void mcn_k_tanh_s8(const mcn_k_tanh_params *p);
 void mcn_k_hard_swish_s8(const mcn_k_hard_swish_params *p);
 void mcn_k_leaky_relu_s8(const mcn_k_leaky_relu_params *p);
-void mcn_k_resize_nearest_s8(const mcn_k_resize_params *p);
-void mcn_k_resize_bilinear_s8(const mcn_k_resize_params *p);
+void mcn_k_resize_s8(const mcn_k_resize_params *p);
 
 #endif

@@ -9,7 +9,7 @@
 #include "mcn_internal.h"
 
 /* Fractions in 1/1024ths the bilinear kernel's int32 sum has room for
-   (resize_bilinear_s8.c); TFLM's own lie in [-512, 1023]. */
+   (kernels/resize_s8.c); TFLM's own lie in [-512, 1023]. */
 #define FRACTION_MAX 1023
 
 /* Entries per output index of each table: 1 for NEAREST, 3 (lower,
@@ -25,6 +25,7 @@ static uint32_t entries_per_index(const mcn_opview *v)
 
 static void resize_params(const mcn_opview *v, mcn_k_resize_params *p)
 {
+    p->bilinear = entries_per_index(v) == 3;
     mcn_dims4(&v->in[0], &p->input);
     mcn_dims4(&v->out, &p->output);
     p->input_data = (const int8_t *)v->in[0].data;
@@ -94,9 +95,6 @@ mcn_status mcn_op_resize(const mcn_opview *v, int run)
     if (!run)
         return check_resize(v, &p);
     resize_params(v, &p);
-    if (entries_per_index(v) == 1)
-        mcn_k_resize_nearest_s8(&p);
-    else
-        mcn_k_resize_bilinear_s8(&p);
+    mcn_k_resize_s8(&p);
     return MCN_OK;
 }

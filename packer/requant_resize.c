@@ -112,12 +112,7 @@ static void keep_only_own_inputs(graph *g, graph_node *nd)
 int rq_resize(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e) ||
-        rq_check_same_quant(g, c, nd->in[0], nd->out[0], e))
+    if (rq_check_moves_bytes(g, nd, c, e))
         return -1;
     if (!resize_modes_ok(nd))
         return mcn_fail(e, "%s: unknown mode (resize %d, coordinates %d, "

@@ -1,4 +1,4 @@
-/* test_kernel_resize.c: RESIZE's two int8 kernels on tables worked by
+/* test_kernel_resize.c: RESIZE's int8 kernel, both modes, on tables worked by
    hand from TFLM's formulas (reference_ops ResizeBilinearInteger and
    ComputeInterpolationValuesInteger in kernels/internal/reference/
    resize_bilinear.h; ResizeNearestNeighbor, GetNearestNeighbor in
@@ -31,7 +31,6 @@
    -1 -100; of the 3x3 image 10 20 30 / 40 50 60 / 70 80 90 and
    -100 0 100 / -50 5 55 / 120 -128 127. */
 #include <check.h>
-#include <string.h>
 
 #include "mcn_kernels.h"
 
@@ -39,19 +38,20 @@ static const int8_t x22[8] = {10, -128, 51, 127, -30, -1, 91, -100};
 static const int8_t x33[18] = {10, -100, 20, 0,  30, 100, 40, -50, 50,
                                5,  60,   55, 70, 120, 80, -128, 90, 127};
 
-/* Run the bilinear kernel on an n x h x w x c image with the same table
-   for rows and columns (square in, square out). */
-static void bilinear(const int8_t *x, int32_t n, int32_t in, int32_t c,
-                     int32_t out, const int32_t *table, int8_t *y)
+static void run(int32_t bilinear, mcn_k_dims in, mcn_k_dims out,
+                const int8_t *x, const int32_t *rows, const int32_t *cols,
+                int8_t *y)
 {
-    mcn_k_resize_params p;
-    memset(&p, 0, sizeof p);
-    p.input = (mcn_k_dims){n, in, in, c};
-    p.output = (mcn_k_dims){n, out, out, c};
-    p.input_data = x;
-    p.output_data = y;
-    p.rows = p.cols = table;
-    mcn_k_resize_bilinear_s8(&p);
+    mcn_k_resize_params p = {bilinear, in, x, out, y, rows, cols};
+    mcn_k_resize_s8(&p);
+}
+
+/* A 1 x in x in x c image, the same table for rows and columns. */
+static void square(int32_t bilinear, const int8_t *x, int32_t in, int32_t c,
+                   int32_t out, const int32_t *table, int8_t *y)
+{
+    run(bilinear, (mcn_k_dims){1, in, in, c}, (mcn_k_dims){1, out, out, c}, x,
+        table, table, y);
 }
 
 static void bytes_are(const int8_t *got, const int8_t *want, int n)
@@ -61,29 +61,16 @@ static void bytes_are(const int8_t *got, const int8_t *want, int n)
                       want[i]);
 }
 
-/* Asymmetric 2 -> 4: each axis reads index 0, the mean of 0 and 1, then
+/* 2x2 -> 4x4 in each mode, two channels.
+   Asymmetric 2 -> 4: each axis reads index 0, the mean of 0 and 1, then
    index 1 twice (the last with fraction 512 of the same index), so every
    output is a pixel, a mean of two or a mean of four, exact before
    rounding. Channel 0: 10 51 -> 30.5 -> 31; rows -30 91 -> 31; the mean
    of four 122 / 4 = 30.5 -> 31; column means 10 -30 -> -10, 51 91 ->
    71. Channel 1: -128 127 -> -0.5 -> -1 (sum -2^19, nudged to -2^20:
    -1); -1 -100 -> -50.5 -> -51; columns -64.5 -> -65 and 13.5 -> 14;
-   four: -102 / 4 = -25.5 -> -26. */
-START_TEST(bilinear_2x2_to_4x4_asymmetric)
-{
-    static const int32_t t[12] = {0, 0, 0, 0, 1, 512, 1, 1, 0, 1, 1, 512};
-    static const int8_t want[32] = {
-        10, -128, 31, -1,  51, 127,  51, 127,
-        -10, -65, 31, -26, 71, 14,   71, 14,
-        -30, -1,  31, -51, 91, -100, 91, -100,
-        -30, -1,  31, -51, 91, -100, 91, -100};
-    int8_t y[32];
-    bilinear(x22, 1, 2, 2, 4, t, y);
-    bytes_are(y, want, 32);
-}
-END_TEST
-
-/* Half pixel 2 -> 4: per axis a, (3a + b) / 4, (a + 3b) / 4, b (the
+   four: -102 / 4 = -25.5 -> -26.
+   Half pixel 2 -> 4: per axis a, (3a + b) / 4, (a + 3b) / 4, b (the
    first entry's weights 1280 and -256 fall on the same index: 1024).
    Channel 0, rows first (exact): 10 51 / 0 61 / -20 81 / -30 91; then
    columns: row 0: 10, 81 / 4 = 20.25 -> 20, 163 / 4 = 40.75 -> 41, 51;
@@ -91,23 +78,8 @@ END_TEST
    -128 127 / -96.25 70.25 / -32.75 -43.25 / -1 -100; row 1: -96.25 ->
    -96, -218.5 / 4 = -54.625 -> -55, 114.5 / 4 = 28.625 -> 29, 70.25 ->
    70; row 2: -33, -141.5 / 4 = -35.375 -> -35, -162.5 / 4 = -40.625 ->
-   -41, -43. */
-START_TEST(bilinear_2x2_to_4x4_half_pixel)
-{
-    static const int32_t t[12] = {0, 0, -256, 0, 1, 256,
-                                  0, 1, 768,  1, 1, 256};
-    static const int8_t want[32] = {
-        10, -128, 20, -64, 41, 63,  51, 127,
-        0, -96,   15, -55, 46, 29,  61, 70,
-        -20, -33, 5, -35,  56, -41, 81, -43,
-        -30, -1,  0, -26,  61, -75, 91, -100};
-    int8_t y[32];
-    bilinear(x22, 1, 2, 2, 4, t, y);
-    bytes_are(y, want, 32);
-}
-END_TEST
-
-/* Align corners 2 -> 4: fractions 341, 682, 1023 of 1024, not thirds.
+   -41, -43.
+   Align corners 2 -> 4: fractions 341, 682, 1023 of 1024, not thirds.
    Channel 0, output (0,1): row 0 only, (683 * 10 + 341 * 51) / 1024 =
    24221 / 1024 = 23.65 -> 24; (3,3): weights 1, 1023, 1023, 1023^2 on
    10, -30, 51, 91: 10 - 30690 + 52173 + 95234139 = 95255632 over 2^20 =
@@ -117,18 +89,33 @@ END_TEST
    -128 * 342 + -1 * 682 + 127 * 342 * 1023 + -100 * 682 * 1023 =
    -43776 - 682 + 44432982 - 69768600 = -25380076, nudged by -2^19 to
    -25904364, over 2^20 -24.70 -> -24 toward zero. */
-START_TEST(bilinear_2x2_to_4x4_align_corners)
+START_TEST(bilinear_2x2_to_4x4_each_mode)
 {
-    static const int32_t t[12] = {0, 0, 0,   0, 1, 341,
-                                  0, 1, 682, 0, 1, 1023};
-    static const int8_t want[32] = {
-        10, -128, 24, -43, 37, 42,  51, 127,
-        -3, -86,  19, -40, 42, 6,   64, 51,
-        -17, -43, 15, -37, 46, -31, 78, -24,
-        -30, -1,  10, -34, 51, -67, 91, -100};
-    int8_t y[32];
-    bilinear(x22, 1, 2, 2, 4, t, y);
-    bytes_are(y, want, 32);
+    static const struct {
+        int32_t table[12];
+        int8_t want[32];
+    } cases[] = {
+        {{0, 0, 0, 0, 1, 512, 1, 1, 0, 1, 1, 512},
+         {10, -128, 31, -1,  51, 127,  51, 127,
+          -10, -65, 31, -26, 71, 14,   71, 14,
+          -30, -1,  31, -51, 91, -100, 91, -100,
+          -30, -1,  31, -51, 91, -100, 91, -100}},
+        {{0, 0, -256, 0, 1, 256, 0, 1, 768, 1, 1, 256},
+         {10, -128, 20, -64, 41, 63,  51, 127,
+          0, -96,   15, -55, 46, 29,  61, 70,
+          -20, -33, 5, -35,  56, -41, 81, -43,
+          -30, -1,  0, -26,  61, -75, 91, -100}},
+        {{0, 0, 0, 0, 1, 341, 0, 1, 682, 0, 1, 1023},
+         {10, -128, 24, -43, 37, 42,  51, 127,
+          -3, -86,  19, -40, 42, 6,   64, 51,
+          -17, -43, 15, -37, 46, -31, 78, -24,
+          -30, -1,  10, -34, 51, -67, 91, -100}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int8_t y[32];
+        square(1, x22, 2, 2, 4, cases[i].table, y);
+        bytes_are(y, cases[i].want, 32);
+    }
 }
 END_TEST
 
@@ -154,11 +141,11 @@ START_TEST(bilinear_3x3_to_2x2_each_mode)
     static const int8_t want_align[8] = {10, -100, 30, 100,
                                          70, 120,  90, 127};
     int8_t y[8];
-    bilinear(x33, 1, 3, 2, 2, asym, y);
+    square(1, x33, 3, 2, 2, asym, y);
     bytes_are(y, want_asym, 8);
-    bilinear(x33, 1, 3, 2, 2, half, y);
+    square(1, x33, 3, 2, 2, half, y);
     bytes_are(y, want_half, 8);
-    bilinear(x33, 1, 3, 2, 2, align, y);
+    square(1, x33, 3, 2, 2, align, y);
     bytes_are(y, want_align, 8);
 }
 END_TEST
@@ -174,16 +161,9 @@ START_TEST(bilinear_extremes_and_batches)
     const int8_t x[4] = {-128, -128, 127, -128};   /* 2 images of 1x2x1 */
     static const int32_t rows[3] = {0, 0, -1023};
     static const int32_t cols[6] = {0, 0, -1023, 0, 1, 1};
-    mcn_k_resize_params p;
-    memset(&p, 0, sizeof p);
-    p.input = (mcn_k_dims){2, 1, 2, 1};
-    p.output = (mcn_k_dims){2, 1, 2, 1};
     int8_t y[4];
-    p.input_data = x;
-    p.output_data = y;
-    p.rows = rows;
-    p.cols = cols;
-    mcn_k_resize_bilinear_s8(&p);
+    run(1, (mcn_k_dims){2, 1, 2, 1}, (mcn_k_dims){2, 1, 2, 1}, x, rows, cols,
+        y);
     static const int8_t want[4] = {-128, -128, 127, 127};
     bytes_are(y, want, 4);
 }
@@ -199,16 +179,9 @@ START_TEST(nearest_copies_pixels)
         x[i] = (int8_t)(i * 5 - 60);   /* image b, (r, c), channel k at
                                           12 b + 6 r + 2 c + k */
     static const int32_t rows[3] = {1, 0, 1}, cols[2] = {2, 0};
-    mcn_k_resize_params p;
-    memset(&p, 0, sizeof p);
-    p.input = (mcn_k_dims){2, 2, 3, 2};
-    p.output = (mcn_k_dims){2, 3, 2, 2};
     int8_t y[24];
-    p.input_data = x;
-    p.output_data = y;
-    p.rows = rows;
-    p.cols = cols;
-    mcn_k_resize_nearest_s8(&p);
+    run(0, (mcn_k_dims){2, 2, 3, 2}, (mcn_k_dims){2, 3, 2, 2}, x, rows, cols,
+        y);
     for (int b = 0; b < 2; b++)
         for (int oy = 0; oy < 3; oy++)
             for (int ox = 0; ox < 2; ox++)
@@ -228,9 +201,7 @@ Suite *suite_kernel_resize(void)
 {
     Suite *s = suite_create("kernel_resize");
     TCase *tc = tcase_create("core");
-    tcase_add_test(tc, bilinear_2x2_to_4x4_asymmetric);
-    tcase_add_test(tc, bilinear_2x2_to_4x4_half_pixel);
-    tcase_add_test(tc, bilinear_2x2_to_4x4_align_corners);
+    tcase_add_test(tc, bilinear_2x2_to_4x4_each_mode);
     tcase_add_test(tc, bilinear_3x3_to_2x2_each_mode);
     tcase_add_test(tc, bilinear_extremes_and_batches);
     tcase_add_test(tc, nearest_copies_pixels);

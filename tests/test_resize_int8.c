@@ -133,6 +133,20 @@ static void run_tflite(const uint8_t *b, size_t len, const int8_t *x,
     graph_free(&g);
 }
 
+/* The int8 model of OP on x [1,h,w,c] gives exactly want [1,oh,ow,c]. */
+static void tflite_gives(bool bilinear, const char *options, int h, int w,
+                         int c, int oh, int ow, const int8_t *x,
+                         const int8_t *want)
+{
+    size_t len, nx = (size_t)(h * w * c), ny = (size_t)(oh * ow * c);
+    int8_t y[64];
+    ck_assert_uint_le(ny, sizeof y);
+    uint8_t *b = tflite_resize(true, bilinear, options, h, w, c, oh, ow, &len);
+    run_tflite(b, len, x, nx, y, ny);
+    bytes_are(y, want, (int)ny);
+    free(b);
+}
+
 /* The images and TFLM's outputs of test_kernel_resize.c (worked there). */
 static const int8_t x22[8] = {10, -128, 51, 127, -30, -1, 91, -100};
 static const int8_t x33[18] = {10, -100, 20, 0,  30, 100, 40, -50, 50,
@@ -160,17 +174,10 @@ START_TEST(tflite_bilinear_each_flag)
          {10, -100, 30, 100, 70, 120, 90, 127}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        size_t len;
-        int8_t y[32];
-        uint8_t *b =
-            tflite_resize(true, true, cases[i].options, 2, 2, 2, 4, 4, &len);
-        run_tflite(b, len, x22, 8, y, 32);
-        bytes_are(y, cases[i].up, 32);
-        free(b);
-        b = tflite_resize(true, true, cases[i].options, 3, 3, 2, 2, 2, &len);
-        run_tflite(b, len, x33, 18, y, 8);
-        bytes_are(y, cases[i].down, 8);
-        free(b);
+        tflite_gives(true, cases[i].options, 2, 2, 2, 4, 4, x22,
+                     cases[i].up);
+        tflite_gives(true, cases[i].options, 3, 3, 2, 2, 2, x33,
+                     cases[i].down);
     }
 }
 END_TEST
@@ -194,24 +201,17 @@ START_TEST(tflite_nearest_each_flag)
         {"align_corners: true", {0, 1, 1, 2, 2, 20, 21, 21, 22, 22}},
     };
     const int8_t x[9] = {0, 1, 2, 10, 11, 12, 20, 21, 22};
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        size_t len;
-        int8_t y[10];
-        uint8_t *b =
-            tflite_resize(true, false, cases[i].options, 3, 3, 1, 2, 5, &len);
-        run_tflite(b, len, x, 9, y, 10);
-        bytes_are(y, cases[i].want, 10);
-        free(b);
-    }
-    int8_t x26[26], y22[22];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        tflite_gives(false, cases[i].options, 3, 3, 1, 2, 5, x,
+                     cases[i].want);
+    /* Rows 26 -> 22: floor(o * 1.1818181f), 0 1 2 3 4 5 7 8 9 10 11 12
+       14 ..., the twelfth 12 where 11 * 26 / 22 = 13 exactly. */
+    int8_t x26[26], want[22];
     for (int i = 0; i < 26; i++)
         x26[i] = (int8_t)i;
-    size_t len;
-    uint8_t *b = tflite_resize(true, false, "", 26, 1, 1, 22, 1, &len);
-    run_tflite(b, len, x26, 26, y22, 22);
-    ck_assert_int_eq(y22[10], 11);
-    ck_assert_int_eq(y22[11], 12);
-    free(b);
+    for (int o = 0; o < 22; o++)
+        want[o] = (int8_t)(o * 26 / 22 - (o == 11));
+    tflite_gives(false, "", 26, 1, 1, 22, 1, x26, want);
 }
 END_TEST
 
