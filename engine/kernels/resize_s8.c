@@ -35,8 +35,8 @@ static void interpolate(const int8_t *r0, const int8_t *r1, int32_t fy,
     for (uint32_t ch = 0; ch < c; ch++) {
         int32_t sum = r0[x0 + ch] * gy * gx + r1[x0 + ch] * fy * gx +
                       r0[x1 + ch] * gy * fx + r1[x1 + ch] * fy * fx;
-        int32_t round = sum > 0 ? (1 << 19) : -(1 << 19);
-        dst[ch] = (int8_t)((sum + round) / (1 << 20));
+        int32_t nudge = sum > 0 ? (1 << 19) : -(1 << 19);
+        dst[ch] = (int8_t)((sum + nudge) / (1 << 20));
     }
 }
 
