@@ -33,7 +33,8 @@ enum {
     TFL_OP_RELU6 = 21, TFL_OP_RESHAPE = 22, TFL_OP_SOFTMAX = 25,
     TFL_OP_TANH = 28, TFL_OP_CUSTOM = 32, TFL_OP_PAD = 34, TFL_OP_MEAN = 40,
     TFL_OP_SQUEEZE = 43, TFL_OP_PADV2 = 60, TFL_OP_LEAKY_RELU = 98,
-    TFL_OP_QUANTIZE = 114, TFL_OP_HARD_SWISH = 117
+    TFL_OP_QUANTIZE = 114, TFL_OP_HARD_SWISH = 117,
+    TFL_OP_RESIZE_BILINEAR = 23, TFL_OP_RESIZE_NEAREST_NEIGHBOR = 97
 };
 /* Operators that run another subgraph (tflite_subgraphs.c). */
 enum { TFL_OP_CALL = 31, TFL_OP_IF = 118, TFL_OP_WHILE = 119,
@@ -45,7 +46,8 @@ enum {
     TFL_OPT_FULLY_CONNECTED = 8, TFL_OPT_SOFTMAX = 9,
     TFL_OPT_CONCATENATION = 10, TFL_OPT_ADD = 11, TFL_OPT_RESHAPE = 17,
     TFL_OPT_MUL = 21, TFL_OPT_REDUCER = 27, TFL_OPT_SQUEEZE = 30,
-    TFL_OPT_LEAKY_RELU = 75
+    TFL_OPT_LEAKY_RELU = 75,
+    TFL_OPT_RESIZE_BILINEAR = 15, TFL_OPT_RESIZE_NEAREST_NEIGHBOR = 74
 };
 enum { TFL_OPT_CALL = 16, TFL_OPT_IF = 92, TFL_OPT_WHILE = 93,
        TFL_OPT_CALL_ONCE = 103 };
@@ -86,6 +88,9 @@ enum { TFL_CALL_SUBGRAPH };
 enum { TFL_IF_THEN_SUBGRAPH, TFL_IF_ELSE_SUBGRAPH };
 enum { TFL_WHILE_COND_SUBGRAPH, TFL_WHILE_BODY_SUBGRAPH };
 enum { TFL_CALL_ONCE_INIT_SUBGRAPH };
+/* ResizeBilinearOptions starts with two deprecated fields. */
+enum { TFL_BILINEAR_ALIGN_CORNERS = 2, TFL_BILINEAR_HALF_PIXEL_CENTERS };
+enum { TFL_NEAREST_ALIGN_CORNERS, TFL_NEAREST_HALF_PIXEL_CENTERS };
 
 typedef struct {
     const char *name;        /* "" when the file has none */
@@ -244,5 +249,8 @@ int tfl_op_pad(tfl_ctx *c);
 int tfl_op_mean(tfl_ctx *c);
 int tfl_op_quantize(tfl_ctx *c);
 int tfl_op_dequantize(tfl_ctx *c);
+/* tflite_ops_resize.c */
+int tfl_op_resize_bilinear(tfl_ctx *c);
+int tfl_op_resize_nearest(tfl_ctx *c);
 
 #endif
