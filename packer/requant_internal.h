@@ -53,4 +53,8 @@ int pack_attach_table(graph *g, int node, int slot, mcn_dtype dt, int n,
    fill its Requant (and tables), or fail naming the node. */
 typedef int (*rq_rule)(graph *g, int i, const rq_node *c, mcn_err *e);
 
+/* requant_move.c: TRANSPOSE and SLICE. */
+int rq_transpose(graph *g, int i, const rq_node *c, mcn_err *e);
+int rq_slice(graph *g, int i, const rq_node *c, mcn_err *e);
+
 #endif
