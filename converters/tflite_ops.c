@@ -217,6 +217,9 @@ static const struct {
     {TFL_OP_LEAKY_RELU, op_leaky_relu},
     {TFL_OP_QUANTIZE, tfl_op_quantize},
     {TFL_OP_HARD_SWISH, op_hard_swish},
+    {TFL_OP_TRANSPOSE, tfl_op_transpose},
+    {TFL_OP_STRIDED_SLICE, tfl_op_strided_slice},
+    {TFL_OP_SLICE, tfl_op_slice},
 };
 
 tfl_op_fn tfl_op_lookup(int32_t code)

@@ -218,6 +218,7 @@ typedef struct {
     int32_t pad_bottom, pad_right;  /* count_include_pad's divisor only */
     int32_t count_include_pad;  /* average: divide by the taps inside the
                                    padded image, not the image */
+    int32_t zero_point;         /* ... where a padding tap is real 0 */
     int32_t act_min, act_max;
     mcn_k_dims input;   const int8_t *input_data;
     mcn_k_dims output;  int8_t *output_data;

@@ -8,8 +8,9 @@
 #include "fb_read.h"
 #include "mcn_internal.h"
 
-/* Largest window: 127 * 2^24 still fits the kernel's int32 sum. */
-#define POOL_AREA_MAX (1 << 24)
+/* Largest window: its sum of int8 values, give or take half the count
+   for rounding, stays inside int32 (128 * 2^23 + 2^22 < 2^31). */
+#define POOL_AREA_MAX (1 << 23)
 
 static mcn_status pool_params(const mcn_opview *v, int global,
                               mcn_k_pool_params *p)
@@ -41,6 +42,7 @@ static mcn_status pool_params(const mcn_opview *v, int global,
         p->count_include_pad =
             fb_get_u8(b, o, MCN_POOL_COUNT_INCLUDE_PAD, 0) != 0;
     }
+    p->zero_point = v->in[0].zero_point;
     /* Pools may omit Requant: then nothing is clamped. */
     p->act_min = v->has_requant ? v->act_min : -128;
     p->act_max = v->has_requant ? v->act_max : 127;

@@ -37,7 +37,8 @@
 **                               max = the largest in-image tap; average =
 **                               TFLM's rounding of sum / count, count = the
 **                               in-image taps, or with count_include_pad the
-**                               taps inside the padded image.
+**                               taps inside the padded image, each padding
+**                               tap adding the zero point (real 0).
 **   RESHAPE                   nothing (the table may be absent).
 **   TRANSPOSE, SLICE          nothing (no table): bytes move unchanged, input
 **                               and output share scale and zero point; the

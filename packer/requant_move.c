@@ -74,8 +74,10 @@ int rq_slice(graph *g, int i, const rq_node *c, mcn_err *e)
     for (int d = 0; d < rank; d++) {
         int64_t first = nd->ints[d], step = nd->ints[rank + d];
         int64_t last = first + (int64_t)(y->shape[d] - 1) * step;
-        if (step == 0 || y->shape[d] < 1 || first < 0 ||
-            first >= x->shape[d] || last < 0 || last >= x->shape[d])
+        if (step == 0)
+            return mcn_fail(e, "%s: axis %d has step 0", c->who, d);
+        if (y->shape[d] < 1 || first < 0 || first >= x->shape[d] ||
+            last < 0 || last >= x->shape[d])
             return mcn_fail(e, "%s: axis %d takes %d values from %lld by "
                             "%lld, outside 0..%d", c->who, d, y->shape[d],
                             (long long)first, (long long)step,

@@ -8,10 +8,11 @@
 ** count_include_pad (ONNX) it is the taps inside the padded image,
 ** [-pad_top, H + pad_bottom) by [-pad_left, W + pad_right), which is the
 ** whole filter except where a ceil_mode window hangs past the bottom or
-** right pad. TFLM has no dilated, ceil_mode or count_include_pad pool;
-** those follow the float path (quantizer/fexec_pool.c) with TFLM's
-** rounding, so the result is the float average rounded at the shared
-** scale.
+** right pad, and each padding tap adds the zero point (real 0) to the
+** sum, as a zero PAD before a TFLM pool would. TFLM has no dilated,
+** ceil_mode or count_include_pad pool; those follow the float path
+** (quantizer/fexec_pool.c) with TFLM's rounding, so the result is the
+** float average rounded at the shared scale.
 */
 #include "mcn_kernels.h"
 #include "requant.h"
@@ -38,11 +39,12 @@ void mcn_k_avgpool_s8(const mcn_k_pool_params *p)
                                   &px1);
                 /* A window starts at or past -pad, so all its taps from
                    0 lie inside the padded image's start. */
-                const int32_t count = p->count_include_pad
-                    ? py1 * px1
-                    : (fy1 - fy0) * (fx1 - fx0);
+                const int32_t taps = (fy1 - fy0) * (fx1 - fx0);
+                const int32_t count =
+                    p->count_include_pad ? py1 * px1 : taps;
+                const int32_t pad_sum = (count - taps) * p->zero_point;
                 for (int32_t c = 0; c < out.c; c++) {
-                    int32_t sum = 0;
+                    int32_t sum = pad_sum;
                     for (int32_t fy = fy0; fy < fy1; fy++) {
                         const int8_t *row = p->input_data +
                             ((b * in.h + y0 + fy * dy) * in.w + x0 +
