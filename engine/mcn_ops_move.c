@@ -58,6 +58,22 @@ static void view_base(const mcn_opview *v, mcn_k_transpose_params *p)
     p->output_data = (int8_t *)v->out.wdata;
 }
 
+/* Check (run 0) or run one op, its view of the input from `params`. */
+typedef mcn_status (*view_fn)(const mcn_opview *v,
+                              mcn_k_transpose_params *p);
+
+static mcn_status move(const mcn_opview *v, int run, view_fn params)
+{
+    mcn_k_transpose_params p;
+    if (!run) {
+        MCN_TRY(check_move(v));
+        return params(v, &p);
+    }
+    params(v, &p);
+    mcn_k_transpose_s8(&p);
+    return MCN_OK;
+}
+
 /* ---- TRANSPOSE: output axis d is input axis perm[d] ---- */
 
 static mcn_status transpose_params(const mcn_opview *v,
@@ -81,14 +97,7 @@ static mcn_status transpose_params(const mcn_opview *v,
 
 mcn_status mcn_op_transpose(const mcn_opview *v, int run)
 {
-    mcn_k_transpose_params p;
-    if (!run) {
-        MCN_TRY(check_move(v));
-        return transpose_params(v, &p);
-    }
-    transpose_params(v, &p);
-    mcn_k_transpose_s8(&p);
-    return MCN_OK;
+    return move(v, run, transpose_params);
 }
 
 /* ---- SLICE: out[i] = in[first + i * step] on every axis ---- */
@@ -121,12 +130,5 @@ static mcn_status slice_params(const mcn_opview *v, mcn_k_transpose_params *p)
 
 mcn_status mcn_op_slice(const mcn_opview *v, int run)
 {
-    mcn_k_transpose_params p;
-    if (!run) {
-        MCN_TRY(check_move(v));
-        return slice_params(v, &p);
-    }
-    slice_params(v, &p);
-    mcn_k_transpose_s8(&p);
-    return MCN_OK;
+    return move(v, run, slice_params);
 }

@@ -31,6 +31,11 @@ int rq_check_fixed_output(const graph *g, const graph_node *nd,
                           const rq_node *c, mcn_err *e);
 int rq_no_fused_activation(const graph_node *nd, const rq_node *c,
                            mcn_err *e);
+/* An op that moves int8 bytes unchanged (PAD, TRANSPOSE, SLICE): an
+   input, no fused activation, int8 input and output of one scale and
+   zero point. */
+int rq_check_moves_bytes(const graph *g, const graph_node *nd,
+                         const rq_node *c, mcn_err *e);
 
 /* Give the node a Requant with n multiplier/shift entries (0: none, only
    the clamp), act range [-128, 127]; -1 when out of memory. */

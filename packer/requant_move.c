@@ -7,16 +7,11 @@
 */
 #include "requant_internal.h"
 
-/* What both share: int8 operands of one rank (1..6), one quantization. */
+/* What both share: int8 operands of one rank and one quantization. */
 static int check_moved(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e) ||
-        rq_check_same_quant(g, c, nd->in[0], nd->out[0], e))
+    if (rq_check_moves_bytes(g, nd, c, e))
         return -1;
     const graph_tensor *x = &g->tensors[nd->in[0]];
     const graph_tensor *y = &g->tensors[nd->out[0]];

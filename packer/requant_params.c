@@ -245,12 +245,7 @@ static int concat(graph *g, int i, const rq_node *c, mcn_err *e)
 static int pad(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e) ||
-        rq_check_same_quant(g, c, nd->in[0], nd->out[0], e))
+    if (rq_check_moves_bytes(g, nd, c, e))
         return -1;
     const graph_tensor *y = &g->tensors[nd->out[0]];
     if (nd->pad_mode == MCN_PAD_CONSTANT && !isfinite(nd->pad_value))

@@ -61,26 +61,18 @@ static void dilated_ceil(mcn_k_pool_params *p, int8_t *out)
 /* Maxima of the taps: (0,0) {1, 3, 2, 10}; (0,1) {3, 7, 10, 5};
    (0,2) {7, 5}; (1,0) {2, 10, -3, 4}; (1,1) {10, 5, 4, 12}; (1,2)
    {5, 12}; (2,0) {-3, 4}; (2,1) {4, 12}; (2,2) {12}. Undilated taps
-   would give (0,0) = max(1, -5, -8, 4) = 4. */
-START_TEST(maxpool_dilated_ceil_mode)
+   would give (0,0) = max(1, -5, -8, 4) = 4.
+   Sums / counts of the same taps: 16/4 = 4; 25/4 = 6.25 -> (25+2)/4 = 6;
+   12/2 = 6; 13/4 -> (13+2)/4 = 3; 31/4 -> (31+2)/4 = 8; 17/2 = 8.5 ->
+   (17+1)/2 = 9 (half away from zero); 1/2 -> (1+1)/2 = 1; 16/2 = 8;
+   12/1 = 12. */
+START_TEST(dilated_ceil_mode)
 {
     int8_t out[9];
     mcn_k_pool_params p;
     dilated_ceil(&p, out);
     mcn_k_maxpool_s8(&p);
     bytes_are(out, (const int8_t[]){10, 10, 7, 10, 12, 12, 4, 12, 12}, 9);
-}
-END_TEST
-
-/* Sums / counts of the same taps: 16/4 = 4; 25/4 = 6.25 -> (25+2)/4 = 6;
-   12/2 = 6; 13/4 -> (13+2)/4 = 3; 31/4 -> (31+2)/4 = 8; 17/2 = 8.5 ->
-   (17+1)/2 = 9 (half away from zero); 1/2 -> (1+1)/2 = 1; 16/2 = 8;
-   12/1 = 12. */
-START_TEST(avgpool_dilated_ceil_mode)
-{
-    int8_t out[9];
-    mcn_k_pool_params p;
-    dilated_ceil(&p, out);
     mcn_k_avgpool_s8(&p);
     bytes_are(out, (const int8_t[]){4, 6, 6, 3, 8, 9, 1, 8, 12}, 9);
 }
@@ -182,8 +174,7 @@ Suite *suite_kernel_pool(void)
 {
     Suite *s = suite_create("kernel_pool");
     TCase *tc = tcase_create("core");
-    tcase_add_test(tc, maxpool_dilated_ceil_mode);
-    tcase_add_test(tc, avgpool_dilated_ceil_mode);
+    tcase_add_test(tc, dilated_ceil_mode);
     tcase_add_test(tc, avgpool_ceil_mode_counts);
     tcase_add_test(tc, avgpool_padding_is_the_zero_point);
     tcase_add_test(tc, maxpool_ceil_mode_and_clamp);
