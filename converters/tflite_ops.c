@@ -219,6 +219,9 @@ static const struct {
     {TFL_OP_HARD_SWISH, op_hard_swish},
     {TFL_OP_RESIZE_BILINEAR, tfl_op_resize_bilinear},
     {TFL_OP_RESIZE_NEAREST_NEIGHBOR, tfl_op_resize_nearest},
+    {TFL_OP_TRANSPOSE, tfl_op_transpose},
+    {TFL_OP_STRIDED_SLICE, tfl_op_strided_slice},
+    {TFL_OP_SLICE, tfl_op_slice},
 };
 
 tfl_op_fn tfl_op_lookup(int32_t code)
