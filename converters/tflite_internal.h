@@ -34,6 +34,8 @@ enum {
     TFL_OP_TANH = 28, TFL_OP_CUSTOM = 32, TFL_OP_PAD = 34, TFL_OP_MEAN = 40,
     TFL_OP_SQUEEZE = 43, TFL_OP_PADV2 = 60, TFL_OP_LEAKY_RELU = 98,
     TFL_OP_QUANTIZE = 114, TFL_OP_HARD_SWISH = 117,
+    TFL_OP_RESIZE_BILINEAR = 23, TFL_OP_RESIZE_NEAREST_NEIGHBOR = 97,
+    TFL_OP_TRANSPOSE = 39, TFL_OP_STRIDED_SLICE = 45, TFL_OP_SLICE = 65,
     TFL_OP_TRANSPOSE_CONV = 67
 };
 /* Operators that run another subgraph (tflite_subgraphs.c). */
@@ -46,7 +48,10 @@ enum {
     TFL_OPT_FULLY_CONNECTED = 8, TFL_OPT_SOFTMAX = 9,
     TFL_OPT_CONCATENATION = 10, TFL_OPT_ADD = 11, TFL_OPT_RESHAPE = 17,
     TFL_OPT_MUL = 21, TFL_OPT_REDUCER = 27, TFL_OPT_SQUEEZE = 30,
-    TFL_OPT_LEAKY_RELU = 75, TFL_OPT_TRANSPOSE_CONV = 49
+    TFL_OPT_LEAKY_RELU = 75,
+    TFL_OPT_RESIZE_BILINEAR = 15, TFL_OPT_RESIZE_NEAREST_NEIGHBOR = 74,
+    TFL_OPT_TRANSPOSE = 26, TFL_OPT_STRIDED_SLICE = 32, TFL_OPT_SLICE = 48,
+    TFL_OPT_TRANSPOSE_CONV = 49
 };
 enum { TFL_OPT_CALL = 16, TFL_OPT_IF = 92, TFL_OPT_WHILE = 93,
        TFL_OPT_CALL_ONCE = 103 };
@@ -87,6 +92,11 @@ enum { TFL_CALL_SUBGRAPH };
 enum { TFL_IF_THEN_SUBGRAPH, TFL_IF_ELSE_SUBGRAPH };
 enum { TFL_WHILE_COND_SUBGRAPH, TFL_WHILE_BODY_SUBGRAPH };
 enum { TFL_CALL_ONCE_INIT_SUBGRAPH };
+/* ResizeBilinearOptions starts with two deprecated fields. */
+enum { TFL_BILINEAR_ALIGN_CORNERS = 2, TFL_BILINEAR_HALF_PIXEL_CENTERS };
+enum { TFL_NEAREST_ALIGN_CORNERS, TFL_NEAREST_HALF_PIXEL_CENTERS };
+enum { TFL_SS_BEGIN_MASK, TFL_SS_END_MASK, TFL_SS_ELLIPSIS_MASK,
+       TFL_SS_NEW_AXIS_MASK, TFL_SS_SHRINK_AXIS_MASK, TFL_SS_OFFSET };
 enum { TFL_TCONV_PADDING, TFL_TCONV_STRIDE_W, TFL_TCONV_STRIDE_H,
        TFL_TCONV_ACTIVATION };
 /* The Padding enum of the window options. */
@@ -218,6 +228,13 @@ int tfl_const_ints(tfl_ctx *c, uint32_t i, const char *what, int64_t *v,
 
 /* "[1,49,10,1]" */
 void tfl_shape_str(const graph_tensor *t, char *s, size_t n);
+/* The file's output tensor y must have the shape the op computes from
+   input x (tflite_ops_shape.c); a message saying both if not. */
+int tfl_output_is(tfl_ctx *c, int x, int y, int rank, const int32_t *want);
+/* A new graph tensor of `shape` with y's dtype, quantization and layout,
+   named "Y/suffix": a step on the way to y. */
+int tfl_tensor_like(tfl_ctx *c, int y, int rank, const int32_t *shape,
+                    const char *suffix);
 bool tfl_same_shape(const graph_tensor *a, const graph_tensor *b);
 
 /* The model's edge (tflite_edge.c). A QUANTIZE whose input is a float
@@ -249,6 +266,13 @@ int tfl_op_pad(tfl_ctx *c);
 int tfl_op_mean(tfl_ctx *c);
 int tfl_op_quantize(tfl_ctx *c);
 int tfl_op_dequantize(tfl_ctx *c);
+/* tflite_ops_resize.c */
+int tfl_op_resize_bilinear(tfl_ctx *c);
+int tfl_op_resize_nearest(tfl_ctx *c);
+/* tflite_ops_slice.c */
+int tfl_op_transpose(tfl_ctx *c);
+int tfl_op_slice(tfl_ctx *c);
+int tfl_op_strided_slice(tfl_ctx *c);
 int tfl_op_transpose_conv(tfl_ctx *c);   /* tflite_ops_tconv.c */
 
 #endif

@@ -217,6 +217,11 @@ static const struct {
     {TFL_OP_LEAKY_RELU, op_leaky_relu},
     {TFL_OP_QUANTIZE, tfl_op_quantize},
     {TFL_OP_HARD_SWISH, op_hard_swish},
+    {TFL_OP_RESIZE_BILINEAR, tfl_op_resize_bilinear},
+    {TFL_OP_RESIZE_NEAREST_NEIGHBOR, tfl_op_resize_nearest},
+    {TFL_OP_TRANSPOSE, tfl_op_transpose},
+    {TFL_OP_STRIDED_SLICE, tfl_op_strided_slice},
+    {TFL_OP_SLICE, tfl_op_slice},
     {TFL_OP_TRANSPOSE_CONV, tfl_op_transpose_conv},
 };
 

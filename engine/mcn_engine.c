@@ -38,6 +38,10 @@ static const mcn_op_fn op_table[MCN_OP_COUNT] = {
     [MCN_OP_HARD_SWISH] = mcn_op_hard_swish,
     [MCN_OP_TANH] = mcn_op_tanh,
     [MCN_OP_LEAKY_RELU] = mcn_op_leaky_relu,
+    [MCN_OP_RESIZE] = mcn_op_resize,
+    [MCN_OP_TRANSPOSE] = mcn_op_transpose,
+    [MCN_OP_SLICE] = mcn_op_slice,
+    [MCN_OP_GLOBAL_MAX_POOL] = mcn_op_global_maxpool,
     [MCN_OP_TRANSPOSE_CONV] = mcn_op_transpose_conv,
 };
 

@@ -90,6 +90,10 @@ mcn_status mcn_op_logistic(const mcn_opview *v, int run);
 mcn_status mcn_op_tanh(const mcn_opview *v, int run);
 mcn_status mcn_op_hard_swish(const mcn_opview *v, int run);
 mcn_status mcn_op_leaky_relu(const mcn_opview *v, int run);
+mcn_status mcn_op_resize(const mcn_opview *v, int run);
+mcn_status mcn_op_transpose(const mcn_opview *v, int run);
+mcn_status mcn_op_slice(const mcn_opview *v, int run);
+mcn_status mcn_op_global_maxpool(const mcn_opview *v, int run);
 mcn_status mcn_op_transpose_conv(const mcn_opview *v, int run);
 
 /* ---- checks shared by the op files (mcn_check.c) ---- */

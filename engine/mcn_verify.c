@@ -181,16 +181,16 @@ static mcn_status check_arena_use(vctx *v, const char *where, int32_t at,
    than the host graph and the kernels allow (2 * MCN_MAX_DIMS). */
 static int check_options(const vctx *v, uint32_t o, int type)
 {
-    static const struct { uint8_t fields; uint8_t width[10]; } layout[] = {
+    static const struct { uint8_t fields; uint8_t width[11]; } layout[] = {
         [MCN_OPTIONS_CONV2D] = {10, {4, 4, 4, 4, 4, 4, 4, 4, 4, 4}},
-        [MCN_OPTIONS_POOL2D] = {9, {4, 4, 4, 4, 4, 4, 4, 4, 1}},
+        [MCN_OPTIONS_POOL2D] = {11, {4, 4, 4, 4, 4, 4, 4, 4, 1, 4, 4}},
         [MCN_OPTIONS_SOFTMAX] = {1, {4}},
         [MCN_OPTIONS_AXIS] = {1, {4}},
         [MCN_OPTIONS_PAD] = {3, {0, 1, 4}},
         [MCN_OPTIONS_REDUCE] = {2, {0, 1}},
         [MCN_OPTIONS_TRANSPOSE] = {1, {0}},
         [MCN_OPTIONS_ACTIVATION] = {2, {4, 4}},
-        [MCN_OPTIONS_RESIZE] = {5, {1, 1, 1, 4, 4}},
+        [MCN_OPTIONS_RESIZE] = {6, {1, 1, 1, 4, 4, 1}},
         [MCN_OPTIONS_SLICE] = {1, {0}},
     };
     if (type <= MCN_OPTIONS_NONE || type >= MCN_OPTIONS_COUNT)

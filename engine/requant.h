@@ -31,8 +31,18 @@
 **                               multiplier (n = 1). act range.
 **   MAX_POOL_2D,              n = 0; input and output share scale and zero
 **   AVERAGE_POOL_2D,            point; act_min/act_max only (the table may be
-**   GLOBAL_AVERAGE_POOL, CLIP   absent for pools: [-128, 127]; CLIP needs it).
+**   GLOBAL_AVERAGE_POOL,        absent for pools: [-128, 127]; CLIP needs it).
+**   GLOBAL_MAX_POOL, CLIP     Pools may be dilated and have ceil_mode's
+**                               output size (Pool2DOptions, fexec_pool.c):
+**                               max = the largest in-image tap; average =
+**                               TFLM's rounding of sum / count, count = the
+**                               in-image taps, or with count_include_pad the
+**                               taps inside the padded image, each padding
+**                               tap adding the zero point (real 0).
 **   RESHAPE                   nothing (the table may be absent).
+**   TRANSPOSE, SLICE          nothing (no table): bytes move unchanged, input
+**                               and output share scale and zero point; the
+**                               perm / bounds are the options'.
 **   SOFTMAX                   qmath_softmax_params: multiplier[0] =
 **                               input_multiplier, shift[0] = input_left_shift,
 **                               diff_min (n = 1). Output scale 1/256, zp -128.
@@ -70,6 +80,25 @@
 **                               / s_out), [1] = QM(s_in * alpha / s_out),
 **                               both quotients in float as TFLM; [1] is
 **                               negative for a negative alpha.
+**   RESIZE                    no Requant; input and output share
+**                               quantization. Inputs [x, rows, cols]: int32
+**                               tables from packer/requant_resize.c.
+**                               NEAREST: the input row of every output row,
+**                               the input column of every output column
+**                               (resize_map.h: ONNX's modes exactly,
+**                               TFLite's GetNearestNeighbor in float).
+**                               BILINEAR: (lower, upper, fraction in
+**                               1/1024ths) per output row and column,
+**                               TFLM's ResizeBilinearInteger coordinates;
+**                               mcn's rules where TFLite has none:
+**                               PYTORCH_HALF_PIXEL is HALF_PIXEL but 0 for
+**                               one output; a model scale s gives the step
+**                               round(1024 / s) (ALIGN_CORNERS: round(1024
+**                               (in - 1) / (in s - 1))); a lower index past
+**                               the input (TFLM reads outside) is the last.
+**                               mcn_init checks every index is inside the
+**                               input and every fraction in [-1023, 1023],
+**                               negative only with lower == upper.
 **   TRANSPOSE_CONV            as CONV_2D (weights [O,KH,KW,I], channels
 **                               along O; n = O, or 1 for per-tensor
 **                               weights; act range of the fused

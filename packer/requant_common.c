@@ -87,6 +87,18 @@ int rq_no_fused_activation(const graph_node *nd, const rq_node *c,
     return 0;
 }
 
+int rq_check_moves_bytes(const graph *g, const graph_node *nd,
+                         const rq_node *c, mcn_err *e)
+{
+    if (nd->n_in < 1)
+        return mcn_fail(e, "%s: no input", c->who);
+    if (rq_no_fused_activation(nd, c, e) ||
+        rq_check_act(g, c, nd->in[0], "input", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e))
+        return -1;
+    return rq_check_same_quant(g, c, nd->in[0], nd->out[0], e);
+}
+
 int rq_set(graph_node *nd, int n)
 {
     if (n > 0)

@@ -245,12 +245,7 @@ static int concat(graph *g, int i, const rq_node *c, mcn_err *e)
 static int pad(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e) ||
-        rq_check_same_quant(g, c, nd->in[0], nd->out[0], e))
+    if (rq_check_moves_bytes(g, nd, c, e))
         return -1;
     const graph_tensor *y = &g->tensors[nd->out[0]];
     if (nd->pad_mode == MCN_PAD_CONSTANT && !isfinite(nd->pad_value))
@@ -404,6 +399,7 @@ int pack_requant_node(graph *g, int i, mcn_err *e)
     case MCN_OP_MAX_POOL_2D:
     case MCN_OP_AVERAGE_POOL_2D:
     case MCN_OP_GLOBAL_AVERAGE_POOL:
+    case MCN_OP_GLOBAL_MAX_POOL:
     case MCN_OP_CLIP:
     case MCN_OP_RESHAPE:
         return same_quant(g, i, &c, e);
@@ -426,6 +422,12 @@ int pack_requant_node(graph *g, int i, mcn_err *e)
         return hard_swish(g, i, &c, e);
     case MCN_OP_LEAKY_RELU:
         return leaky_relu(g, i, &c, e);
+    case MCN_OP_RESIZE:
+        return rq_resize(g, i, &c, e);
+    case MCN_OP_TRANSPOSE:
+        return rq_transpose(g, i, &c, e);
+    case MCN_OP_SLICE:
+        return rq_slice(g, i, &c, e);
     case MCN_OP_TRANSPOSE_CONV:
         return rq_transpose_conv(g, i, &c, e);
     default:
