@@ -32,7 +32,10 @@ int pack_graph(graph *g, const pack_opts *o, mcn_err *e);
      QUANTIZE (int8 -> int8): s_in / s_out in [0]
      RESHAPE: none (has_requant false)
      MUL, CONCATENATION, PAD, MEAN, LOGISTIC, TANH, HARD_SWISH,
-       LEAKY_RELU: as the table in engine/requant.h says */
+       LEAKY_RELU, SUB, DIV, PRELU, LOG_SOFTMAX: as the table in
+       engine/requant.h says
+     ELU, HARD_SIGMOID: a 256-entry table attached as input 1
+       (requant_lut.c), no Requant */
 int pack_requant_node(graph *g, int node, mcn_err *e);
 
 /* Reorder constant weights for the kernels. The kernels read graph.h's

@@ -47,6 +47,18 @@ int rq_check_act(const graph *g, const rq_node *c, int t, const char *role,
     return 0;
 }
 
+int rq_check_binary(const graph *g, const graph_node *nd, const rq_node *c,
+                    mcn_err *e)
+{
+    if (nd->n_in != 2)
+        return mcn_fail(e, "%s: needs 2 inputs, has %d", c->who, nd->n_in);
+    if (rq_check_act(g, c, nd->in[0], "input 0", e) ||
+        rq_check_act(g, c, nd->in[1], "input 1", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e))
+        return -1;
+    return 0;
+}
+
 int rq_check_same_quant(const graph *g, const rq_node *c, int in, int out,
                         mcn_err *e)
 {

@@ -22,6 +22,10 @@ const char *rq_tname(const graph *g, int t);
    point; `role` ("input 1") names it in the message. */
 int rq_check_act(const graph *g, const rq_node *c, int t, const char *role,
                  mcn_err *e);
+/* A node of two int8 inputs and an int8 output (ADD, SUB, MUL, DIV,
+   PRELU), each passing rq_check_act. */
+int rq_check_binary(const graph *g, const graph_node *nd, const rq_node *c,
+                    mcn_err *e);
 /* Input `in` and output `out` have the same scale and zero point (ops
    that move bytes unchanged). Both must already pass rq_check_act. */
 int rq_check_same_quant(const graph *g, const rq_node *c, int in, int out,
@@ -52,5 +56,12 @@ int pack_attach_table(graph *g, int node, int slot, mcn_dtype dt, int n,
    pack_requant_node's switch with node i's label: check its int8 form,
    fill its Requant (and tables), or fail naming the node. */
 typedef int (*rq_rule)(graph *g, int i, const rq_node *c, mcn_err *e);
+
+/* requant_elem.c: DIV, PRELU, LOG_SOFTMAX. */
+int rq_div(graph *g, int i, const rq_node *c, mcn_err *e);
+int rq_prelu(graph *g, int i, const rq_node *c, mcn_err *e);
+int rq_log_softmax(graph *g, int i, const rq_node *c, mcn_err *e);
+/* requant_lut.c: ELU and HARD_SIGMOID as 256-entry tables. */
+int rq_lut(graph *g, int i, const rq_node *c, mcn_err *e);
 
 #endif

@@ -78,21 +78,20 @@ static int weighted(graph *g, int i, const rq_node *c, mcn_err *e)
     return 0;
 }
 
+/* ADD and SUB: one kernel; TFLM derives SUB's multipliers in float. */
 static int add(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in != 2)
-        return mcn_fail(e, "%s: needs 2 inputs, has %d", c->who, nd->n_in);
-    if (rq_check_act(g, c, nd->in[0], "input 0", e) ||
-        rq_check_act(g, c, nd->in[1], "input 1", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_binary(g, nd, c, e))
         return -1;
     qmath_add p;
-    if (qmath_add_params(g->tensors[nd->in[0]].scale[0],
-                         g->tensors[nd->in[1]].scale[0],
-                         g->tensors[nd->out[0]].scale[0], &p))
+    float s1 = g->tensors[nd->in[0]].scale[0];
+    float s2 = g->tensors[nd->in[1]].scale[0];
+    float s_out = g->tensors[nd->out[0]].scale[0];
+    if (nd->op == MCN_OP_SUB ? qmath_sub_params(s1, s2, s_out, &p)
+                             : qmath_add_params(s1, s2, s_out, &p))
         return mcn_fail(e, "%s: input and output scales are too far apart "
-                        "for int8 ADD", c->who);
+                        "for int8 %s", c->who, graph_op_name(nd->op));
     if (rq_set(nd, 1))
         return mcn_fail(e, "out of memory");
     nd->rq.multiplier[0] = p.output_multiplier;
@@ -187,11 +186,7 @@ static int requantize(graph *g, int i, const rq_node *c, mcn_err *e)
 static int mul(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in != 2)
-        return mcn_fail(e, "%s: needs 2 inputs, has %d", c->who, nd->n_in);
-    if (rq_check_act(g, c, nd->in[0], "input 0", e) ||
-        rq_check_act(g, c, nd->in[1], "input 1", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_binary(g, nd, c, e))
         return -1;
     int32_t mult;
     int shift;
@@ -400,6 +395,7 @@ int pack_requant_node(graph *g, int i, mcn_err *e)
     case MCN_OP_FULLY_CONNECTED:
         return weighted(g, i, &c, e);
     case MCN_OP_ADD:
+    case MCN_OP_SUB:
         return add(g, i, &c, e);
     case MCN_OP_MAX_POOL_2D:
     case MCN_OP_AVERAGE_POOL_2D:
@@ -426,6 +422,15 @@ int pack_requant_node(graph *g, int i, mcn_err *e)
         return hard_swish(g, i, &c, e);
     case MCN_OP_LEAKY_RELU:
         return leaky_relu(g, i, &c, e);
+    case MCN_OP_DIV:
+        return rq_div(g, i, &c, e);
+    case MCN_OP_PRELU:
+        return rq_prelu(g, i, &c, e);
+    case MCN_OP_LOG_SOFTMAX:
+        return rq_log_softmax(g, i, &c, e);
+    case MCN_OP_ELU:
+    case MCN_OP_HARD_SIGMOID:
+        return rq_lut(g, i, &c, e);
     default:
         return mcn_fail(e, "%s: no int8 kernel", c.who);
     }
