@@ -9,167 +9,15 @@
    rounding tie (worked in the comments). */
 #include <check.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "float_exec.h"
-#include "graph_io.h"
 #include "mcn.h"
 #include "npy.h"
-#include "pack.h"
+#include "test_model_util.h"
 #include "testutil.h"
 #include "tflite_import.h"
-
-/* ---- building models ---- */
-
-/* A .tflite from JSON (without the outer braces and version). */
-static uint8_t *model(size_t *len, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static uint8_t *compile_file(const char *dir, const char *json_path,
-                             size_t *len)
-{
-    char cmd[1200], path[700], *err = NULL;
-    snprintf(cmd, sizeof cmd, "flatc -o '%s' -b " TU_SRC("schemas/tflite.fbs")
-             " '%s'", dir, json_path);
-    int rc = tu_run(cmd, NULL, &err);
-    ck_assert_msg(rc == 0, "%s: %s", cmd, err);
-    free(err);
-    const char *base = strrchr(json_path, '/');
-    base = base ? base + 1 : json_path;
-    snprintf(path, sizeof path, "%s/%.*s.tflite", dir,
-             (int)(strlen(base) - 5), base);
-    uint8_t *b = tu_read_file(path, len);
-    ck_assert_msg(b != NULL, "flatc wrote no %s", path);
-    return b;
-}
-
-static uint8_t *model(size_t *len, const char *fmt, ...)
-{
-    static char json[16384];
-    int k = snprintf(json, sizeof json, "{version: 3,\n");
-    va_list ap;
-    va_start(ap, fmt);
-    k += vsnprintf(json + k, sizeof json - (size_t)k, fmt, ap);
-    va_end(ap);
-    ck_assert_int_lt(k + 3, (int)sizeof json);
-    strcat(json, "}\n");
-    char *dir = tu_mkdtemp(), path[600];
-    snprintf(path, sizeof path, "%s/m.json", dir);
-    ck_assert_int_eq(tu_write_file(path, json, strlen(json)), 0);
-    uint8_t *b = compile_file(dir, path, len);
-    tu_rmdir(dir);
-    return b;
-}
-
-/* Bytes of int8 values or little-endian floats, as a JSON list. */
-static const char *i8s(char *s, size_t cap, int n, const int8_t *v)
-{
-    size_t k = 0;
-    s[0] = 0;
-    for (int i = 0; i < n && k < cap; i++)
-        k += (size_t)snprintf(s + k, cap - k, "%s%u", i ? ", " : "",
-                              (uint8_t)v[i]);
-    ck_assert_uint_lt(k, cap);   /* not cut short */
-    return s;
-}
-
-static const char *f32s(char *s, size_t cap, int n, const float *v)
-{
-    return i8s(s, cap, 4 * n, (const int8_t *)v);
-}
-
-/* "type: INT8, quantization: {...}" for int8, "" (FLOAT32) otherwise. */
-static const char *q8(char *s, size_t cap, bool int8, double scale, int zp)
-{
-    if (!int8)
-        return "";
-    snprintf(s, cap, "type: INT8, quantization: {scale: [%.9g], "
-             "zero_point: [%d]}", scale, zp);
-    return s;
-}
-
-/* ---- running them ---- */
-
-static void import_ok(const uint8_t *b, size_t len, graph *g)
-{
-    mcn_err e;
-    ck_assert_msg(tflite_import(b, len, NULL, g, &e) == 0, "%s", e.msg);
-}
-
-static void expect_error(const uint8_t *b, size_t len, const char *msg)
-{
-    graph g;
-    mcn_err e = {{0}};
-    ck_assert_int_eq(tflite_import(b, len, NULL, &g, &e), -1);
-    ck_assert_str_eq(e.msg, msg);
-}
-
-static void ops_are(const graph *g, int n, const mcn_opcode *want)
-{
-    ck_assert_int_eq(g->n_nodes, n);
-    for (int i = 0; i < n; i++)
-        ck_assert_msg(g->nodes[i].op == want[i], "node %d is %s, not %s", i,
-                      graph_op_name(g->nodes[i].op), graph_op_name(want[i]));
-}
-
-static void shape_is(const graph_tensor *t, int rank, const int32_t *want)
-{
-    ck_assert_int_eq(t->rank, rank);
-    for (int d = 0; d < rank; d++)
-        ck_assert_int_eq(t->shape[d], want[d]);
-}
-
-/* Pack g (freed) and run it once on the engine; y gets output 0, whose
-   size must be ny. */
-static void run_int8(graph *g, const int8_t *const *x, int8_t *y, size_t ny)
-{
-    mcn_err e;
-    uint8_t *buf;
-    size_t len;
-    int n_in = g->n_inputs;
-    ck_assert_msg(pack_graph(g, NULL, &e) == 0, "%s", e.msg);
-    ck_assert_msg(graph_to_mcn(g, &buf, &len, &e) == 0, "%s", e.msg);
-    size_t arena_len = (g->arena_bytes + 15u) / 16u * 16u + 16u;
-    graph_free(g);
-    void *arena = aligned_alloc(16, arena_len);
-    ck_assert_ptr_nonnull(arena);
-    mcn_ctx ctx;
-    mcn_tensor t;
-    ck_assert_int_eq(mcn_init(&ctx, buf, len, arena, arena_len), MCN_OK);
-    for (int i = 0; i < n_in; i++) {
-        ck_assert_int_eq(mcn_input(&ctx, i, &t), MCN_OK);
-        memcpy(t.data, x[i], t.bytes);
-    }
-    ck_assert_int_eq(mcn_invoke(&ctx), MCN_OK);
-    ck_assert_int_eq(mcn_output(&ctx, 0, &t), MCN_OK);
-    ck_assert_uint_eq(t.bytes, ny);
-    memcpy(y, t.data, ny);
-    free(arena);
-    free(buf);
-}
-
-static void bytes_are(const int8_t *got, const int8_t *want, int n)
-{
-    for (int i = 0; i < n; i++)
-        ck_assert_msg(got[i] == want[i], "byte %d is %d, not %d", i, got[i],
-                      want[i]);
-}
-
-/* Run a float graph once; output `out` (n values) into y. */
-static void run_float(const graph *g, const float *const *x, int out,
-                      float *y, int64_t n)
-{
-    float_exec *fx;
-    mcn_err e;
-    ck_assert_msg(fexec_create(&fx, g, &e) == 0, "%s", e.msg);
-    ck_assert_msg(fexec_run(fx, x, &e) == 0, "%s", e.msg);
-    ck_assert_int_eq(graph_tensor_elems(&g->tensors[g->outputs[out]]), n);
-    memcpy(y, fexec_tensor(fx, g->outputs[out]), (size_t)n * sizeof *y);
-    fexec_free(fx);
-}
 
 /* ---- MUL, ADD ---- */
 
@@ -180,10 +28,10 @@ static uint8_t *mul_model(bool int8, size_t *len)
 {
     char qa[96], qb[96], qy[96], b[64];
     if (int8)
-        i8s(b, sizeof b, 2, (const int8_t[]){2, -6});
+        tm_i8s(b, sizeof b, 2, (const int8_t[]){2, -6});
     else
-        f32s(b, sizeof b, 2, (const float[]){1.0f, -1.5f});
-    return model(len,
+        tm_f32s(b, sizeof b, 2, (const float[]){1.0f, -1.5f});
+    return tm_tflite(len,
         "operator_codes: [{builtin_code: MUL}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 2, 2, 2], name: \"a\", %s},\n"
@@ -194,8 +42,8 @@ static uint8_t *mul_model(bool int8, size_t *len)
         "  builtin_options_type: MulOptions,"
         "  builtin_options: {fused_activation_function: RELU}}]}],\n"
         "buffers: [{}, {data: [%s]}]",
-        q8(qa, sizeof qa, int8, 0.5, 1), q8(qb, sizeof qb, int8, 0.25, -2),
-        q8(qy, sizeof qy, int8, 0.125, -10), b);
+        tm_q8(qa, sizeof qa, int8, 0.5, 1), tm_q8(qb, sizeof qb, int8, 0.25, -2),
+        tm_q8(qy, sizeof qy, int8, 0.125, -10), b);
 }
 
 START_TEST(mul_broadcasts_a_constant_with_relu)
@@ -203,9 +51,9 @@ START_TEST(mul_broadcasts_a_constant_with_relu)
     size_t len;
     uint8_t *b = mul_model(true, &len);
     graph g;
-    import_ok(b, len, &g);
+    tm_import_ok(b, len, &g);
     free(b);
-    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_MUL});
+    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_MUL});
     ck_assert_int_eq(g.nodes[0].act, MCN_ACT_RELU);
     const graph_tensor *c = &g.tensors[g.nodes[0].in[1]];
     ck_assert(c->data != NULL && c->dtype == MCN_DT_INT8);
@@ -215,17 +63,17 @@ START_TEST(mul_broadcasts_a_constant_with_relu)
     const int8_t x[8] = {1, 3, 5, -9, 30, -40, 20, -100};
     const int8_t want[8] = {-10, -10, 6, 30, 106, 127, 66, 127};
     int8_t y[8];
-    run_int8(&g, (const int8_t *const[]){x}, y, 8);
-    bytes_are(y, want, 8);
+    tm_run_int8(&g, (const int8_t *const[]){x}, y, 8);
+    tm_bytes_are(y, want, 8);
 
     b = mul_model(false, &len);
-    import_ok(b, len, &g);
+    tm_import_ok(b, len, &g);
     free(b);
     ck_assert_int_eq(g.nodes[0].act, MCN_ACT_RELU);
     const float xf[8] = {0, 1, 2, -5, 14.5f, -20.5f, 9.5f, -50.5f};
     const float wf[8] = {0, 0, 2, 7.5f, 14.5f, 30.75f, 9.5f, 75.75f};
     float yf[8];
-    run_float(&g, (const float *const[]){xf}, 0, yf, 8);
+    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 8);
     for (int i = 0; i < 8; i++)
         ck_assert_float_eq(yf[i], wf[i]);
     graph_free(&g);
@@ -238,7 +86,7 @@ START_TEST(add_broadcasts_a_constant)
 {
     size_t len;
     char b[32];
-    uint8_t *m = model(&len,
+    uint8_t *m = tm_tflite(&len,
         "operator_codes: [{builtin_code: ADD}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 2, 2, 2], type: INT8, name: \"a\","
@@ -250,16 +98,16 @@ START_TEST(add_broadcasts_a_constant)
         " inputs: [0], outputs: [2], operators: [\n"
         " {opcode_index: 0, inputs: [0, 1], outputs: [2]}]}],\n"
         "buffers: [{}, {data: [%s]}]",
-        i8s(b, sizeof b, 2, (const int8_t[]){3, -4}));
+        tm_i8s(b, sizeof b, 2, (const int8_t[]){3, -4}));
     graph g;
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
-    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_ADD});
+    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_ADD});
     const int8_t x[8] = {2, 10, -50, 100, 0, 127, -128, 60};
     const int8_t want[8] = {9, 10, -43, 100, 7, 127, -121, 60};
     int8_t y[8];
-    run_int8(&g, (const int8_t *const[]){x}, y, 8);
-    bytes_are(y, want, 8);
+    tm_run_int8(&g, (const int8_t *const[]){x}, y, 8);
+    tm_bytes_are(y, want, 8);
 }
 END_TEST
 
@@ -270,7 +118,7 @@ END_TEST
 START_TEST(concat_joins_and_rescales)
 {
     size_t len;
-    uint8_t *m = model(&len,
+    uint8_t *m = tm_tflite(&len,
         "operator_codes: [{builtin_code: CONCATENATION}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 2, 1, 2], type: INT8, name: \"x1\","
@@ -285,16 +133,16 @@ START_TEST(concat_joins_and_rescales)
         "  builtin_options: {axis: -1}}]}],\n"
         "buffers: [{}]");
     graph g;
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
-    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_CONCATENATION});
+    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_CONCATENATION});
     ck_assert_int_eq(g.nodes[0].axis, 3);   /* -1 of 4 axes */
     ck_assert_int_eq(g.nodes[0].n_in, 2);
     const int8_t x1[4] = {1, 2, 3, 4}, x2[2] = {10, -60};
     const int8_t want[6] = {1, 2, 12, 3, 4, -128};
     int8_t y[6];
-    run_int8(&g, (const int8_t *const[]){x1, x2}, y, 6);
-    bytes_are(y, want, 6);
+    tm_run_int8(&g, (const int8_t *const[]){x1, x2}, y, 6);
+    tm_bytes_are(y, want, 6);
 }
 END_TEST
 
@@ -304,7 +152,7 @@ END_TEST
 static uint8_t *concat6_model(bool int8, size_t *len)
 {
     char qx[96], qy[96];
-    return model(len,
+    return tm_tflite(len,
         "operator_codes: [{builtin_code: CONCATENATION}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 1, 2], name: \"x\", %s},\n"
@@ -314,7 +162,7 @@ static uint8_t *concat6_model(bool int8, size_t *len)
         "  builtin_options_type: ConcatenationOptions,"
         "  builtin_options: {axis: 1}}]}],\n"
         "buffers: [{}]",
-        q8(qx, sizeof qx, int8, 0.5, 1), q8(qy, sizeof qy, int8, 0.25, -3));
+        tm_q8(qx, sizeof qx, int8, 0.5, 1), tm_q8(qy, sizeof qy, int8, 0.25, -3));
 }
 
 START_TEST(concat_of_six_joins_in_steps)
@@ -322,16 +170,16 @@ START_TEST(concat_of_six_joins_in_steps)
     size_t len;
     uint8_t *m = concat6_model(true, &len);
     graph g;
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
     const mcn_opcode C = MCN_OP_CONCATENATION;
-    ops_are(&g, 2, (const mcn_opcode[]){C, C});
+    tm_ops_are(&g, 2, (const mcn_opcode[]){C, C});
     ck_assert_int_eq(g.nodes[0].n_in, 4);
     ck_assert_int_eq(g.nodes[1].n_in, 3);
     const graph_tensor *part = &g.tensors[g.nodes[0].out[0]];
     ck_assert_int_eq(g.nodes[1].in[0], g.nodes[0].out[0]);
     ck_assert_str_eq(part->name, "y/part1");
-    shape_is(part, 3, (const int32_t[]){1, 4, 2});
+    tm_shape_is(part, 3, (const int32_t[]){1, 4, 2});
     ck_assert(part->scale[0] == 0.25f && part->zero_point[0] == -3);
     const int8_t x[2] = {5, -20};
     int8_t y[12], want[12];
@@ -339,15 +187,15 @@ START_TEST(concat_of_six_joins_in_steps)
         want[i] = 5;      /* -3 + 2 * 4 */
         want[i + 1] = -45; /* -3 + 2 * -21 */
     }
-    run_int8(&g, (const int8_t *const[]){x}, y, 12);
-    bytes_are(y, want, 12);
+    tm_run_int8(&g, (const int8_t *const[]){x}, y, 12);
+    tm_bytes_are(y, want, 12);
 
     m = concat6_model(false, &len);
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
     const float xf[2] = {1.5f, -2};
     float yf[12];
-    run_float(&g, (const float *const[]){xf}, 0, yf, 12);
+    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 12);
     for (int i = 0; i < 12; i++)
         ck_assert_float_eq(yf[i], xf[i % 2]);
     graph_free(&g);
@@ -369,12 +217,12 @@ static uint8_t *pad_model(bool int8, bool v2, bool i64, const char *value,
     for (int i = 0; i < 8; i++)
         pads32[i] = (int32_t)pads[i];
     if (i64)
-        i8s(p, sizeof p, 64, (const int8_t *)pads);
+        tm_i8s(p, sizeof p, 64, (const int8_t *)pads);
     else
-        i8s(p, sizeof p, 32, (const int8_t *)pads32);
+        tm_i8s(p, sizeof p, 32, (const int8_t *)pads32);
     snprintf(vt, sizeof vt, ",\n {shape: [], buffer: 2, name: \"v\"%s%s}",
              value && value[0] ? ", " : "", value ? value : "");
-    return model(len,
+    return tm_tflite(len,
         "operator_codes: [{builtin_code: %s}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 2, 2, 1], name: \"x\", %s},\n"
@@ -383,8 +231,8 @@ static uint8_t *pad_model(bool int8, bool v2, bool i64, const char *value,
         " inputs: [0], outputs: [2], operators: [\n"
         " {opcode_index: 0, inputs: [0, 1%s], outputs: [2]}]}],\n"
         "buffers: [{}, {data: [%s]}, {data: [%s]}]",
-        v2 ? "PADV2" : "PAD", q8(qx, sizeof qx, int8, 0.5, -3),
-        i64 ? "INT64" : "INT32", q8(qy, sizeof qy, int8, 0.5, -3),
+        v2 ? "PADV2" : "PAD", tm_q8(qx, sizeof qx, int8, 0.5, -3),
+        i64 ? "INT64" : "INT32", tm_q8(qy, sizeof qy, int8, 0.5, -3),
         v2 ? vt : "", v2 ? ", 3" : "", p, value_data ? value_data : "");
 }
 
@@ -393,9 +241,9 @@ START_TEST(pad_writes_its_constant)
     size_t len;
     uint8_t *m = pad_model(true, false, false, NULL, NULL, &len);
     graph g;
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
-    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_PAD});
+    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_PAD});
     const graph_node *n = &g.nodes[0];
     ck_assert_int_eq(n->n_in, 1);   /* the paddings are node fields */
     ck_assert_int_eq(n->n_ints, 8);
@@ -407,8 +255,8 @@ START_TEST(pad_writes_its_constant)
     ck_assert_int_eq(g.n_tensors, 2);
     const int8_t x[4] = {1, 2, 3, 4};
     int8_t y[12];
-    run_int8(&g, (const int8_t *const[]){x}, y, 12);
-    bytes_are(y, (const int8_t[]){-3, -3, -3, -3, 1, 2, -3, -3, 3, 4, -3, -3},
+    tm_run_int8(&g, (const int8_t *const[]){x}, y, 12);
+    tm_bytes_are(y, (const int8_t[]){-3, -3, -3, -3, 1, 2, -3, -3, 3, 4, -3, -3},
               12);
 
     /* PADV2's int8 7 at (0.5, -3) is 5.0, which the packer quantizes back
@@ -416,32 +264,32 @@ START_TEST(pad_writes_its_constant)
     char v[16];
     const char *qv = "type: INT8, quantization: {scale: [0.5], "
                      "zero_point: [-3]}";
-    m = pad_model(true, true, true, qv, i8s(v, sizeof v, 1,
+    m = pad_model(true, true, true, qv, tm_i8s(v, sizeof v, 1,
                                              (const int8_t[]){7}), &len);
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
     ck_assert(g.nodes[0].pad_value == 5.0f);
     ck_assert_int_eq(g.nodes[0].ints[1], 1);
     ck_assert_int_eq(g.n_tensors, 2);   /* p and v are not graph tensors */
-    run_int8(&g, (const int8_t *const[]){x}, y, 12);
-    bytes_are(y, (const int8_t[]){7, 7, 7, 7, 1, 2, 7, 7, 3, 4, 7, 7}, 12);
+    tm_run_int8(&g, (const int8_t *const[]){x}, y, 12);
+    tm_bytes_are(y, (const int8_t[]){7, 7, 7, 7, 1, 2, 7, 7, 3, 4, 7, 7}, 12);
 
     /* A value quantized unlike the output is what TFLite refuses too. */
     qv = "type: INT8, quantization: {scale: [0.25], zero_point: [-3]}";
     m = pad_model(true, true, false, qv, v, &len);
-    expect_error(m, len, "operator 0 (PADV2): the constant value 'v' is "
+    tm_import_error(m, len, "operator 0 (PADV2): the constant value 'v' is "
                  "quantized differently from the output");
     free(m);
 
     /* Float: the value as it is. */
     char fv[32];
-    m = pad_model(false, true, false, "", f32s(fv, sizeof fv, 1,
+    m = pad_model(false, true, false, "", tm_f32s(fv, sizeof fv, 1,
                                                (const float[]){2.5f}), &len);
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
     const float xf[4] = {1, 2, 3, 4};
     float yf[12];
-    run_float(&g, (const float *const[]){xf}, 0, yf, 12);
+    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 12);
     const float wf[12] = {2.5f, 2.5f, 2.5f, 2.5f, 1, 2, 2.5f, 2.5f,
                           3, 4, 2.5f, 2.5f};
     for (int i = 0; i < 12; i++)
@@ -458,8 +306,8 @@ static uint8_t *mean_model(bool int8, const int32_t *axes, int n, bool keep,
                            const char *out_shape, size_t *len)
 {
     char qx[96], qy[96], a[200];
-    i8s(a, sizeof a, 4 * n, (const int8_t *)axes);
-    return model(len,
+    tm_i8s(a, sizeof a, 4 * n, (const int8_t *)axes);
+    return tm_tflite(len,
         "operator_codes: [{builtin_code: MEAN}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 2, 3, 2], name: \"x\", %s},\n"
@@ -470,8 +318,8 @@ static uint8_t *mean_model(bool int8, const int32_t *axes, int n, bool keep,
         "  builtin_options_type: ReducerOptions,"
         "  builtin_options: {keep_dims: %s}}]}],\n"
         "buffers: [{}, {data: [%s]}]",
-        q8(qx, sizeof qx, int8, 0.5, 1), n, out_shape,
-        q8(qy, sizeof qy, int8, 0.5, 1), keep ? "true" : "false", a);
+        tm_q8(qx, sizeof qx, int8, 0.5, 1), n, out_shape,
+        tm_q8(qy, sizeof qy, int8, 0.5, 1), keep ? "true" : "false", a);
 }
 
 /* x - 1 by (h, w) for channel 0: 1 2 3 4 5 9 (sum 24), channel 1:
@@ -487,56 +335,56 @@ START_TEST(mean_reads_axes_and_keep_dims)
     /* Over H and W, kept as 1s: 24 / 6 = 4 and -12 / 6 = -2, plus 1. */
     uint8_t *m = mean_model(true, (const int32_t[]){1, 2}, 2, true,
                             "[1, 1, 1, 2]", &len);
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
-    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_MEAN});
+    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_MEAN});
     ck_assert_int_eq(g.nodes[0].n_ints, 2);
     ck_assert_int_eq(g.nodes[0].ints[0], 1);
     ck_assert_int_eq(g.nodes[0].ints[1], 2);
     ck_assert(g.nodes[0].keep_dims);
     ck_assert_int_eq(g.nodes[0].n_in, 1);
-    run_int8(&g, (const int8_t *const[]){mean_x}, y, 2);
-    bytes_are(y, (const int8_t[]){5, -1}, 2);
+    tm_run_int8(&g, (const int8_t *const[]){mean_x}, y, 2);
+    tm_bytes_are(y, (const int8_t[]){5, -1}, 2);
 
     /* Axis -1 named twice (as -1 and 3), dropped: the channel pairs. */
     m = mean_model(true, (const int32_t[]){-1, 3}, 2, false, "[1, 2, 3]",
                    &len);
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
     ck_assert_int_eq(g.nodes[0].n_ints, 1);
     ck_assert_int_eq(g.nodes[0].ints[0], 3);
     ck_assert(!g.nodes[0].keep_dims);
-    run_int8(&g, (const int8_t *const[]){mean_x}, y, 6);
-    bytes_are(y, (const int8_t[]){-1, 2, 6, -3, 4, 4}, 6);
+    tm_run_int8(&g, (const int8_t *const[]){mean_x}, y, 6);
+    tm_bytes_are(y, (const int8_t[]){-1, 2, 6, -3, 4, 4}, 6);
 
     /* No axes: TFLite reduces nothing (the graph's empty list would mean
        all of them), so it is a copy. */
     m = mean_model(true, NULL, 0, false, "[1, 2, 3, 2]", &len);
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
-    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_RESHAPE});
-    run_int8(&g, (const int8_t *const[]){mean_x}, y, 12);
-    bytes_are(y, mean_x, 12);
+    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_RESHAPE});
+    tm_run_int8(&g, (const int8_t *const[]){mean_x}, y, 12);
+    tm_bytes_are(y, mean_x, 12);
 
     m = mean_model(true, (const int32_t[]){1, 2}, 2, false, "[1, 1, 1, 2]",
                    &len);
-    expect_error(m, len, "operator 0 (MEAN): output [1,1,1,2] does not "
+    tm_import_error(m, len, "operator 0 (MEAN): output [1,1,1,2] does not "
                  "follow from input [1,2,3,2] (expected [1,2])");
     free(m);
     m = mean_model(true, (const int32_t[]){4}, 1, false, "[1, 2, 3, 2]",
                    &len);
-    expect_error(m, len, "operator 0 (MEAN): axis 4 is outside the 4-D "
+    tm_import_error(m, len, "operator 0 (MEAN): axis 4 is outside the 4-D "
                  "input");
     free(m);
 
     /* Float, over H and W. */
     m = mean_model(false, (const int32_t[]){2, 1}, 2, false, "[1, 2]", &len);
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
     float xf[12], yf[2];
     for (int i = 0; i < 12; i++)
         xf[i] = (float)(mean_x[i] - 1);
-    run_float(&g, (const float *const[]){xf}, 0, yf, 2);
+    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 2);
     ck_assert_float_eq(yf[0], 4.0f);
     ck_assert_float_eq(yf[1], -2.0f);
     graph_free(&g);
@@ -551,7 +399,7 @@ static uint8_t *unary_model(const char *op, const char *opts, int n,
                             size_t *len)
 {
     char qx[96], qy[96];
-    return model(len,
+    return tm_tflite(len,
         "operator_codes: [{builtin_code: %s}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, %d], name: \"x\", %s},\n"
@@ -559,8 +407,8 @@ static uint8_t *unary_model(const char *op, const char *opts, int n,
         " inputs: [0], outputs: [1], operators: [\n"
         " {opcode_index: 0, inputs: [0], outputs: [1]%s}]}],\n"
         "buffers: [{}]",
-        op, n, q8(qx, sizeof qx, true, s_in, zp_in), n,
-        q8(qy, sizeof qy, true, s_out, zp_out), opts);
+        op, n, tm_q8(qx, sizeof qx, true, s_in, zp_in), n,
+        tm_q8(qy, sizeof qy, true, s_out, zp_out), opts);
 }
 
 static void unary_case(const char *op, const char *opts, mcn_opcode code,
@@ -570,12 +418,12 @@ static void unary_case(const char *op, const char *opts, mcn_opcode code,
     size_t len;
     graph g;
     uint8_t *m = unary_model(op, opts, n, s_in, zp_in, s_out, zp_out, &len);
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
-    ops_are(&g, 1, &code);
+    tm_ops_are(&g, 1, &code);
     int8_t y[16];
-    run_int8(&g, (const int8_t *const[]){x}, y, (size_t)n);
-    bytes_are(y, want, n);
+    tm_run_int8(&g, (const int8_t *const[]){x}, y, (size_t)n);
+    tm_bytes_are(y, want, n);
 }
 
 /* The input scale ln(3) / 64 is also atanh(1/2) / 32: q = 64 is ln 3,
@@ -612,7 +460,7 @@ END_TEST
 START_TEST(curves_in_float)
 {
     size_t len;
-    uint8_t *m = model(&len,
+    uint8_t *m = tm_tflite(&len,
         "operator_codes: [{builtin_code: LOGISTIC}, {builtin_code: TANH},"
         " {builtin_code: HARD_SWISH}, {builtin_code: LEAKY_RELU}],\n"
         "subgraphs: [{tensors: [{shape: [1, 6], name: \"x\"},"
@@ -627,25 +475,25 @@ START_TEST(curves_in_float)
         "  builtin_options: {alpha: -0.5}}]}],\n"
         "buffers: [{}]");
     graph g;
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
-    ops_are(&g, 4, (const mcn_opcode[]){MCN_OP_LOGISTIC, MCN_OP_TANH,
+    tm_ops_are(&g, 4, (const mcn_opcode[]){MCN_OP_LOGISTIC, MCN_OP_TANH,
                                         MCN_OP_HARD_SWISH,
                                         MCN_OP_LEAKY_RELU});
     ck_assert(g.nodes[3].alpha == -0.5f);
     const float x[6] = {-4, -1.5f, 0, 0.5f, 2, 5};
     float y[6];
-    run_float(&g, (const float *const[]){x}, 0, y, 6);
+    tm_run_float(&g, (const float *const[]){x}, 0, y, 6);
     for (int i = 0; i < 6; i++)
         ck_assert_float_eq_tol(y[i], 1 / (1 + exp(-x[i])), 1e-6);
-    run_float(&g, (const float *const[]){x}, 1, y, 6);
+    tm_run_float(&g, (const float *const[]){x}, 1, y, 6);
     for (int i = 0; i < 6; i++)
         ck_assert_float_eq_tol(y[i], tanh(x[i]), 1e-6);
-    run_float(&g, (const float *const[]){x}, 2, y, 6);
+    tm_run_float(&g, (const float *const[]){x}, 2, y, 6);
     const float hs[6] = {0, -0.375f, 0, 0.5f * 3.5f / 6, 2 * 5.0f / 6, 5};
     for (int i = 0; i < 6; i++)
         ck_assert_float_eq_tol(y[i], hs[i], 1e-6);
-    run_float(&g, (const float *const[]){x}, 3, y, 6);
+    tm_run_float(&g, (const float *const[]){x}, 3, y, 6);
     const float lr[6] = {2, 0.75f, 0, 0.5f, 2, 5};
     for (int i = 0; i < 6; i++)
         ck_assert_float_eq(y[i], lr[i]);
@@ -662,13 +510,13 @@ START_TEST(quantize_requantizes_inside)
     size_t len;
     uint8_t *m = unary_model("QUANTIZE", "", 5, 0.5, 0, 0.25, 3, &len);
     graph g;
-    import_ok(m, len, &g);
+    tm_import_ok(m, len, &g);
     free(m);
-    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_QUANTIZE});
+    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_QUANTIZE});
     const int8_t x[5] = {0, 10, -10, 70, -70};
     int8_t y[5];
-    run_int8(&g, (const int8_t *const[]){x}, y, 5);
-    bytes_are(y, (const int8_t[]){3, 23, -17, 127, -128}, 5);
+    tm_run_int8(&g, (const int8_t *const[]){x}, y, 5);
+    tm_bytes_are(y, (const int8_t[]){3, 23, -17, 127, -128}, 5);
 }
 END_TEST
 
@@ -680,11 +528,11 @@ START_TEST(float_edges_fold_into_int8_edges)
 {
     char *dir = tu_mkdtemp();
     size_t len;
-    uint8_t *b = compile_file(dir, EDGES, &len);
+    uint8_t *b = tm_compile(dir, EDGES, &len);
     graph g;
-    import_ok(b, len, &g);
+    tm_import_ok(b, len, &g);
     free(b);
-    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_CLIP});
+    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_CLIP});
     for (int k = 0; k < 2; k++) {
         const graph_tensor *t =
             &g.tensors[k ? g.outputs[0] : g.inputs[0]];
@@ -733,7 +581,7 @@ START_TEST(conversions_inside_are_refused)
 {
     size_t len;
     /* float x -> RELU -> r -> QUANTIZE: r is no model input. */
-    uint8_t *m = model(&len,
+    uint8_t *m = tm_tflite(&len,
         "operator_codes: [{builtin_code: RELU}, {builtin_code: QUANTIZE}],\n"
         "subgraphs: [{tensors: [{shape: [1, 4], name: \"x\"},"
         " {shape: [1, 4], name: \"r\"}, {shape: [1, 4], type: INT8,"
@@ -742,12 +590,12 @@ START_TEST(conversions_inside_are_refused)
         " {opcode_index: 0, inputs: [0], outputs: [1]},"
         " {opcode_index: 1, inputs: [1], outputs: [2]}]}],\n"
         "buffers: [{}]");
-    expect_error(m, len, "operator 1 (QUANTIZE): quantizes FLOAT32 'r' to "
+    tm_import_error(m, len, "operator 1 (QUANTIZE): quantizes FLOAT32 'r' to "
                  "INT8 inside the model; only a model input nothing else "
                  "reads can be quantized (at the edge, by the tools)");
     free(m);
     /* int8 x -> DEQUANTIZE -> f -> RELU: f is read. */
-    m = model(&len,
+    m = tm_tflite(&len,
         "operator_codes: [{builtin_code: DEQUANTIZE}, {builtin_code: RELU}],\n"
         "subgraphs: [{tensors: [{shape: [1, 4], type: INT8, name: \"x\","
         "  quantization: {scale: [0.5], zero_point: [0]}},"
@@ -756,7 +604,7 @@ START_TEST(conversions_inside_are_refused)
         " {opcode_index: 0, inputs: [0], outputs: [1]},"
         " {opcode_index: 1, inputs: [1], outputs: [2]}]}],\n"
         "buffers: [{}]");
-    expect_error(m, len, "operator 0 (DEQUANTIZE): dequantizes INT8 'x' to "
+    tm_import_error(m, len, "operator 0 (DEQUANTIZE): dequantizes INT8 'x' to "
                  "FLOAT32 inside the model; only a model output nothing "
                  "reads can be dequantized (at the edge, by the tools)");
     free(m);
@@ -766,7 +614,7 @@ END_TEST
 START_TEST(bad_shapes_and_options_are_refused)
 {
     size_t len;
-    uint8_t *m = model(&len,
+    uint8_t *m = tm_tflite(&len,
         "operator_codes: [{builtin_code: CONCATENATION}],\n"
         "subgraphs: [{tensors: [{shape: [1, 2], name: \"x\"},"
         " {shape: [1, 4], name: \"y\"}],\n"
@@ -775,20 +623,20 @@ START_TEST(bad_shapes_and_options_are_refused)
         "  builtin_options_type: ConcatenationOptions,"
         "  builtin_options: {axis: 1, fused_activation_function: RELU6}}]}],"
         "\nbuffers: [{}]");
-    expect_error(m, len, "operator 0 (CONCATENATION): fused activation "
+    tm_import_error(m, len, "operator 0 (CONCATENATION): fused activation "
                  "RELU6 is not supported on a concatenation");
     free(m);
-    m = model(&len,
+    m = tm_tflite(&len,
         "operator_codes: [{builtin_code: MUL}],\n"
         "subgraphs: [{tensors: [{shape: [1, 2, 2, 2], name: \"a\"},"
         " {shape: [3], name: \"b\"}, {shape: [1, 2, 2, 2], name: \"y\"}],\n"
         " inputs: [0, 1], outputs: [2], operators: [\n"
         " {opcode_index: 0, inputs: [0, 1], outputs: [2]}]}],\n"
         "buffers: [{}]");
-    expect_error(m, len, "operator 0 (MUL): inputs [1,2,2,2] and [3] do not "
+    tm_import_error(m, len, "operator 0 (MUL): inputs [1,2,2,2] and [3] do not "
                  "broadcast to the output [1,2,2,2]");
     free(m);
-    m = model(&len,
+    m = tm_tflite(&len,
         "operator_codes: [{builtin_code: PAD}],\n"
         "subgraphs: [{tensors: [{shape: [2, 2], name: \"x\"},"
         " {shape: [2, 2], type: INT32, buffer: 1, name: \"p\"},"
@@ -797,7 +645,7 @@ START_TEST(bad_shapes_and_options_are_refused)
         " {opcode_index: 0, inputs: [0, 1], outputs: [2]}]}],\n"
         "buffers: [{}, {data: [0, 0, 0, 0, 0, 0, 0, 0,"
         " 255, 255, 255, 255, 2, 0, 0, 0]}]");
-    expect_error(m, len, "operator 0 (PAD): paddings -1 and 2 of axis 1 must "
+    tm_import_error(m, len, "operator 0 (PAD): paddings -1 and 2 of axis 1 must "
                  "lie in 0..65535");
     free(m);
 }
@@ -812,14 +660,14 @@ START_TEST(damaged_models_fail_cleanly)
     char v[16];
     uint8_t *b[4] = {
         pad_model(true, true, true, "type: INT8, quantization: {scale: "
-                  "[0.5], zero_point: [-3]}", i8s(v, sizeof v, 1,
+                  "[0.5], zero_point: [-3]}", tm_i8s(v, sizeof v, 1,
                                                   (const int8_t[]){7}),
                   &len[0]),
         mean_model(false, (const int32_t[]){-1, 3}, 2, false, "[1, 2, 3]",
                    &len[1]),
         concat6_model(true, &len[2]), NULL};
     char *dir = tu_mkdtemp();
-    b[3] = compile_file(dir, EDGES, &len[3]);
+    b[3] = tm_compile(dir, EDGES, &len[3]);
     tu_rmdir(dir);
     uint32_t state = 4242;
     for (int m = 0; m < 4; m++) {
