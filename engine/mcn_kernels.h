@@ -262,6 +262,17 @@ typedef struct {
     mcn_k_dims output;  int8_t *output_data;
 } mcn_k_pool_params;
 
+/* The largest of a row's n values (-128 for none): where SOFTMAX and
+   LOG_SOFTMAX measure every difference from. */
+static inline int32_t mcn_k_row_max(const int8_t *x, uint32_t n)
+{
+    int32_t max = -128;
+    for (uint32_t c = 0; c < n; c++)
+        if (x[c] > max)
+            max = x[c];
+    return max;
+}
+
 /* SOFTMAX over rows of `depth`; output scale 1/256, zero point -128. */
 typedef struct {
     int32_t input_multiplier;

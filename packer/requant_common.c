@@ -59,6 +59,18 @@ int rq_check_binary(const graph *g, const graph_node *nd, const rq_node *c,
     return 0;
 }
 
+int rq_check_unary(const graph *g, const graph_node *nd, const rq_node *c,
+                   mcn_err *e)
+{
+    if (nd->n_in < 1)
+        return mcn_fail(e, "%s: no input", c->who);
+    if (rq_no_fused_activation(nd, c, e) ||
+        rq_check_act(g, c, nd->in[0], "input", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e))
+        return -1;
+    return 0;
+}
+
 int rq_check_same_quant(const graph *g, const rq_node *c, int in, int out,
                         mcn_err *e)
 {
@@ -109,6 +121,29 @@ int rq_set(graph_node *nd, int n)
     nd->rq.act_min = -128;
     nd->rq.act_max = 127;
     nd->has_requant = true;
+    return 0;
+}
+
+int rq_set_multiplier(graph *g, graph_node *nd, int32_t multiplier,
+                      int shift, mcn_err *e)
+{
+    if (rq_set(nd, 1))
+        return mcn_fail(e, "out of memory");
+    nd->rq.multiplier[0] = multiplier;
+    nd->rq.shift[0] = shift;
+    rq_act_range(nd, nd->act, &g->tensors[nd->out[0]]);
+    return 0;
+}
+
+int rq_set_two(graph_node *nd, int32_t m0, int s0, int32_t m1, int s1,
+               mcn_err *e)
+{
+    if (rq_set(nd, 2))
+        return mcn_fail(e, "out of memory");
+    nd->rq.multiplier[0] = m0;
+    nd->rq.shift[0] = s0;
+    nd->rq.multiplier[1] = m1;
+    nd->rq.shift[1] = s1;
     return 0;
 }
 

@@ -28,12 +28,7 @@ int rq_div(graph *g, int i, const rq_node *c, mcn_err *e)
     if (shift > 23)
         return mcn_fail(e, "%s: s_1 / (s_2 * s_out) is too large for int8 "
                         "DIV (2^%d; at most 2^23)", c->who, shift);
-    if (rq_set(nd, 1))
-        return mcn_fail(e, "out of memory");
-    nd->rq.multiplier[0] = mult;
-    nd->rq.shift[0] = shift;
-    rq_act_range(nd, nd->act, &g->tensors[nd->out[0]]);
-    return 0;
+    return rq_set_multiplier(g, nd, mult, shift, e);
 }
 
 /* Input 1 is the slope, with its own per-tensor scale (a constant the
@@ -52,13 +47,7 @@ int rq_prelu(graph *g, int i, const rq_node *c, mcn_err *e)
     if (s_id > 31 || s_alpha > 31)
         return mcn_fail(e, "%s: s_in / s_out or s_in * s_alpha / s_out is "
                         "too large for int8 arithmetic", c->who);
-    if (rq_set(nd, 2))
-        return mcn_fail(e, "out of memory");
-    nd->rq.multiplier[0] = m_id;
-    nd->rq.shift[0] = s_id;
-    nd->rq.multiplier[1] = m_alpha;
-    nd->rq.shift[1] = s_alpha;
-    return 0;
+    return rq_set_two(nd, m_id, s_id, m_alpha, s_alpha, e);
 }
 
 /* TFLM's Prepare takes beta as 1; the node's beta (1 from every importer)
@@ -66,24 +55,16 @@ int rq_prelu(graph *g, int i, const rq_node *c, mcn_err *e)
 int rq_log_softmax(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e) ||
-        rq_check_fixed_output(g, nd, c, e))
+    if (rq_check_unary(g, nd, c, e) || rq_check_fixed_output(g, nd, c, e))
         return -1;
     qmath_log_softmax p;
     float s_in = scale_of(g, nd->in[0]);
     if (qmath_log_softmax_params((double)nd->beta, (double)s_in, &p))
         return mcn_fail(e, "%s: beta %g and input scale %g are out of range",
                         c->who, (double)nd->beta, (double)s_in);
-    if (rq_set(nd, 2))
-        return mcn_fail(e, "out of memory");
-    nd->rq.multiplier[0] = p.input_multiplier;
-    nd->rq.shift[0] = p.input_left_shift;
-    nd->rq.multiplier[1] = p.reverse_scaling_divisor;
-    nd->rq.shift[1] = p.reverse_scaling_shift;
+    if (rq_set_two(nd, p.input_multiplier, p.input_left_shift,
+                   p.reverse_scaling_divisor, p.reverse_scaling_shift, e))
+        return -1;
     nd->rq.diff_min = p.diff_min;
     return 0;
 }

@@ -26,6 +26,10 @@ int rq_check_act(const graph *g, const rq_node *c, int t, const char *role,
    PRELU), each passing rq_check_act. */
 int rq_check_binary(const graph *g, const graph_node *nd, const rq_node *c,
                     mcn_err *e);
+/* A node of one int8 input (input 0; later ones are the op's business)
+   and an int8 output, with no fused activation. */
+int rq_check_unary(const graph *g, const graph_node *nd, const rq_node *c,
+                   mcn_err *e);
 /* Input `in` and output `out` have the same scale and zero point (ops
    that move bytes unchanged). Both must already pass rq_check_act. */
 int rq_check_same_quant(const graph *g, const rq_node *c, int in, int out,
@@ -39,6 +43,14 @@ int rq_no_fused_activation(const graph_node *nd, const rq_node *c,
 /* Give the node a Requant with n multiplier/shift entries (0: none, only
    the clamp), act range [-128, 127]; -1 when out of memory. */
 int rq_set(graph_node *nd, int n);
+/* One multiplier and shift, and the clamp of the node's fused
+   activation (MUL, DIV); -1 (said in e) when out of memory. */
+int rq_set_multiplier(graph *g, graph_node *nd, int32_t multiplier,
+                      int shift, mcn_err *e);
+/* Two multiplier and shift pairs (LEAKY_RELU, HARD_SWISH, PRELU,
+   LOG_SOFTMAX); -1 (said in e) when out of memory. */
+int rq_set_two(graph_node *nd, int32_t m0, int s0, int32_t m1, int s1,
+               mcn_err *e);
 /* act_min/act_max from a float-domain activation and the output's
    quantization. */
 void rq_act_range(graph_node *nd, mcn_activation act,

@@ -29,14 +29,11 @@ static float hard_sigmoid(float x, const void *ctx)
 int rq_lut(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_unary(g, nd, c, e))
         return -1;
     const float ab[2] = {nd->alpha, nd->beta};
-    if (!isfinite(ab[0]) || (nd->op == MCN_OP_HARD_SIGMOID && !isfinite(ab[1])))
+    if (!isfinite(ab[0]) ||
+        (nd->op == MCN_OP_HARD_SIGMOID && !isfinite(ab[1])))
         return mcn_fail(e, "%s: alpha %g or beta %g is not finite", c->who,
                         (double)ab[0], (double)ab[1]);
     const graph_tensor *x = &g->tensors[nd->in[0]];

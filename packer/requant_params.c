@@ -196,12 +196,7 @@ static int mul(graph *g, int i, const rq_node *c, mcn_err *e)
     if (shift > 31)
         return mcn_fail(e, "%s: s_1 * s_2 / s_out is too large for int8 "
                         "arithmetic (2^%d)", c->who, shift);
-    if (rq_set(nd, 1))
-        return mcn_fail(e, "out of memory");
-    nd->rq.multiplier[0] = mult;
-    nd->rq.shift[0] = shift;
-    rq_act_range(nd, nd->act, &g->tensors[nd->out[0]]);
-    return 0;
+    return rq_set_multiplier(g, nd, mult, shift, e);
 }
 
 /* One requantization per input: the identity (2^30, 1) wherever the
@@ -240,11 +235,7 @@ static int concat(graph *g, int i, const rq_node *c, mcn_err *e)
 static int pad(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e) ||
+    if (rq_check_unary(g, nd, c, e) ||
         rq_check_same_quant(g, c, nd->in[0], nd->out[0], e))
         return -1;
     const graph_tensor *y = &g->tensors[nd->out[0]];
@@ -265,11 +256,7 @@ static int pad(graph *g, int i, const rq_node *c, mcn_err *e)
 static int mean(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_unary(g, nd, c, e))
         return -1;
     const graph_tensor *x = &g->tensors[nd->in[0]];
     int reduced[MCN_MAX_DIMS] = {0};
@@ -308,11 +295,7 @@ static int mean(graph *g, int i, const rq_node *c, mcn_err *e)
 static int sigmoid(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e) ||
+    if (rq_check_unary(g, nd, c, e) ||
         rq_check_fixed_output(g, nd, c, e))
         return -1;
     int32_t mult, radius;
@@ -332,11 +315,7 @@ static int sigmoid(graph *g, int i, const rq_node *c, mcn_err *e)
 static int hard_swish(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_unary(g, nd, c, e))
         return -1;
     qmath_hard_swish p;
     float s_in = g->tensors[nd->in[0]].scale[0];
@@ -345,23 +324,14 @@ static int hard_swish(graph *g, int i, const rq_node *c, mcn_err *e)
         return mcn_fail(e, "%s: input scale %g and output scale %g are out "
                         "of range (the output may not be finer than "
                         "s_in / 128)", c->who, (double)s_in, (double)s_out);
-    if (rq_set(nd, 2))
-        return mcn_fail(e, "out of memory");
-    nd->rq.multiplier[0] = p.output_multiplier;
-    nd->rq.shift[0] = p.output_exponent;
-    nd->rq.multiplier[1] = p.reluish_multiplier;
-    nd->rq.shift[1] = p.reluish_exponent;
-    return 0;
+    return rq_set_two(nd, p.output_multiplier, p.output_exponent,
+                      p.reluish_multiplier, p.reluish_exponent, e);
 }
 
 static int leaky_relu(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_unary(g, nd, c, e))
         return -1;
     if (!isfinite(nd->alpha))
         return mcn_fail(e, "%s: alpha is %g", c->who, (double)nd->alpha);
@@ -373,13 +343,7 @@ static int leaky_relu(graph *g, int i, const rq_node *c, mcn_err *e)
     if (s_id > 31 || s_alpha > 31 || m_alpha == INT32_MIN)
         return mcn_fail(e, "%s: s_in / s_out or alpha * s_in / s_out is too "
                         "large for int8 arithmetic", c->who);
-    if (rq_set(nd, 2))
-        return mcn_fail(e, "out of memory");
-    nd->rq.multiplier[0] = m_id;
-    nd->rq.shift[0] = s_id;
-    nd->rq.multiplier[1] = m_alpha;
-    nd->rq.shift[1] = s_alpha;
-    return 0;
+    return rq_set_two(nd, m_id, s_id, m_alpha, s_alpha, e);
 }
 
 int pack_requant_node(graph *g, int i, mcn_err *e)

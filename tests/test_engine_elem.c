@@ -163,9 +163,9 @@ static void expect_refusals(void (*build)(graph *), const refusal *cases,
     }
 }
 
-START_TEST(prepare_rejects_binary)
+START_TEST(prepare_refuses)
 {
-    static const refusal cases[] = {
+    static const refusal binary[] = {
         {sub_shift, MCN_ERR_MODEL, 0},
         {div_shift, MCN_ERR_MODEL, 1},
         {div_multiplier, MCN_ERR_MODEL, 1},
@@ -175,13 +175,7 @@ START_TEST(prepare_rejects_binary)
         {prelu_slope_shape, MCN_ERR_MODEL, 2},
         {prelu_output_shape, MCN_ERR_MODEL, 2},
     };
-    expect_refusals(build_e1, cases, sizeof cases / sizeof cases[0]);
-}
-END_TEST
-
-START_TEST(prepare_rejects_tables_and_log_softmax)
-{
-    static const refusal cases[] = {
+    static const refusal unary[] = {
         {lut_no_table, MCN_ERR_MODEL, 0},
         {lut_short_table, MCN_ERR_MODEL, 1},
         {lut_table_not_int8, MCN_ERR_MODEL, 0},
@@ -190,7 +184,8 @@ START_TEST(prepare_rejects_tables_and_log_softmax)
         {log_softmax_reverse_shift, MCN_ERR_MODEL, 2},
         {log_softmax_radius, MCN_ERR_MODEL, 2},
     };
-    expect_refusals(build_e2, cases, sizeof cases / sizeof cases[0]);
+    expect_refusals(build_e1, binary, sizeof binary / sizeof binary[0]);
+    expect_refusals(build_e2, unary, sizeof unary / sizeof unary[0]);
 }
 END_TEST
 
@@ -271,8 +266,7 @@ Suite *suite_engine_elem(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, sub_div_prelu_run);
     tcase_add_test(tc, elu_hard_sigmoid_log_softmax_run);
-    tcase_add_test(tc, prepare_rejects_binary);
-    tcase_add_test(tc, prepare_rejects_tables_and_log_softmax);
+    tcase_add_test(tc, prepare_refuses);
     tcase_add_test(tc, packer_refuses_with_reason);
     tcase_add_test(tc, packer_table_is_tflms_and_stable);
     suite_add_tcase(s, tc);

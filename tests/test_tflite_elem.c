@@ -47,6 +47,45 @@ static void import_one(const uint8_t *m, size_t len, graph *g, mcn_opcode op)
 static const int8_t x8[8] = {1, 3, 5, -9, 30, -40, 20, -100};
 static const float xf[8] = {0, 1, 2, -5, 14.5f, -20.5f, 9.5f, -50.5f};
 
+/* OP in int8 (b's bytes b8) and in float (b's values bf), each to the
+   bytes or values wanted; the fused activation `act` on both. */
+typedef struct {
+    const char *op, *act;
+    mcn_opcode code;
+    mcn_activation fused;
+    double s_a, s_b, s_y;
+    int zp_a, zp_b, zp_y;
+    int8_t b8[2], want8[8];
+    float bf[2], wantf[8];
+} binary_case;
+
+static void run_binary(const binary_case *k)
+{
+    size_t len;
+    char b[64];
+    graph g;
+    uint8_t *m = binary_model(k->op, k->act, true, k->s_a, k->zp_a, k->s_b,
+                              k->zp_b, tm_i8s(b, sizeof b, 2, k->b8), k->s_y,
+                              k->zp_y, &len);
+    import_one(m, len, &g, k->code);
+    free(m);
+    ck_assert_int_eq(g.nodes[0].act, k->fused);
+    int8_t y[8];
+    tm_run_int8(&g, (const int8_t *const[]){x8}, y, 8);
+    tm_bytes_are(y, k->want8, 8);
+
+    m = binary_model(k->op, k->act, false, 0, 0, 0, 0,
+                     tm_f32s(b, sizeof b, 2, k->bf), 0, 0, &len);
+    import_one(m, len, &g, k->code);
+    free(m);
+    ck_assert_int_eq(g.nodes[0].act, k->fused);
+    float yf[8];
+    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 8);
+    for (int i = 0; i < 8; i++)
+        ck_assert_float_eq(yf[i], k->wantf[i]);
+    graph_free(&g);
+}
+
 /* int8: every scale 0.5, so TFLM's SUB is exact: y = -10 + (a - 1) -
    (b + 2), b + 2 = {4, -4} by channel:
      a - 1 = {0, 2, 4, -10, 29, -41, 19, -101}
@@ -54,30 +93,11 @@ static const float xf[8] = {0, 1, 2, -5, 14.5f, -20.5f, 9.5f, -50.5f};
    and the RELU clamps at the zero point, -10. Float: b = {2, -2}. */
 START_TEST(sub_broadcasts_with_relu)
 {
-    size_t len;
-    char b[64];
-    graph g;
-    uint8_t *m = binary_model("SUB", "RELU", true, 0.5, 1, 0.5, -2,
-                              tm_i8s(b, sizeof b, 2, (const int8_t[]){2, -6}),
-                              0.5, -10, &len);
-    import_one(m, len, &g, MCN_OP_SUB);
-    free(m);
-    ck_assert_int_eq(g.nodes[0].act, MCN_ACT_RELU);
-    int8_t y[8];
-    tm_run_int8(&g, (const int8_t *const[]){x8}, y, 8);
-    tm_bytes_are(y, (const int8_t[]){-10, -4, -10, -10, 15, -10, 5, -10}, 8);
-
-    m = binary_model("SUB", "RELU", false, 0, 0, 0, 0,
-                     tm_f32s(b, sizeof b, 2, (const float[]){2.0f, -2.0f}), 0,
-                     0, &len);
-    import_one(m, len, &g, MCN_OP_SUB);
-    free(m);
-    float yf[8];
-    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 8);
-    const float want[8] = {0, 3, 0, 0, 12.5f, 0, 7.5f, 0};
-    for (int i = 0; i < 8; i++)
-        ck_assert_float_eq(yf[i], want[i]);
-    graph_free(&g);
+    static const binary_case k = {
+        "SUB", "RELU", MCN_OP_SUB, MCN_ACT_RELU, 0.5, 0.5, 0.5, 1, -2, -10,
+        {2, -6}, {-10, -4, -10, -10, 15, -10, 5, -10},
+        {2.0f, -2.0f}, {0, 3, 0, 0, 12.5f, 0, 7.5f, 0}};
+    run_binary(&k);
 }
 END_TEST
 
@@ -88,30 +108,11 @@ END_TEST
    with RELU6 clamping to [0, 24] (6 / 0.25). Float: b = {2, -1}. */
 START_TEST(div_broadcasts_with_relu6)
 {
-    size_t len;
-    char b[64];
-    graph g;
-    uint8_t *m = binary_model("DIV", "RELU6", true, 0.5, 1, 0.25, 0,
-                              tm_i8s(b, sizeof b, 2, (const int8_t[]){8, -4}),
-                              0.25, 0, &len);
-    import_one(m, len, &g, MCN_OP_DIV);
-    free(m);
-    ck_assert_int_eq(g.nodes[0].act, MCN_ACT_RELU6);
-    int8_t y[8];
-    tm_run_int8(&g, (const int8_t *const[]){x8}, y, 8);
-    tm_bytes_are(y, (const int8_t[]){0, 0, 4, 20, 24, 24, 19, 24}, 8);
-
-    m = binary_model("DIV", "RELU6", false, 0, 0, 0, 0,
-                     tm_f32s(b, sizeof b, 2, (const float[]){2.0f, -1.0f}), 0,
-                     0, &len);
-    import_one(m, len, &g, MCN_OP_DIV);
-    free(m);
-    float yf[8];
-    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 8);
-    const float want[8] = {0, 0, 1, 5, 6, 6, 4.75f, 6};
-    for (int i = 0; i < 8; i++)
-        ck_assert_float_eq(yf[i], want[i]);
-    graph_free(&g);
+    static const binary_case k = {
+        "DIV", "RELU6", MCN_OP_DIV, MCN_ACT_RELU6, 0.5, 0.25, 0.25, 1, 0, 0,
+        {8, -4}, {0, 0, 4, 20, 24, 24, 19, 24},
+        {2.0f, -1.0f}, {0, 0, 1, 5, 6, 6, 4.75f, 6}};
+    run_binary(&k);
 }
 END_TEST
 

@@ -31,10 +31,7 @@ void mcn_k_log_softmax_s8(const mcn_k_log_softmax_params *p)
     for (uint32_t r = 0; r < p->rows; r++) {
         const int8_t *x = p->input_data + r * depth;
         int8_t *y = p->output_data + r * depth;
-        int32_t max = -128;
-        for (uint32_t c = 0; c < depth; c++)
-            if (x[c] > max)
-                max = x[c];
+        const int32_t max = mcn_k_row_max(x, depth);
 
         int64_t sum = 0;
         for (uint32_t c = 0; c < depth; c++) {

@@ -261,7 +261,7 @@ def main():
     print('DIV multiplier', m, sh)
     grid = [-128 + 17 * k for k in range(16)]
     show('div_grid', [div_s8(a, b, -3, 7, -5, m, sh)
-                      for a in grid for b in grid], 16)
+                      for a in grid for b in grid])
     # And at 0.1f / (0.03f * 0.07f), a multiplier that is not a power of 2.
     m2, sh2 = quantize_multiplier(f32(f32(0.1) / f32(f32(0.03) * f32(0.07))))
     print('DIV multiplier 2', m2, sh2)
