@@ -90,6 +90,16 @@ START_TEST(chain_tracks_float)
     }
     /* LOG_SOFTMAX's grid is TFLM's, whatever the calibration saw. */
     ck_assert(s_out[0] == 1.0f / 16 && zp_out[0] == 127);
+    /* SUB's constant and PRELU's slope are quantized per tensor over
+       their own values, widened to 0: k in [-1, 2] -> 3/255, zp -128 +
+       1 / (3/255) = -43; the slope in [-0.2, 0.3] -> 0.5/255, zp -128 +
+       0.2 / (0.5/255) = -26. */
+    const graph_tensor *kc = &qg.tensors[qg.nodes[0].in[1]];
+    const graph_tensor *sl = &qg.tensors[qg.nodes[1].in[1]];
+    ck_assert(kc->dtype == MCN_DT_INT8 && kc->nscale == 1);
+    ck_assert(kc->scale[0] == 3.0f / 255.0f && kc->zero_point[0] == -43);
+    ck_assert(sl->dtype == MCN_DT_INT8 && sl->nscale == 1);
+    ck_assert(sl->scale[0] == 0.5f / 255.0f && sl->zero_point[0] == -26);
 
     float_exec *fx;
     ck_assert_msg(fexec_create(&fx, &fg, &e) == 0, "%s", e.msg);
