@@ -131,7 +131,8 @@ $(BUILD)/obj/tests/%.o: tests/%.c $(BUILD)/tests/suites.h $(BUILD)/gen/onnx/onnx
 	@echo "  CC      $<"
 	$(Q)$(CC) $(HOST_CFLAGS) -Wno-error=unused-parameter $(TEST_DEFS) -I$(BUILD)/tests -Itests -MMD -MP -c $< -o $@
 
-TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/tests/main.o $(BUILD)/obj/tests/testutil.o
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/tests/main.o $(BUILD)/obj/tests/testutil.o \
+            $(BUILD)/obj/tests/tflm_ref.o $(BUILD)/obj/tests/tflite_rewrite.o
 $(BUILD)/tests/mcn_tests: $(TEST_OBJ) $(HOSTLIB) $(LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(SANFLAGS) $(TEST_OBJ) $(HOSTLIB) $(LIB) $(LDLIBS) $(CHECK_LIBS) -o $@

@@ -32,6 +32,17 @@ int gpass_fold_affine(graph *g, const gpass_log *log, mcn_err *e);
    two ranges intersected). */
 int gpass_fuse_activations(graph *g, const gpass_log *log, mcn_err *e);
 
+/* Every chain of RESHAPE and TRANSPOSE nodes (each tensor between them
+   read by the next node alone, and not a graph output) that one strided
+   view of its input describes becomes the fewest nodes making the same
+   tensor: none (its readers read the input), one RESHAPE, or one
+   TRANSPOSE over the fewest axes with a RESHAPE before and/or after it;
+   only when that saves a TRANSPOSE, a node, or axes a TRANSPOSE walks.
+   Graph outputs keep their tensors. A chain no single view describes is
+   collapsed in pieces. An int8 chain is collapsed when all its tensors
+   have one per-tensor quantization: moving values then keeps them. */
+int gpass_collapse_views(graph *g, const gpass_log *log, mcn_err *e);
+
 /* The activation for the output range [lo, hi] (+-FLT_MAX = unbounded):
    RELU, RELU6 or CLIP with min and max set (NONE if unbounded both ways). */
 mcn_activation gpass_act_for_range(float lo, float hi, float *min, float *max);

@@ -278,6 +278,11 @@ static int run(onnx_ctx *c, const Onnx__ModelProto *m)
     graph_prune(c->g);
     if (onnx_qdq_finish(c) || onnx_edge_transposes(c))
         return -1;
+    /* Last: the edge's transposes go first (removed outright, not merged
+       into a chain), and a QDQ model's moves are int8 by now, each chain
+       one quantization or none (a Q/DQ pair between moves breaks it). */
+    if (gpass_collapse_views(c->g, &log, c->e))
+        return -1;
     graph_prune(c->g);
     if (describe(c->g, m, c->opset))
         return mcn_fail(c->e, "out of memory");

@@ -104,7 +104,8 @@ int tfl_input(tfl_ctx *c, uint32_t i, int flags, int *t)
     if (!is_const && !c->written[idx])
         return tfl_fail(c, "input %u '%s' is read before any operator "
                         "writes it", i, tt->name);
-    if ((*t = tfl_graph_tensor(c, (uint32_t)idx, why, sizeof why)) < 0)
+    if ((*t = tfl_graph_tensor_as(c, (uint32_t)idx, flags & TFL_IN_BIAS,
+                                  why, sizeof why)) < 0)
         return tfl_fail(c, "input %u '%s' %s", i, tt->name, why);
     return 0;
 }
@@ -221,6 +222,8 @@ static int translate(tfl_ctx *c, uint32_t i)
         snprintf(c->opname, sizeof c->opname, "builtin %d", (int)oc->code);
     if (c->folded[i])
         return 0;   /* the model's edge does its job (tflite_edge.c) */
+    if (tfl_check_subgraph_call(c))
+        return -1;
     tfl_op_fn fn = oc->code == TFL_OP_CUSTOM ? NULL : tfl_op_lookup(oc->code);
     if (!fn)
         return tfl_fail(c, "unsupported operator");
@@ -297,7 +300,8 @@ static int run(tfl_ctx *c, const tflite_import_opts *o)
        TFLM runs it: fusing there would change where it rounds. */
     if (c->float_model) {
         gpass_log log = {o ? o->verbose : NULL, NULL, NULL};
-        if (gpass_fuse_activations(c->g, &log, c->e))
+        if (gpass_fuse_activations(c->g, &log, c->e) ||
+            gpass_collapse_views(c->g, &log, c->e))
             return -1;
     }
     graph_prune(c->g);

@@ -9,9 +9,16 @@
 ** weights [O,KH,KW,I], DEPTHWISE_CONV_2D [1,KH,KW,O], FULLY_CONNECTED
 ** [O,K]. An int8 model comes through exactly as TFLite Micro runs it: the
 ** same scales, zero points, quantized_dimension and int8/int32 data, so
-** mcn-pack derives TFLM's arithmetic from them. A float model (float
-** inputs) becomes a float graph; int8 weights in it (dynamic-range
-** quantization) are dequantized, and the generic graph passes run on it.
+** mcn-pack derives TFLM's arithmetic from them. Quantization is read as
+** TFLM reads it, which accepts the forms files take in the wild (one zero
+** point for a per-channel tensor, a stale quantized_dimension on a bias
+** or a one-scale tensor, empty tables; tflite_quant.c has the rules). Only
+** subgraph 0 is imported, as only it runs; an operator that runs another
+** subgraph (CALL_ONCE, IF, WHILE, CALL) is refused naming it.
+**
+** A float model (float inputs) becomes a float graph; int8 weights in it
+** (dynamic-range quantization) are dequantized, and the generic graph
+** passes run on it.
 **
 ** An int8 model with float inputs and outputs (QUANTIZE first,
 ** DEQUANTIZE last) imports with int8 edges: the QUANTIZE and DEQUANTIZE

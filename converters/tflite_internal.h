@@ -34,9 +34,13 @@ enum {
     TFL_OP_TANH = 28, TFL_OP_CUSTOM = 32, TFL_OP_PAD = 34, TFL_OP_MEAN = 40,
     TFL_OP_SQUEEZE = 43, TFL_OP_PADV2 = 60, TFL_OP_LEAKY_RELU = 98,
     TFL_OP_QUANTIZE = 114, TFL_OP_HARD_SWISH = 117,
+    TFL_OP_RESIZE_BILINEAR = 23, TFL_OP_RESIZE_NEAREST_NEIGHBOR = 97,
     TFL_OP_SUB = 41, TFL_OP_DIV = 42, TFL_OP_LOG_SOFTMAX = 50,
     TFL_OP_PRELU = 54, TFL_OP_ELU = 111
 };
+/* Operators that run another subgraph (tflite_subgraphs.c). */
+enum { TFL_OP_CALL = 31, TFL_OP_IF = 118, TFL_OP_WHILE = 119,
+       TFL_OP_CALL_ONCE = 129 };
 
 /* BuiltinOptions union member numbers (0 = none). */
 enum {
@@ -45,8 +49,11 @@ enum {
     TFL_OPT_CONCATENATION = 10, TFL_OPT_ADD = 11, TFL_OPT_RESHAPE = 17,
     TFL_OPT_MUL = 21, TFL_OPT_REDUCER = 27, TFL_OPT_SQUEEZE = 30,
     TFL_OPT_LEAKY_RELU = 75,
+    TFL_OPT_RESIZE_BILINEAR = 15, TFL_OPT_RESIZE_NEAREST_NEIGHBOR = 74,
     TFL_OPT_SUB = 28, TFL_OPT_DIV = 29
 };
+enum { TFL_OPT_CALL = 16, TFL_OPT_IF = 92, TFL_OPT_WHILE = 93,
+       TFL_OPT_CALL_ONCE = 103 };
 
 /* Field ids (vtable slots) in schemas/tflite.fbs; a union takes two. */
 enum { TFL_MODEL_VERSION, TFL_MODEL_OPERATOR_CODES, TFL_MODEL_SUBGRAPHS,
@@ -80,6 +87,15 @@ enum { TFL_DIV_ACTIVATION };
 enum { TFL_CONCAT_AXIS, TFL_CONCAT_ACTIVATION };
 enum { TFL_REDUCER_KEEP_DIMS };
 enum { TFL_LEAKY_RELU_ALPHA };
+/* The subgraph indices in CallOptions, IfOptions, WhileOptions and
+   CallOnceOptions, in field order. */
+enum { TFL_CALL_SUBGRAPH };
+enum { TFL_IF_THEN_SUBGRAPH, TFL_IF_ELSE_SUBGRAPH };
+enum { TFL_WHILE_COND_SUBGRAPH, TFL_WHILE_BODY_SUBGRAPH };
+enum { TFL_CALL_ONCE_INIT_SUBGRAPH };
+/* ResizeBilinearOptions starts with two deprecated fields. */
+enum { TFL_BILINEAR_ALIGN_CORNERS = 2, TFL_BILINEAR_HALF_PIXEL_CENTERS };
+enum { TFL_NEAREST_ALIGN_CORNERS, TFL_NEAREST_HALF_PIXEL_CENTERS };
 
 typedef struct {
     const char *name;        /* "" when the file has none */
@@ -120,6 +136,8 @@ typedef struct {
     tfl_op *ops;
     uint32_t n_ops;
     uint32_t n_inputs, inputs, n_outputs, outputs;
+    uint32_t n_subgraphs;    /* subgraph 0 is the model */
+    const char **subgraph_names;   /* "" when the file has none */
 } tfl_model;
 
 /* Check and index the flatbuffer (tflite_model.c). Every tensor index in
@@ -148,6 +166,23 @@ typedef struct {
 /* The graph tensor for TFLite tensor i, made on first use (tflite_
    tensors.c); -1 with the reason in why ("has type UINT8 ..."). */
 int tfl_graph_tensor(tfl_ctx *c, uint32_t i, char *why, size_t n_why);
+/* The same; bias: the tensor is an operator's bias, whose quantization
+   TFLM never reads (tflite_quant.c). */
+int tfl_graph_tensor_as(tfl_ctx *c, uint32_t i, bool bias, char *why,
+                        size_t n_why);
+
+/* A tensor's quantization as TFLM reads it (tflite_quant.c): n scales
+   (0: not quantized) along axis; -1 with the reason in why. Free with
+   tfl_quant_free, also after a failure. */
+typedef struct {
+    int n, axis;
+    float *scale;
+    int32_t *zp;
+} tfl_quant;
+int tfl_read_quant(const tfl_model *m, const tfl_tensor *t, bool bias,
+                   int rank, const int32_t *shape, tfl_quant *q, char *why,
+                   size_t n_why);
+void tfl_quant_free(tfl_quant *q);
 
 /* TFLite tensor type name ("FLOAT32"), for messages. */
 const char *tfl_type_name(int8_t type);
@@ -158,8 +193,10 @@ int tfl_fail(tfl_ctx *c, const char *fmt, ...)
 
 /* Input i of the current operator as a graph tensor (*t), made on first
    use. TFL_IN_OPTIONAL: *t = -1 when absent. TFL_IN_CONST: must be a
-   constant; TFL_IN_ACT: must be an activation already written. */
-enum { TFL_IN_OPTIONAL = 1, TFL_IN_CONST = 2, TFL_IN_ACT = 4 };
+   constant; TFL_IN_ACT: must be an activation already written;
+   TFL_IN_BIAS: an operator's bias (its quantization is TFLM's to ignore). */
+enum { TFL_IN_OPTIONAL = 1, TFL_IN_CONST = 2, TFL_IN_ACT = 4,
+       TFL_IN_BIAS = 8 };
 int tfl_input(tfl_ctx *c, uint32_t i, int flags, int *t);
 /* The file's tensor behind input i, or NULL when it is absent. */
 const tfl_tensor *tfl_in_tensor(const tfl_ctx *c, uint32_t i);
@@ -197,6 +234,11 @@ void tfl_fold_edges(tfl_ctx *c);
 /* TFLite tensor idx, or its int8 stand-in at the edge. */
 int32_t tfl_edge_tensor(const tfl_ctx *c, int32_t idx);
 
+/* An operator that runs another subgraph (CALL, IF, WHILE, CALL_ONCE)
+   is refused naming the subgraphs (tflite_subgraphs.c); 0 for any other
+   operator. */
+int tfl_check_subgraph_call(tfl_ctx *c);
+
 /* The translator of a builtin code, or NULL (tflite_ops.c). */
 typedef int (*tfl_op_fn)(tfl_ctx *c);
 tfl_op_fn tfl_op_lookup(int32_t code);
@@ -212,5 +254,8 @@ int tfl_op_pad(tfl_ctx *c);
 int tfl_op_mean(tfl_ctx *c);
 int tfl_op_quantize(tfl_ctx *c);
 int tfl_op_dequantize(tfl_ctx *c);
+/* tflite_ops_resize.c */
+int tfl_op_resize_bilinear(tfl_ctx *c);
+int tfl_op_resize_nearest(tfl_ctx *c);
 
 #endif

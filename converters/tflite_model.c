@@ -198,6 +198,26 @@ static int read_ops(reader *r, uint32_t sg)
     return 0;
 }
 
+/* Every subgraph's name, for messages about operators that run one
+   (only subgraph 0 is read further). */
+static int read_subgraph_names(reader *r, uint32_t sgs, uint32_t n)
+{
+    tfl_model *m = r->m;
+    m->subgraph_names = calloc(n, sizeof *m->subgraph_names);
+    if (!m->subgraph_names)
+        return mcn_fail(r->e, "out of memory");
+    m->n_subgraphs = n;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t sg;
+        if (!fb_check_vector_table(r->b, r->size, sgs, k, &sg) ||
+            !fb_check_string(r->b, r->size, sg, TFL_SUBGRAPH_NAME))
+            return bad(r, "bad subgraphs[%u]", k);
+        const char *name = fb_get_string(r->b, sg, TFL_SUBGRAPH_NAME);
+        m->subgraph_names[k] = name ? name : "";
+    }
+    return 0;
+}
+
 static int read_model(reader *r, size_t len)
 {
     uint32_t root, sgs, n_sg, sg;
@@ -226,10 +246,12 @@ static int read_model(reader *r, size_t len)
         return bad(r, "bad subgraphs");
     if (n_sg == 0)
         return bad(r, "no subgraphs");
+    tfl_model *m = r->m;
+    if (read_subgraph_names(r, sgs, n_sg))
+        return -1;
     /* Subgraph 0 is the model; others only serve control flow ops. */
     if (!fb_check_vector_table(r->b, r->size, sgs, 0, &sg))
         return bad(r, "bad subgraphs[0]");
-    tfl_model *m = r->m;
     if (read_opcodes(r, root) || read_tensors(r, sg) ||
         read_indices(r, sg, TFL_SUBGRAPH_INPUTS, false, &m->inputs,
                      &m->n_inputs, "subgraph inputs") ||
@@ -259,6 +281,8 @@ void tfl_model_free(tfl_model *m)
     free(m->codes);
     free(m->tensors);
     free(m->ops);
+    free(m->subgraph_names);
+    m->subgraph_names = NULL;
     m->codes = NULL;
     m->tensors = NULL;
     m->ops = NULL;

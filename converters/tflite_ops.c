@@ -276,6 +276,8 @@ static const struct {
     {TFL_OP_LEAKY_RELU, op_leaky_relu},
     {TFL_OP_QUANTIZE, tfl_op_quantize},
     {TFL_OP_HARD_SWISH, op_hard_swish},
+    {TFL_OP_RESIZE_BILINEAR, tfl_op_resize_bilinear},
+    {TFL_OP_RESIZE_NEAREST_NEIGHBOR, tfl_op_resize_nearest},
     {TFL_OP_SUB, op_sub},
     {TFL_OP_DIV, op_div},
     {TFL_OP_LOG_SOFTMAX, op_log_softmax},

@@ -84,7 +84,8 @@ static int weighted_io(tfl_ctx *c, int wrank, int ch_dim, int *ins, int *n_in,
     char s[96];
     if (tfl_input(c, 0, TFL_IN_ACT, &ins[0]) ||
         tfl_input(c, 1, TFL_IN_CONST, &ins[1]) ||
-        tfl_input(c, 2, TFL_IN_OPTIONAL | TFL_IN_CONST, &ins[2]) ||
+        tfl_input(c, 2, TFL_IN_OPTIONAL | TFL_IN_CONST | TFL_IN_BIAS,
+                  &ins[2]) ||
         tfl_output(c, 0, y))
         return -1;
     const graph_tensor *w = &c->g->tensors[ins[1]];

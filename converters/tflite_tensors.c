@@ -1,9 +1,9 @@
 /*
 ** tflite_tensors.c: a TFLite tensor becomes a graph tensor the first time
 ** an operator or the model's interface uses it. int8 models keep their
-** quantization exactly as stored; in a float model, int8 constants
-** (dynamic-range quantized weights) are dequantized, since the float
-** graph has no int8 weights.
+** quantization as TFLite Micro reads it (tflite_quant.c); in a float
+** model, int8 constants (dynamic-range quantized weights) are
+** dequantized, since the float graph has no int8 weights.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,48 +24,6 @@ const char *tfl_type_name(int8_t type)
         "RESOURCE", "VARIANT", "UINT32", "UINT16", "INT4"};
     return type >= 0 && (size_t)type < sizeof n / sizeof n[0] ? n[type]
                                                                : "unknown";
-}
-
-static int64_t zero_point_at(const tfl_model *m, const tfl_tensor *t,
-                             uint32_t i)
-{
-    const uint8_t *p = m->b + t->zp + 8u * i;
-    uint64_t u = (uint64_t)fb_u32(p) | ((uint64_t)fb_u32(p + 4) << 32);
-    return u <= INT64_MAX ? (int64_t)u : -(int64_t)(~u) - 1;
-}
-
-/* The scales and zero points as the graph holds them; why on failure. */
-static int read_quant(const tfl_model *m, const tfl_tensor *t, int rank,
-                      const int32_t *shape, float **scale, int32_t **zp,
-                      char *why, size_t n_why)
-{
-    uint32_t n = t->n_scale;
-    if (t->n_zp != n) {
-        snprintf(why, n_why, "has %u scales but %u zero points", n, t->n_zp);
-        return -1;
-    }
-    if (n > 1 && (t->qdim < 0 || t->qdim >= rank ||
-                  (uint32_t)shape[t->qdim] != n)) {
-        snprintf(why, n_why, "has %u scales along dimension %d of a rank %d "
-                 "tensor", n, (int)t->qdim, rank);
-        return -1;
-    }
-    *scale = malloc(n * sizeof **scale);
-    *zp = malloc(n * sizeof **zp);
-    if (!*scale || !*zp) {
-        snprintf(why, n_why, "out of memory");
-        return -1;
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        int64_t z = zero_point_at(m, t, i);
-        if (z < INT32_MIN || z > INT32_MAX) {
-            snprintf(why, n_why, "has zero point %lld", (long long)z);
-            return -1;
-        }
-        (*scale)[i] = fb_f32(m->b + t->scale + 4u * i);
-        (*zp)[i] = (int32_t)z;
-    }
-    return 0;
 }
 
 /* real = scale[c] * (q - zp[c]), c the index along qdim when per channel. */
@@ -131,8 +89,9 @@ static int check_shape(const tfl_model *m, const tfl_tensor *t,
     return 0;
 }
 
-/* Graph tensor for TFLite tensor i, made now if it does not exist yet. */
-static int make(tfl_ctx *c, uint32_t i, char *why, size_t n_why)
+/* Graph tensor for TFLite tensor i, made now if it does not exist yet;
+   `bias` reads its quantization as a bias's (tflite_quant.c). */
+static int make(tfl_ctx *c, uint32_t i, bool bias, char *why, size_t n_why)
 {
     const tfl_tensor *t = &c->m->tensors[i];
     mcn_dtype dt;
@@ -147,38 +106,35 @@ static int make(tfl_ctx *c, uint32_t i, char *why, size_t n_why)
                  (long long)elems, tfl_type_name(t->type));
         return -1;
     }
-    float *scale = NULL;
-    int32_t *zp = NULL;
     /* Quantization only means something for the int8 graph's int8 and
        int32 tensors, and for the int8 weights a float graph dequantizes. */
     bool dequant = c->float_model && dt == MCN_DT_INT8 && t->data;
-    bool quant = t->n_scale > 0 && dt != MCN_DT_FLOAT32 &&
-                 (!c->float_model || dequant);
-    if (dequant && t->n_scale == 0) {
-        snprintf(why, n_why, "is int8 without a scale in a float model");
-        return -1;
-    }
+    bool quant = dt != MCN_DT_FLOAT32 && (!c->float_model || dequant);
+    tfl_quant q = {0};
     int rc = -1, gt = -1;
     void *data = (void *)t->data;
     float *f = NULL;
-    if (quant && read_quant(c->m, t, rank, shape, &scale, &zp, why, n_why))
+    if (quant && tfl_read_quant(c->m, t, bias, rank, shape, &q, why, n_why))
         goto done;
+    if (dequant && q.n == 0) {
+        snprintf(why, n_why, "is int8 without a scale in a float model");
+        goto done;
+    }
     if (dequant) {
         data = f = dequantize((const int8_t *)t->data, elems, rank, shape,
-                              (int)t->qdim, (int)t->n_scale, scale, zp);
+                              q.axis, q.n, q.scale, q.zp);
         if (!f) {
             snprintf(why, n_why, "out of memory");
             goto done;
         }
         dt = MCN_DT_FLOAT32;
-        quant = false;
+        tfl_quant_free(&q);
     }
     gt = graph_add_tensor(c->g, t->name, dt, rank, shape);
     if (gt < 0 ||
         (data && graph_set_data(c->g, gt, data,
                                 (size_t)elems * mcn_dtype_size(dt))) ||
-        (quant && graph_set_quant(c->g, gt, (int)t->n_scale, scale, zp,
-                                  (int)t->qdim))) {
+        (q.n && graph_set_quant(c->g, gt, q.n, q.scale, q.zp, q.axis))) {
         snprintf(why, n_why, "out of memory");
         goto done;
     }
@@ -186,15 +142,20 @@ static int make(tfl_ctx *c, uint32_t i, char *why, size_t n_why)
     c->gt[i] = gt;
     rc = 0;
 done:
-    free(scale);
-    free(zp);
+    tfl_quant_free(&q);
     free(f);
     return rc;
 }
 
-int tfl_graph_tensor(tfl_ctx *c, uint32_t i, char *why, size_t n_why)
+int tfl_graph_tensor_as(tfl_ctx *c, uint32_t i, bool bias, char *why,
+                        size_t n_why)
 {
     if (c->gt[i] >= 0)
         return c->gt[i];
-    return make(c, i, why, n_why) ? -1 : c->gt[i];
+    return make(c, i, bias, why, n_why) ? -1 : c->gt[i];
+}
+
+int tfl_graph_tensor(tfl_ctx *c, uint32_t i, char *why, size_t n_why)
+{
+    return tfl_graph_tensor_as(c, i, false, why, n_why);
 }

@@ -38,6 +38,7 @@ static const mcn_op_fn op_table[MCN_OP_COUNT] = {
     [MCN_OP_HARD_SWISH] = mcn_op_hard_swish,
     [MCN_OP_TANH] = mcn_op_tanh,
     [MCN_OP_LEAKY_RELU] = mcn_op_leaky_relu,
+    [MCN_OP_RESIZE] = mcn_op_resize,
     [MCN_OP_SUB] = mcn_op_sub,
     [MCN_OP_DIV] = mcn_op_div,
     [MCN_OP_PRELU] = mcn_op_prelu,

@@ -89,6 +89,7 @@ mcn_status mcn_op_logistic(const mcn_opview *v, int run);
 mcn_status mcn_op_tanh(const mcn_opview *v, int run);
 mcn_status mcn_op_hard_swish(const mcn_opview *v, int run);
 mcn_status mcn_op_leaky_relu(const mcn_opview *v, int run);
+mcn_status mcn_op_resize(const mcn_opview *v, int run);
 mcn_status mcn_op_sub(const mcn_opview *v, int run);
 mcn_status mcn_op_div(const mcn_opview *v, int run);
 mcn_status mcn_op_prelu(const mcn_opview *v, int run);

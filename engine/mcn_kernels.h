@@ -307,6 +307,22 @@ typedef struct {
     void *output_data;
 } mcn_k_reshape_params;
 
+/* RESIZE over H and W, N and C kept; input and output share quantization.
+   The packer's tables say, per output row and per output column, what
+   it reads (packer/requant_resize.c). NEAREST: rows[oy] is the input row
+   of output row oy, cols[ox] the input column; each output pixel is a
+   copy of C bytes. BILINEAR: three entries per output row (and column):
+   the lower index, the upper index and the fraction f of the upper one
+   in 1/1024ths, from TFLM's 10-bit fixed-point coordinates; the pixel is
+   TFLM's weighted sum of the four, rounded (ResizeBilinearInteger). */
+typedef struct {
+    int32_t bilinear;           /* 0: NEAREST */
+    mcn_k_dims input;  const int8_t *input_data;
+    mcn_k_dims output; int8_t *output_data;
+    const int32_t *rows;        /* [output.h] or [3 * output.h] */
+    const int32_t *cols;        /* [output.w] or [3 * output.w] */
+} mcn_k_resize_params;
+
 void mcn_k_conv_s8(const mcn_k_conv_params *p);
 uint32_t mcn_k_conv_s8_scratch_bytes(const mcn_k_conv_params *p);
 /* 1x1 filter, stride 1, no padding, groups 1: same bits as mcn_k_conv_s8. */
@@ -341,6 +357,7 @@ void mcn_k_logistic_s8(const mcn_k_logistic_params *p);
 void mcn_k_tanh_s8(const mcn_k_tanh_params *p);
 void mcn_k_hard_swish_s8(const mcn_k_hard_swish_params *p);
 void mcn_k_leaky_relu_s8(const mcn_k_leaky_relu_params *p);
+void mcn_k_resize_s8(const mcn_k_resize_params *p);
 void mcn_k_div_s8(const mcn_k_div_params *p);
 void mcn_k_prelu_s8(const mcn_k_prelu_params *p);
 void mcn_k_lut_s8(const mcn_k_lut_params *p);

@@ -190,7 +190,7 @@ static int check_options(const vctx *v, uint32_t o, int type)
         [MCN_OPTIONS_REDUCE] = {2, {0, 1}},
         [MCN_OPTIONS_TRANSPOSE] = {1, {0}},
         [MCN_OPTIONS_ACTIVATION] = {2, {4, 4}},
-        [MCN_OPTIONS_RESIZE] = {5, {1, 1, 1, 4, 4}},
+        [MCN_OPTIONS_RESIZE] = {6, {1, 1, 1, 4, 4, 1}},
         [MCN_OPTIONS_SLICE] = {1, {0}},
     };
     if (type <= MCN_OPTIONS_NONE || type >= MCN_OPTIONS_COUNT)

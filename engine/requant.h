@@ -70,6 +70,25 @@
 **                               / s_out), [1] = QM(s_in * alpha / s_out),
 **                               both quotients in float as TFLM; [1] is
 **                               negative for a negative alpha.
+**   RESIZE                    no Requant; input and output share
+**                               quantization. Inputs [x, rows, cols]: int32
+**                               tables from packer/requant_resize.c.
+**                               NEAREST: the input row of every output row,
+**                               the input column of every output column
+**                               (resize_map.h: ONNX's modes exactly,
+**                               TFLite's GetNearestNeighbor in float).
+**                               BILINEAR: (lower, upper, fraction in
+**                               1/1024ths) per output row and column,
+**                               TFLM's ResizeBilinearInteger coordinates;
+**                               mcn's rules where TFLite has none:
+**                               PYTORCH_HALF_PIXEL is HALF_PIXEL but 0 for
+**                               one output; a model scale s gives the step
+**                               round(1024 / s) (ALIGN_CORNERS: round(1024
+**                               (in - 1) / (in s - 1))); a lower index past
+**                               the input (TFLM reads outside) is the last.
+**                               mcn_init checks every index is inside the
+**                               input and every fraction in [-1023, 1023],
+**                               negative only with lower == upper.
 **   SUB                       as ADD, but each quotient in float before it
 **                               is widened, as TFLM's CalculateOpDataSub
 **                               computes them (qmath_sub_params).

@@ -79,6 +79,7 @@ typedef struct {
     mcn_coord_mode coord_mode;
     mcn_nearest_mode nearest_mode;
     float resize_scale_h, resize_scale_w;  /* 0 = output size / input size */
+    bool resize_tflite;    /* NEAREST: TFLite's float indices (mcn.fbs) */
     mcn_activation act;    /* fused activation, float domain */
     float act_min, act_max;
     bool has_requant;

@@ -104,6 +104,7 @@ static fbb_ref write_options(fbb *b, const graph_node *n, int type)
         fbb_add_i8(b, MCN_RESIZE_NEAREST_MODE, (int8_t)n->nearest_mode, 0);
         fbb_add_f32(b, MCN_RESIZE_SCALE_H, n->resize_scale_h, 0.0f);
         fbb_add_f32(b, MCN_RESIZE_SCALE_W, n->resize_scale_w, 0.0f);
+        fbb_add_u8(b, MCN_RESIZE_TFLITE_INDICES, n->resize_tflite, 0);
     }
     return fbb_end_table(b);
 }
@@ -370,6 +371,8 @@ static void read_options(graph_node *n, const uint8_t *b, uint32_t o,
             (mcn_nearest_mode)fb_get_u8(b, o, MCN_RESIZE_NEAREST_MODE, 0);
         n->resize_scale_h = fb_get_f32(b, o, MCN_RESIZE_SCALE_H, 0.0f);
         n->resize_scale_w = fb_get_f32(b, o, MCN_RESIZE_SCALE_W, 0.0f);
+        n->resize_tflite =
+            fb_get_u8(b, o, MCN_RESIZE_TFLITE_INDICES, 0) != 0;
     }
 }
 

@@ -23,6 +23,30 @@ typedef struct {
 /* All of the above, in place. On failure the graph may be half packed. */
 int pack_graph(graph *g, const pack_opts *o, mcn_err *e);
 
+/* pack_graph, serialized (*buf malloc'd), and the bytes checked by the
+   engine's own mcn_init in an arena of the planned size, so that a model
+   the engine would refuse is never handed on: the failure names the
+   operator's node. Names are stripped only after that check. */
+int pack_to_mcn(graph *g, const pack_opts *o, uint8_t **buf, size_t *len,
+                mcn_err *e);
+
+/* mcn_init on a serialized packed model (the bytes of g); fails naming
+   the node of the operator the engine refuses, whose index goes to *node
+   (-1 when the model as a whole is refused; node may be NULL). */
+int pack_engine_accepts(const graph *g, const uint8_t *buf, size_t len,
+                        int *node, mcn_err *e);
+
+/* What would stop a float graph from running in int8 (pack_preflight.c),
+   found by doing it on a copy: quantized with synthetic calibration data,
+   then each node's int8 form checked (all of them, not up to the first
+   failure), then the packed bytes offered to the engine. `report` gets
+   the node index (-1: the graph as a whole) and the message mcn-pack
+   would print. Returns the number of blockers, -1 if the check itself
+   could not run (e.g. out of memory: e says why). */
+typedef void (*pack_blocker_fn)(void *user, int node, const char *msg);
+int pack_int8_blockers(const graph *g, pack_blocker_fn report, void *user,
+                       mcn_err *e);
+
 /* Check node i's int8 form and fill its Requant (requant_params.c):
      CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: per output channel (one
        if the weights are per tensor), act clamp

@@ -111,6 +111,14 @@ int rq_no_fused_activation(const graph_node *nd, const rq_node *c,
     return 0;
 }
 
+int rq_check_moves_bytes(const graph *g, const graph_node *nd,
+                         const rq_node *c, mcn_err *e)
+{
+    if (rq_check_unary(g, nd, c, e))
+        return -1;
+    return rq_check_same_quant(g, c, nd->in[0], nd->out[0], e);
+}
+
 int rq_set(graph_node *nd, int n)
 {
     if (n > 0)

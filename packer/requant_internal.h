@@ -39,6 +39,11 @@ int rq_check_fixed_output(const graph *g, const graph_node *nd,
                           const rq_node *c, mcn_err *e);
 int rq_no_fused_activation(const graph_node *nd, const rq_node *c,
                            mcn_err *e);
+/* An op that moves int8 bytes unchanged (PAD, RESIZE): it has an input,
+   no fused activation, and input 0 and the output pass rq_check_act
+   with the same quantization. */
+int rq_check_moves_bytes(const graph *g, const graph_node *nd,
+                         const rq_node *c, mcn_err *e);
 
 /* Give the node a Requant with n multiplier/shift entries (0: none, only
    the clamp), act range [-128, 127]; -1 when out of memory. */
@@ -68,6 +73,7 @@ int pack_attach_table(graph *g, int node, int slot, mcn_dtype dt, int n,
    pack_requant_node's switch with node i's label: check its int8 form,
    fill its Requant (and tables), or fail naming the node. */
 typedef int (*rq_rule)(graph *g, int i, const rq_node *c, mcn_err *e);
+int rq_resize(graph *g, int i, const rq_node *c, mcn_err *e);
 
 /* requant_elem.c: DIV, PRELU, LOG_SOFTMAX. */
 int rq_div(graph *g, int i, const rq_node *c, mcn_err *e);

@@ -235,8 +235,7 @@ static int concat(graph *g, int i, const rq_node *c, mcn_err *e)
 static int pad(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (rq_check_unary(g, nd, c, e) ||
-        rq_check_same_quant(g, c, nd->in[0], nd->out[0], e))
+    if (rq_check_moves_bytes(g, nd, c, e))
         return -1;
     const graph_tensor *y = &g->tensors[nd->out[0]];
     if (nd->pad_mode == MCN_PAD_CONSTANT && !isfinite(nd->pad_value))
@@ -386,6 +385,8 @@ int pack_requant_node(graph *g, int i, mcn_err *e)
         return hard_swish(g, i, &c, e);
     case MCN_OP_LEAKY_RELU:
         return leaky_relu(g, i, &c, e);
+    case MCN_OP_RESIZE:
+        return rq_resize(g, i, &c, e);
     case MCN_OP_DIV:
         return rq_div(g, i, &c, e);
     case MCN_OP_PRELU:

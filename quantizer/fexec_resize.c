@@ -6,10 +6,13 @@
    downscale of 4 is 2, read back as 0.5), and then so do the coordinates.
    Coordinates are worked out in double, as (o + 0.5) * in / out rather
    than divided by a rounded scale, so the half-way points that nearest
-   rounding depends on come out exact. */
+   rounding depends on come out exact (resize_map.h, which also has
+   TFLite's own float arithmetic for nodes imported from TFLite). */
 #include "fexec_ops.h"
 
 #include <math.h>
+
+#include "resize_map.h"
 
 static int resize_check(const fexec_call *c, mcn_err *e)
 {
@@ -20,65 +23,14 @@ static int resize_check(const fexec_call *c, mcn_err *e)
         fexec_need_rank(c, c->out, 4, "output", e))
         return -1;
     const graph_node *n = c->n;
-    if ((unsigned)n->resize_mode > MCN_RESIZE_BILINEAR ||
-        (unsigned)n->coord_mode > MCN_COORD_PYTORCH_HALF_PIXEL ||
-        (unsigned)n->nearest_mode > MCN_NEAREST_CEIL)
+    if (!resize_modes_ok(n))
         return fexec_fail(c, e, "unknown mode (resize %d, coordinates %d, "
-                          "nearest %d)", (int)n->resize_mode,
-                          (int)n->coord_mode, (int)n->nearest_mode);
+                          "nearest %d%s)", (int)n->resize_mode,
+                          (int)n->coord_mode, (int)n->nearest_mode,
+                          n->resize_tflite ? ", TFLite" : "");
     const int32_t *xs = c->in[0]->shape;
     int32_t want[4] = {xs[0], c->out->shape[1], c->out->shape[2], xs[3]};
     return fexec_need_out_shape(c, 4, want, e);
-}
-
-/* o / scale, with scale = out / in unless the model gave one. */
-static double unscale(double o, float scale, int64_t in, int64_t out)
-{
-    return scale > 0.0f ? o / (double)scale : o * (double)in / (double)out;
-}
-
-/* Input coordinate of output index o along an axis of in -> out. */
-static double coord(mcn_coord_mode m, int64_t o, int64_t in, int64_t out,
-                    float scale)
-{
-    switch (m) {
-    case MCN_COORD_ASYMMETRIC:
-        return unscale((double)o, scale, in, out);
-    case MCN_COORD_ALIGN_CORNERS: {
-        /* ONNX takes the resized length as in * scale, unrounded. */
-        double len = scale > 0.0f ? (double)((float)in * scale) : (double)out;
-        if (len == 1.0)
-            return 0.0;
-        return (double)o * (double)(in - 1) / (len - 1.0);
-    }
-    case MCN_COORD_PYTORCH_HALF_PIXEL:
-        if (out == 1)
-            return 0.0;
-        /* fall through */
-    default: /* HALF_PIXEL */
-        return unscale((double)o + 0.5, scale, in, out) - 0.5;
-    }
-}
-
-/* Nearest input index for coordinate v, clamped into [0, in). */
-static int64_t nearest(mcn_nearest_mode m, double v, int64_t in)
-{
-    double f = floor(v), r;
-    switch (m) {
-    case MCN_NEAREST_FLOOR:
-        r = f;
-        break;
-    case MCN_NEAREST_CEIL:
-        r = ceil(v);
-        break;
-    case MCN_NEAREST_ROUND_PREFER_CEIL:
-        r = v - f >= 0.5 ? f + 1.0 : f;
-        break;
-    default: /* ROUND_PREFER_FLOOR */
-        r = v - f > 0.5 ? f + 1.0 : f;
-        break;
-    }
-    return r < 0.0 ? 0 : r > (double)(in - 1) ? in - 1 : (int64_t)r;
 }
 
 /* Bilinear taps along one axis: indices i0 <= i1 and the weight of i1.
@@ -111,14 +63,16 @@ static void resize_run(const fexec_call *c)
     for (int64_t b = 0; b < xs[0]; b++) {
         const float *img = x + b * H * W * C;
         for (int64_t oy = 0; oy < OH; oy++) {
-            double vy = coord(n->coord_mode, oy, H, OH, n->resize_scale_h);
+            double vy =
+                resize_coord(n->coord_mode, oy, H, OH, n->resize_scale_h);
             for (int64_t ox = 0; ox < OW; ox++) {
-                double vx = coord(n->coord_mode, ox, W, OW, n->resize_scale_w);
+                double vx =
+                    resize_coord(n->coord_mode, ox, W, OW, n->resize_scale_w);
                 float *yp = c->y + ((b * OH + oy) * OW + ox) * C;
                 if (n->resize_mode == MCN_RESIZE_NEAREST) {
                     const float *p =
-                        img + (nearest(n->nearest_mode, vy, H) * W +
-                               nearest(n->nearest_mode, vx, W)) * C;
+                        img + (resize_nearest(n, 1, oy, H, OH) * W +
+                               resize_nearest(n, 2, ox, W, OW)) * C;
                     for (int64_t ch = 0; ch < C; ch++)
                         yp[ch] = p[ch];
                     continue;

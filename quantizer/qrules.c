@@ -7,6 +7,7 @@ bool qrules_keeps_input_quant(mcn_opcode op)
     case MCN_OP_MAX_POOL_2D: case MCN_OP_AVERAGE_POOL_2D:
     case MCN_OP_GLOBAL_AVERAGE_POOL: case MCN_OP_RESHAPE:
     case MCN_OP_CLIP: case MCN_OP_PAD:
+    case MCN_OP_RESIZE:  /* TFLM's int8 kernels never rescale */
         return true;
     default:
         return false;

@@ -65,6 +65,7 @@ static void build(graph *g)
     n->resize_mode = MCN_RESIZE_BILINEAR;
     n->coord_mode = MCN_COORD_ALIGN_CORNERS;
     n->nearest_mode = MCN_NEAREST_CEIL;
+    n->resize_tflite = true;
     k = op(g, MCN_OP_MEAN, r, m);
     n = &g->nodes[k];
     const int32_t axes[2] = {1, 2};
@@ -100,6 +101,7 @@ START_TEST(new_options_round_trip)
     ck_assert_int_eq(n[5].resize_mode, MCN_RESIZE_BILINEAR);
     ck_assert_int_eq(n[5].coord_mode, MCN_COORD_ALIGN_CORNERS);
     ck_assert_int_eq(n[5].nearest_mode, MCN_NEAREST_CEIL);
+    ck_assert(n[5].resize_tflite);
     ck_assert_int_eq(n[6].n_ints, 2);
     ck_assert_int_eq(n[6].ints[1], 2);
     ck_assert(n[6].keep_dims);
@@ -135,7 +137,8 @@ START_TEST(flatc_names_the_new_tables)
         "\"options_type\":\"ActivationOptions\",\"options\":{\"alpha\":0.25,"
         "\"beta\":0.625}",
         "\"options_type\":\"ResizeOptions\",\"options\":{\"mode\":\"BILINEAR\","
-        "\"coord\":\"ALIGN_CORNERS\",\"nearest\":\"CEIL\"}",
+        "\"coord\":\"ALIGN_CORNERS\",\"nearest\":\"CEIL\","
+        "\"tflite_indices\":true}",
         "\"options_type\":\"ReduceOptions\",\"options\":{\"axes\":[1,2],"
         "\"keep_dims\":true}",
     };

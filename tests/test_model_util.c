@@ -15,18 +15,11 @@
 
 uint8_t *tm_compile(const char *dir, const char *json_path, size_t *len)
 {
-    char cmd[1200], path[700], *err = NULL;
-    snprintf(cmd, sizeof cmd, "flatc -o '%s' -b " TU_SRC("schemas/tflite.fbs")
-             " '%s'", dir, json_path);
-    int rc = tu_run(cmd, NULL, &err);
-    ck_assert_msg(rc == 0, "%s: %s", cmd, err);
+    char *err = NULL;
+    uint8_t *b = tu_flatc(TU_SRC("schemas/tflite.fbs"), json_path, dir,
+                          "tflite", len, &err);
+    ck_assert_msg(b != NULL, "flatc %s: %s", json_path, err ? err : "");
     free(err);
-    const char *base = strrchr(json_path, '/');
-    base = base ? base + 1 : json_path;
-    snprintf(path, sizeof path, "%s/%.*s.tflite", dir,
-             (int)(strlen(base) - 5), base);
-    uint8_t *b = tu_read_file(path, len);
-    ck_assert_msg(b != NULL, "flatc wrote no %s", path);
     return b;
 }
 

@@ -694,6 +694,54 @@ START_TEST(damaged_models_fail_cleanly)
 }
 END_TEST
 
+/* ---- RESHAPE chains ---- */
+
+/* x [1,2,2,2] -> RESHAPE [1,8] -> SQUEEZE-like RESHAPE [8] -> y. */
+static uint8_t *reshape_pair_model(bool int8, size_t *len)
+{
+    char qx[96], qh[96], qy[96];
+    return tm_tflite(len,
+        "operator_codes: [{builtin_code: RESHAPE}],\n"
+        "subgraphs: [{tensors: [\n"
+        " {shape: [1, 2, 2, 2], name: \"x\", %s},\n"
+        " {shape: [1, 8], name: \"h\", %s},\n"
+        " {shape: [8], name: \"y\", %s}],\n"
+        " inputs: [0], outputs: [2], operators: [\n"
+        " {opcode_index: 0, inputs: [0], outputs: [1]},\n"
+        " {opcode_index: 0, inputs: [1], outputs: [2]}]}],\n"
+        "buffers: [{}]",
+        tm_q8(qx, sizeof qx, int8, 0.5, 1), tm_q8(qh, sizeof qh, int8, 0.5, 1),
+        tm_q8(qy, sizeof qy, int8, 0.5, 1));
+}
+
+/* A float model's moves in a row become one (gpass_collapse_views); an
+   int8 model keeps the nodes TFLM runs. */
+START_TEST(float_reshapes_in_a_row_are_one)
+{
+    size_t len;
+    graph g;
+    uint8_t *m = reshape_pair_model(false, &len);
+    tm_import_ok(m, len, &g);
+    free(m);
+    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_RESHAPE});
+    ck_assert_int_eq(g.nodes[0].in[0], g.inputs[0]);
+    ck_assert_int_eq(g.nodes[0].out[0], g.outputs[0]);
+    tm_shape_is(&g.tensors[g.outputs[0]], 1, (const int32_t[]){8});
+    const float xf[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    float yf[8];
+    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 8);
+    for (int i = 0; i < 8; i++)
+        ck_assert_float_eq(yf[i], xf[i]);
+    graph_free(&g);
+
+    m = reshape_pair_model(true, &len);
+    tm_import_ok(m, len, &g);
+    free(m);
+    tm_ops_are(&g, 2, (const mcn_opcode[]){MCN_OP_RESHAPE, MCN_OP_RESHAPE});
+    graph_free(&g);
+}
+END_TEST
+
 Suite *suite_tflite_ops(void)
 {
     Suite *s = suite_create("tflite_ops");
@@ -712,6 +760,7 @@ Suite *suite_tflite_ops(void)
     tcase_add_test(tc, conversions_inside_are_refused);
     tcase_add_test(tc, bad_shapes_and_options_are_refused);
     tcase_add_test(tc, damaged_models_fail_cleanly);
+    tcase_add_test(tc, float_reshapes_in_a_row_are_one);
     suite_add_tcase(s, tc);
     return s;
 }

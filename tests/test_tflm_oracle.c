@@ -16,9 +16,10 @@
 #include "pack.h"
 #include "testutil.h"
 #include "tflite_import.h"
+#include "tflm_ref.h"
 
-#define MODELS TU_SHARED("models/mlperf-tiny/")
-#define REF TU_SHARED("reference/tflm/")
+#define MODELS TFLM_MODELS
+#define REF TFLM_REF
 
 static const struct {
     const char *name;       /* NAME of the reference files, and the model */
@@ -53,12 +54,7 @@ static void import_int8(int m, graph *g)
 
 static void load_ref(int m, const char *what, npy_array *a)
 {
-    char path[512];
-    mcn_err e;
-    snprintf(path, sizeof path, REF "%s.%s.npy", models[m].name, what);
-    ck_assert_msg(npy_load(path, a, &e) == 0, "%s: %s", path, e.msg);
-    ck_assert_int_eq(a->dtype, NPY_I8);
-    ck_assert_int_eq(a->shape[0], 10);
+    tflm_load_ref(models[m].name, what, a);
 }
 
 /* The "input" or "output" object of NAME.quant.json: scale, zero point
@@ -122,56 +118,16 @@ static void check_quant(int m, const graph *g, int t, const char *side,
     ck_assert_int_eq(mt->rank, q.rank);
 }
 
-/* Index of the first difference, or -1. */
-static long first_diff(const int8_t *a, const int8_t *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return (long)i;
-    return -1;
-}
-
 START_TEST(engine_gives_tflm_bytes)
 {
     graph g;
-    mcn_err e;
     import_int8(_i, &g);
-    pack_opts po = {.keep_names = false};
-    ck_assert_msg(pack_graph(&g, &po, &e) == 0, "%s: %s", models[_i].name,
-                  e.msg);
-    uint8_t *model;
-    size_t len;
-    ck_assert_msg(graph_to_mcn(&g, &model, &len, &e) == 0, "%s", e.msg);
-    size_t arena_len = (g.arena_bytes + 15u) / 16u * 16u;
-    void *arena = aligned_alloc(16, arena_len ? arena_len : 16);
-    ck_assert_ptr_nonnull(arena);
-    mcn_ctx ctx;
-    ck_assert_int_eq(mcn_init(&ctx, model, len, arena, arena_len), MCN_OK);
-    mcn_tensor in, out;
-    ck_assert_int_eq(mcn_input(&ctx, 0, &in), MCN_OK);
-    ck_assert_int_eq(mcn_output(&ctx, 0, &out), MCN_OK);
-    check_quant(_i, &g, g.inputs[0], "input", &in);
-    check_quant(_i, &g, g.outputs[0], "output", &out);
-
-    npy_array x, y;
-    load_ref(_i, "inputs", &x);
-    load_ref(_i, "outputs", &y);
-    ck_assert_uint_eq(x.nbytes, 10u * in.bytes);
-    ck_assert_uint_eq(y.nbytes, 10u * out.bytes);
-    for (int r = 0; r < 10; r++) {
-        memcpy(in.data, (const int8_t *)x.data + (size_t)r * in.bytes,
-               in.bytes);
-        ck_assert_int_eq(mcn_invoke(&ctx), MCN_OK);
-        const int8_t *want = (const int8_t *)y.data + (size_t)r * out.bytes;
-        long d = first_diff(out.data, want, out.bytes);
-        ck_assert_msg(d < 0, "%s row %d: byte %ld is %d, TFLM has %d",
-                      models[_i].name, r, d, d < 0 ? 0 :
-                      ((const int8_t *)out.data)[d], d < 0 ? 0 : want[d]);
-    }
-    npy_free(&x);
-    npy_free(&y);
-    free(arena);
-    free(model);
+    tflm_engine r;
+    tflm_engine_open(&r, &g);
+    check_quant(_i, &g, g.inputs[0], "input", &r.in);
+    check_quant(_i, &g, g.outputs[0], "output", &r.out);
+    tflm_engine_matches(&r, models[_i].name);
+    tflm_engine_close(&r);
     graph_free(&g);
 }
 END_TEST
@@ -206,7 +162,7 @@ START_TEST(qemu_gives_tflm_bytes)
     for (int d = 0; d < want.rank; d++)
         ck_assert_int_eq(got.shape[d], want.shape[d]);
     ck_assert_uint_eq(got.nbytes, want.nbytes);
-    long d = first_diff(got.data, want.data, want.nbytes);
+    long d = tflm_first_diff(got.data, want.data, want.nbytes);
     ck_assert_msg(d < 0, "%s on QEMU: byte %ld (row %ld) differs from TFLM",
                   models[_i].name, d, d / (long)(want.nbytes / 10));
     npy_free(&got);

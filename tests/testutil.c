@@ -119,3 +119,21 @@ int tu_count_lines(const char *s)
             n++;
     return n;
 }
+
+uint8_t *tu_flatc(const char *schema, const char *json_path,
+                  const char *out_dir, const char *ext, size_t *len,
+                  char **err)
+{
+    char cmd[2048], path[1024];
+    snprintf(cmd, sizeof cmd, "flatc -o '%s' -b '%s' '%s'", out_dir, schema,
+             json_path);
+    if (tu_run(cmd, NULL, err) != 0)
+        return NULL;
+    const char *base = strrchr(json_path, '/');
+    base = base ? base + 1 : json_path;
+    size_t n = strlen(base);
+    if (n > 5 && !strcmp(base + n - 5, ".json"))
+        n -= 5;
+    snprintf(path, sizeof path, "%s/%.*s.%s", out_dir, (int)n, base, ext);
+    return tu_read_file(path, len);
+}

@@ -26,5 +26,12 @@ int tu_write_file(const char *path, const void *data, size_t len);
 int tu_exists(const char *path);
 /* Number of lines in s (a final line without '\n' counts). */
 int tu_count_lines(const char *s);
+/* Compile the JSON file json_path with flatc against `schema` into
+   out_dir and read the binary back (out_dir/BASE.ext, BASE the JSON's
+   name without ".json"; malloc'd, its length in *len). NULL when flatc
+   fails, with what it printed in *err (malloc'd). */
+uint8_t *tu_flatc(const char *schema, const char *json_path,
+                  const char *out_dir, const char *ext, size_t *len,
+                  char **err);
 
 #endif

@@ -29,7 +29,8 @@ static const char help[] =
     "\n"
     "  -o FILE       output model (default: stdout, which must not be a\n"
     "                terminal)\n"
-    "  -v, --verbose say on stderr what was folded, fused or removed\n"
+    "  -v, --verbose say on stderr what was folded, fused, collapsed or\n"
+    "                removed\n"
     "  -h, --help    this text\n"
     "\n"
     "MODEL '-' reads stdin. On any error nothing is written.\n";

@@ -2,7 +2,9 @@
 ** mcn-info: what a model costs: per layer MACs and parameters, then the
 ** SRAM peak (the arena plan) and the flash size (the packed file). For a
 ** model that is not packed yet, both come from packing or planning a copy,
-** so the numbers are what mcn-pack would give.
+** so the numbers are what mcn-pack would give. For a float model it also
+** says which nodes would stop it from running in int8, and why, before
+** the user calibrates (pack_int8_blockers).
 */
 #include <stdbool.h>
 #include <stdint.h>
@@ -100,6 +102,13 @@ static void json_string(const char *s)
     putchar('"');
 }
 
+static bool is_float_graph(const graph *g)
+{
+    return g->n_inputs > 0 && g->inputs[0] >= 0 &&
+           g->inputs[0] < g->n_tensors &&
+           g->tensors[g->inputs[0]].dtype == MCN_DT_FLOAT32;
+}
+
 /* Peak SRAM and flash: the packed model's own, or a packed (int8) or
    planned and serialized (float) copy's. */
 static int sizes(const graph *g, size_t file_len, int64_t *peak,
@@ -110,10 +119,7 @@ static int sizes(const graph *g, size_t file_len, int64_t *peak,
         *flash = file_len;
         return 0;
     }
-    bool is_float = g->n_inputs > 0 && g->inputs[0] >= 0 &&
-                    g->inputs[0] < g->n_tensors &&
-                    g->tensors[g->inputs[0]].dtype == MCN_DT_FLOAT32;
-    if (is_float) {
+    if (is_float_graph(g)) {
         *peak = plan_arena_peak(g, e);
         *flash = file_len;
         return *peak < 0 ? -1 : 0;
@@ -123,7 +129,7 @@ static int sizes(const graph *g, size_t file_len, int64_t *peak,
     pack_opts o = {.keep_names = false};
     if (graph_clone(&c, g, e))
         return -1;
-    int rc = pack_graph(&c, &o, e) || graph_to_mcn(&c, &buf, flash, e);
+    int rc = pack_to_mcn(&c, &o, &buf, flash, e);
     *peak = c.arena_bytes;
     free(buf);
     graph_free(&c);
@@ -172,6 +178,47 @@ static void print_layers(const graph *g, bool json, int64_t *macs,
     }
 }
 
+/* The blockers as they are found: printed at once (text) or collected
+   into a JSON array. */
+typedef struct {
+    bool json;
+    int n;
+} blockers;
+
+static void print_blocker(void *user, int node, const char *msg)
+{
+    blockers *b = user;
+    if (!b->json) {
+        printf("  %s\n", msg);
+    } else {
+        printf("%s\n    {\"node\": %d, \"message\": ", b->n ? "," : "",
+               node);
+        json_string(msg);
+        putchar('}');
+    }
+    b->n++;
+}
+
+/* For a float graph: "int8_blockers" (JSON) or an "int8:" section. */
+static int report_blockers(const graph *g, bool json, mcn_err *e)
+{
+    blockers b = {json, 0};
+    if (json)
+        printf(",\n  \"int8_blockers\": [");
+    else
+        printf("int8:\n");
+    int n = pack_int8_blockers(g, print_blocker, &b, e);
+    if (n < 0)
+        return -1;
+    if (json)
+        printf("%s]", n ? "\n  " : "");
+    else if (n == 0)
+        printf("  every node has an int8 kernel\n");
+    else
+        printf("  %d node%s would stop int8 packing\n", n, n == 1 ? "" : "s");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *path = NULL;
@@ -215,14 +262,22 @@ int main(int argc, char **argv)
     if (json)
         printf("\n  ],\n  \"macs\": %lld, \"params\": %lld, "
                "\"peak_sram_bytes\": %lld, \"flash_bytes\": %zu, "
-               "\"arena_bytes\": %u, \"packed\": %s}\n",
+               "\"arena_bytes\": %u, \"packed\": %s",
                (long long)macs, (long long)params, (long long)peak, flash,
                (unsigned)g.arena_bytes, g.arena_bytes ? "true" : "false");
     else
         printf("total: %lld MACs, %lld params\npeak_sram_bytes: %lld\n"
                "flash_bytes: %zu\n", (long long)macs, (long long)params,
                (long long)peak, flash);
+    int rc = 0;
+    if (is_float_graph(&g) && report_blockers(&g, json, &e)) {
+        fflush(stdout);
+        fprintf(stderr, "%s: %s\n", shown, e.msg);
+        rc = 1;
+    }
+    if (json)
+        printf("}\n");
     free(buf);
     graph_free(&g);
-    return 0;
+    return rc;
 }

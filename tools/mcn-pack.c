@@ -59,8 +59,8 @@ int main(int argc, char **argv)
     uint8_t *model = NULL, *text = NULL;
     size_t len = 0;
     int rc = 1;
-    if (graph_load_file(&g, in, &e) || pack_graph(&g, &opts, &e) ||
-        graph_to_mcn(&g, &model, &len, &e)) {
+    if (graph_load_file(&g, in, &e) ||
+        pack_to_mcn(&g, &opts, &model, &len, &e)) {
         fail(shown(in), &e);
         goto out;
     }

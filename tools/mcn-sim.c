@@ -68,8 +68,7 @@ static int load_model(sim_state *s, const char *path)
         pack_opts o = {.keep_names = false};
         free(s->model);
         s->model = NULL;
-        if (pack_graph(&s->g, &o, &s->e) ||
-            graph_to_mcn(&s->g, &s->model, &s->model_len, &s->e))
+        if (pack_to_mcn(&s->g, &o, &s->model, &s->model_len, &s->e))
             return fail_in(s, path);
     }
     if (s->g.n_inputs != 1 || s->g.n_outputs < 1) {
