@@ -35,6 +35,7 @@ enum {
     TFL_OP_SQUEEZE = 43, TFL_OP_PADV2 = 60, TFL_OP_LEAKY_RELU = 98,
     TFL_OP_QUANTIZE = 114, TFL_OP_HARD_SWISH = 117,
     TFL_OP_RESIZE_BILINEAR = 23, TFL_OP_RESIZE_NEAREST_NEIGHBOR = 97,
+    TFL_OP_TRANSPOSE = 39, TFL_OP_STRIDED_SLICE = 45, TFL_OP_SLICE = 65,
     TFL_OP_SUB = 41, TFL_OP_DIV = 42, TFL_OP_LOG_SOFTMAX = 50,
     TFL_OP_PRELU = 54, TFL_OP_ELU = 111
 };
@@ -50,6 +51,7 @@ enum {
     TFL_OPT_MUL = 21, TFL_OPT_REDUCER = 27, TFL_OPT_SQUEEZE = 30,
     TFL_OPT_LEAKY_RELU = 75,
     TFL_OPT_RESIZE_BILINEAR = 15, TFL_OPT_RESIZE_NEAREST_NEIGHBOR = 74,
+    TFL_OPT_TRANSPOSE = 26, TFL_OPT_STRIDED_SLICE = 32, TFL_OPT_SLICE = 48,
     TFL_OPT_SUB = 28, TFL_OPT_DIV = 29
 };
 enum { TFL_OPT_CALL = 16, TFL_OPT_IF = 92, TFL_OPT_WHILE = 93,
@@ -96,6 +98,8 @@ enum { TFL_CALL_ONCE_INIT_SUBGRAPH };
 /* ResizeBilinearOptions starts with two deprecated fields. */
 enum { TFL_BILINEAR_ALIGN_CORNERS = 2, TFL_BILINEAR_HALF_PIXEL_CENTERS };
 enum { TFL_NEAREST_ALIGN_CORNERS, TFL_NEAREST_HALF_PIXEL_CENTERS };
+enum { TFL_SS_BEGIN_MASK, TFL_SS_END_MASK, TFL_SS_ELLIPSIS_MASK,
+       TFL_SS_NEW_AXIS_MASK, TFL_SS_SHRINK_AXIS_MASK, TFL_SS_OFFSET };
 
 typedef struct {
     const char *name;        /* "" when the file has none */
@@ -223,6 +227,13 @@ int tfl_const_ints(tfl_ctx *c, uint32_t i, const char *what, int64_t *v,
 
 /* "[1,49,10,1]" */
 void tfl_shape_str(const graph_tensor *t, char *s, size_t n);
+/* The file's output tensor y must have the shape the op computes from
+   input x (tflite_ops_shape.c); a message saying both if not. */
+int tfl_output_is(tfl_ctx *c, int x, int y, int rank, const int32_t *want);
+/* A new graph tensor of `shape` with y's dtype, quantization and layout,
+   named "Y/suffix": a step on the way to y. */
+int tfl_tensor_like(tfl_ctx *c, int y, int rank, const int32_t *shape,
+                    const char *suffix);
 bool tfl_same_shape(const graph_tensor *a, const graph_tensor *b);
 
 /* The model's edge (tflite_edge.c). A QUANTIZE whose input is a float
@@ -257,5 +268,9 @@ int tfl_op_dequantize(tfl_ctx *c);
 /* tflite_ops_resize.c */
 int tfl_op_resize_bilinear(tfl_ctx *c);
 int tfl_op_resize_nearest(tfl_ctx *c);
+/* tflite_ops_slice.c */
+int tfl_op_transpose(tfl_ctx *c);
+int tfl_op_slice(tfl_ctx *c);
+int tfl_op_strided_slice(tfl_ctx *c);
 
 #endif

@@ -30,8 +30,7 @@ static void dims_str(const int32_t *dims, int rank, char *s, size_t n)
     tfl_shape_str(&t, s, n);
 }
 
-/* The file's output tensor y must have the shape the op computes. */
-static int output_is(tfl_ctx *c, int x, int y, int rank, const int32_t *want)
+int tfl_output_is(tfl_ctx *c, int x, int y, int rank, const int32_t *want)
 {
     const graph_tensor *ty = &c->g->tensors[y];
     bool ok = ty->rank == rank;
@@ -49,17 +48,14 @@ static int output_is(tfl_ctx *c, int x, int y, int rank, const int32_t *want)
 
 /* ---- CONCATENATION ---- */
 
-/* A tensor like y but `len` long on the axis, for joining in steps. */
-static int partial(tfl_ctx *c, int y, int axis, int32_t len, int step)
+int tfl_tensor_like(tfl_ctx *c, int y, int rank, const int32_t *shape,
+                    const char *suffix)
 {
     graph_tensor *ty = &c->g->tensors[y];
     char name[160];
-    int32_t shape[MCN_MAX_DIMS];
-    for (int d = 0; d < ty->rank; d++)
-        shape[d] = d == axis ? len : ty->shape[d];
-    snprintf(name, sizeof name, "%.120s/part%d", ty->name ? ty->name : "",
-             step);
-    int t = graph_add_tensor(c->g, name, ty->dtype, ty->rank, shape);
+    snprintf(name, sizeof name, "%.120s/%.30s", ty->name ? ty->name : "",
+             suffix);
+    int t = graph_add_tensor(c->g, name, ty->dtype, rank, shape);
     ty = &c->g->tensors[y];   /* the array may have moved */
     if (t < 0 || (ty->nscale && graph_set_quant(c->g, t, ty->nscale,
                                                 ty->scale, ty->zero_point,
@@ -67,6 +63,18 @@ static int partial(tfl_ctx *c, int y, int axis, int32_t len, int step)
         return tfl_fail(c, "out of memory");
     c->g->tensors[t].layout = ty->layout;
     return t;
+}
+
+/* A tensor like y but `len` long on the axis, for joining in steps. */
+static int partial(tfl_ctx *c, int y, int axis, int32_t len, int step)
+{
+    const graph_tensor *ty = &c->g->tensors[y];
+    char suffix[24];
+    int32_t shape[MCN_MAX_DIMS];
+    for (int d = 0; d < ty->rank; d++)
+        shape[d] = d == axis ? len : ty->shape[d];
+    snprintf(suffix, sizeof suffix, "part%d", step);
+    return tfl_tensor_like(c, y, ty->rank, shape, suffix);
 }
 
 /* Inputs ins[0..n) joined along axis into y. A graph node takes at most
@@ -151,7 +159,7 @@ int tfl_op_concat(tfl_ctx *c)
     if (sum > INT32_MAX)
         return tfl_fail(c, "the joined axis is too long");
     want[axis] = (int32_t)sum;
-    if (output_is(c, ins[0], y, rank, want))
+    if (tfl_output_is(c, ins[0], y, rank, want))
         return -1;
     return join(c, ins, (int)n, (int)axis, y);
 }
@@ -224,7 +232,7 @@ int tfl_op_pad(tfl_ctx *c)
         want[d] = c->g->tensors[x].shape[d] + (int32_t)(a + b);
     }
     float v;
-    if (output_is(c, x, y, rank, want) || pad_value(c, y, &v))
+    if (tfl_output_is(c, x, y, rank, want) || pad_value(c, y, &v))
         return -1;
     int nd = tfl_node(c, MCN_OP_PAD, &x, 1, y);
     if (nd < 0)
@@ -278,7 +286,7 @@ int tfl_op_mean(tfl_ctx *c)
         if (!red[d] || keep)
             want[out_rank++] = red[d] ? 1 : tx->shape[d];
     }
-    if (output_is(c, x, y, out_rank, want))
+    if (tfl_output_is(c, x, y, out_rank, want))
         return -1;
     if (n_red == 0) {
         const graph_tensor *ty = &c->g->tensors[y];

@@ -250,13 +250,20 @@ typedef struct {
     int8_t *output_data;
 } mcn_k_leaky_relu_params;
 
-/* MAX_POOL_2D, AVERAGE_POOL_2D (and GLOBAL_AVERAGE_POOL as an average
-   over the whole image). Every window must overlap the image. */
+/* MAX_POOL_2D, AVERAGE_POOL_2D (and the global pools as one window over
+   the whole image). Tap k of a window starting at s sits at s + k *
+   dilation; every window must have a tap inside the image. The output
+   may have one window more per axis than the floor size (ceil_mode);
+   its taps past the image are skipped like any other padding. */
 typedef struct {
     int32_t filter_h, filter_w;
     int32_t stride_h, stride_w;
+    int32_t dilation_h, dilation_w;
     int32_t pad_top, pad_left;
-    int32_t count_include_pad;  /* average: divide by filter_h * filter_w */
+    int32_t pad_bottom, pad_right;  /* count_include_pad's divisor only */
+    int32_t count_include_pad;  /* average: divide by the taps inside the
+                                   padded image, not the image */
+    int32_t zero_point;         /* ... where a padding tap is real 0 */
     int32_t act_min, act_max;
     mcn_k_dims input;   const int8_t *input_data;
     mcn_k_dims output;  int8_t *output_data;
@@ -300,6 +307,20 @@ typedef struct {
     int8_t *output_data;
 } mcn_k_quantize_params;
 
+/* TRANSPOSE and SLICE: the output, walked in order over `rank` axes of
+   dims, is the input read from `start` stepping steps[d] elements (may
+   be negative) for each step along output axis d. TRANSPOSE starts at 0
+   and steps the input's stride of axis perm[d]; SLICE starts at its
+   first element and steps the stride times its step. */
+typedef struct {
+    int32_t rank;               /* 1 .. 6 */
+    int32_t dims[6];            /* the output's */
+    int32_t steps[6];
+    uint32_t start;
+    const int8_t *input_data;
+    int8_t *output_data;
+} mcn_k_transpose_params;
+
 /* RESHAPE: a copy of `bytes`, none when input and output coincide. */
 typedef struct {
     uint32_t bytes;
@@ -331,16 +352,19 @@ int mcn_k_conv_1x1_s8_applies(const mcn_k_conv_params *p);
 void mcn_k_dwconv_s8(const mcn_k_conv_params *p);
 void mcn_k_fc_s8(const mcn_k_fc_params *p);
 void mcn_k_add_s8(const mcn_k_add_params *p);
-/* Along one axis, output index o's window starts at input *start; the
-   filter taps [*f0, *f1) of it fall inside the image of size n, which is
-   all the pools read (TFLM's clipping: padding is never a value). */
+/* Along one axis, output index o's window starts at input *start; its
+   filter taps [*f0, *f1) fall inside [0, n), tap k at *start + k * dil.
+   With n the image size that is all the pools read (TFLM's clipping:
+   padding is never a value); with dilation 1 it is TFLM's window. */
 static inline void mcn_k_pool_window(int32_t o, int32_t stride, int32_t pad,
-                                     int32_t filter, int32_t n,
+                                     int32_t filter, int32_t dil, int32_t n,
                                      int32_t *start, int32_t *f0, int32_t *f1)
 {
     *start = o * stride - pad;
-    *f0 = *start < 0 ? -*start : 0;
-    *f1 = n - *start < filter ? n - *start : filter;
+    *f0 = *start < 0 ? (dil - 1 - *start) / dil : 0;
+    *f1 = n > *start ? (n - *start + dil - 1) / dil : 0;
+    if (*f1 > filter)
+        *f1 = filter;
 }
 
 void mcn_k_maxpool_s8(const mcn_k_pool_params *p);
@@ -349,6 +373,7 @@ void mcn_k_softmax_s8(const mcn_k_softmax_params *p);
 void mcn_k_clip_s8(const mcn_k_clip_params *p);
 void mcn_k_quantize_s8(const mcn_k_quantize_params *p);
 void mcn_k_reshape(const mcn_k_reshape_params *p);
+void mcn_k_transpose_s8(const mcn_k_transpose_params *p);
 void mcn_k_mul_s8(const mcn_k_mul_params *p);
 void mcn_k_concat_s8(const mcn_k_concat_params *p);
 void mcn_k_pad_s8(const mcn_k_pad_params *p);

@@ -1,12 +1,16 @@
 /*
-** mcn_ops_pool.c: MAX_POOL_2D, AVERAGE_POOL_2D and GLOBAL_AVERAGE_POOL:
-** kernel parameters, their checks, and the call.
+** mcn_ops_pool.c: MAX_POOL_2D, AVERAGE_POOL_2D, GLOBAL_AVERAGE_POOL and
+** GLOBAL_MAX_POOL: kernel parameters, their checks, and the call. The
+** checks accept exactly the geometry the float path does
+** (quantizer/fexec_pool.c): dilated windows, the floor output size or
+** ceil_mode's one more window, every window seeing the image.
 */
 #include "fb_read.h"
 #include "mcn_internal.h"
 
-/* Largest window: 127 * 2^24 still fits the kernel's int32 sum. */
-#define POOL_AREA_MAX (1 << 24)
+/* Largest window: its sum of int8 values, give or take half the count
+   for rounding, stays inside int32 (128 * 2^23 + 2^22 < 2^31). */
+#define POOL_AREA_MAX (1 << 23)
 
 static mcn_status pool_params(const mcn_opview *v, int global,
                               mcn_k_pool_params *p)
@@ -19,7 +23,8 @@ static mcn_status pool_params(const mcn_opview *v, int global,
         p->filter_h = p->input.h;
         p->filter_w = p->input.w;
         p->stride_h = p->stride_w = 1;
-        p->pad_top = p->pad_left = 0;
+        p->dilation_h = p->dilation_w = 1;
+        p->pad_top = p->pad_left = p->pad_bottom = p->pad_right = 0;
         p->count_include_pad = 0;
     } else {
         if (!o || v->options_type != MCN_OPTIONS_POOL2D)
@@ -28,11 +33,16 @@ static mcn_status pool_params(const mcn_opview *v, int global,
         p->filter_w = fb_get_i32(b, o, MCN_POOL_FILTER_W, 0);
         p->stride_h = fb_get_i32(b, o, MCN_POOL_STRIDE_H, 1);
         p->stride_w = fb_get_i32(b, o, MCN_POOL_STRIDE_W, 1);
+        p->dilation_h = fb_get_i32(b, o, MCN_POOL_DILATION_H, 1);
+        p->dilation_w = fb_get_i32(b, o, MCN_POOL_DILATION_W, 1);
         p->pad_top = fb_get_i32(b, o, MCN_POOL_PAD_TOP, 0);
         p->pad_left = fb_get_i32(b, o, MCN_POOL_PAD_LEFT, 0);
+        p->pad_bottom = fb_get_i32(b, o, MCN_POOL_PAD_BOTTOM, 0);
+        p->pad_right = fb_get_i32(b, o, MCN_POOL_PAD_RIGHT, 0);
         p->count_include_pad =
             fb_get_u8(b, o, MCN_POOL_COUNT_INCLUDE_PAD, 0) != 0;
     }
+    p->zero_point = v->in[0].zero_point;
     /* Pools may omit Requant: then nothing is clamped. */
     p->act_min = v->has_requant ? v->act_min : -128;
     p->act_max = v->has_requant ? v->act_max : 127;
@@ -41,13 +51,29 @@ static mcn_status pool_params(const mcn_opview *v, int global,
     return MCN_OK;
 }
 
-/* Every window overlaps the image (TFLM fails on an empty one): the first
-   reaches past the padding and the last starts inside the image; the
-   windows between lie between those two. */
-static int windows_ok(int32_t in, int32_t k, int32_t stride, int32_t pad,
-                      int32_t out)
+/* One axis: `out` windows of k taps dil apart, stride apart from -pad0.
+   out is the floor size, or ceil_mode's one more when the floor windows
+   leave part of the padded input unread; and every window has a tap
+   inside the image (TFLM fails on an empty one; the float path refuses
+   it). mcn_out_size_ok bounds the terms, so the loop's int64 sums are
+   exact and the kernel's int32 ones cannot overflow. */
+static int axis_ok(int32_t in, int32_t k, int32_t dil, int32_t stride,
+                   int32_t pad0, int32_t pad1, int32_t out)
 {
-    return pad < k && (int64_t)(out - 1) * stride - pad < in;
+    if (!mcn_out_size_ok(in, k, dil, stride, pad0, pad1, out)) {
+        int64_t span = (int64_t)in + pad0 + pad1 - ((int64_t)(k - 1) * dil + 1);
+        if (out < 2 ||
+            !mcn_out_size_ok(in, k, dil, stride, pad0, pad1, out - 1) ||
+            span % stride == 0)
+            return 0;
+    }
+    for (int64_t o = 0; o < out; o++) {
+        int64_t start = o * stride - pad0;
+        int64_t first = start < 0 ? (dil - 1 - start) / dil : 0;
+        if (first >= k || start + first * dil >= in)
+            return 0;
+    }
+    return 1;
 }
 
 static mcn_status check_pool(const mcn_opview *v, int global,
@@ -69,51 +95,44 @@ static mcn_status check_pool(const mcn_opview *v, int global,
     if (p->filter_h < 1 || p->filter_w < 1 ||
         (int64_t)p->filter_h * p->filter_w > POOL_AREA_MAX)
         return MCN_ERR_UNSUPPORTED;
-    const uint8_t *b = v->model;
-    uint32_t o = v->options;
-    int32_t pad_bottom = 0, pad_right = 0;
-    if (!global) {
-        pad_bottom = fb_get_i32(b, o, MCN_POOL_PAD_BOTTOM, 0);
-        pad_right = fb_get_i32(b, o, MCN_POOL_PAD_RIGHT, 0);
-    }
-    if (!mcn_out_size_ok(p->input.h, p->filter_h, 1, p->stride_h, p->pad_top,
-                         pad_bottom, p->output.h) ||
-        !mcn_out_size_ok(p->input.w, p->filter_w, 1, p->stride_w,
-                         p->pad_left, pad_right, p->output.w) ||
-        !windows_ok(p->input.h, p->filter_h, p->stride_h, p->pad_top,
-                    p->output.h) ||
-        !windows_ok(p->input.w, p->filter_w, p->stride_w, p->pad_left,
-                    p->output.w))
+    if (!axis_ok(p->input.h, p->filter_h, p->dilation_h, p->stride_h,
+                 p->pad_top, p->pad_bottom, p->output.h) ||
+        !axis_ok(p->input.w, p->filter_w, p->dilation_w, p->stride_w,
+                 p->pad_left, p->pad_right, p->output.w))
         return MCN_ERR_MODEL;
     return mcn_chk_alias(&v->out, &v->in[0], 0);
 }
 
-mcn_status mcn_op_maxpool(const mcn_opview *v, int run)
+/* Check (run 0) or run one pool; max or average, windowed or global. */
+static mcn_status pool(const mcn_opview *v, int run, int global, int max)
 {
     mcn_k_pool_params p;
     if (!run)
-        return check_pool(v, 0, &p);
-    pool_params(v, 0, &p);
-    mcn_k_maxpool_s8(&p);
+        return check_pool(v, global, &p);
+    pool_params(v, global, &p);
+    if (max)
+        mcn_k_maxpool_s8(&p);
+    else
+        mcn_k_avgpool_s8(&p);
     return MCN_OK;
+}
+
+mcn_status mcn_op_maxpool(const mcn_opview *v, int run)
+{
+    return pool(v, run, 0, 1);
 }
 
 mcn_status mcn_op_avgpool(const mcn_opview *v, int run)
 {
-    mcn_k_pool_params p;
-    if (!run)
-        return check_pool(v, 0, &p);
-    pool_params(v, 0, &p);
-    mcn_k_avgpool_s8(&p);
-    return MCN_OK;
+    return pool(v, run, 0, 0);
 }
 
 mcn_status mcn_op_global_avgpool(const mcn_opview *v, int run)
 {
-    mcn_k_pool_params p;
-    if (!run)
-        return check_pool(v, 1, &p);
-    pool_params(v, 1, &p);
-    mcn_k_avgpool_s8(&p);
-    return MCN_OK;
+    return pool(v, run, 1, 0);
+}
+
+mcn_status mcn_op_global_maxpool(const mcn_opview *v, int run)
+{
+    return pool(v, run, 1, 1);
 }

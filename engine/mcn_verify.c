@@ -181,9 +181,9 @@ static mcn_status check_arena_use(vctx *v, const char *where, int32_t at,
    than the host graph and the kernels allow (2 * MCN_MAX_DIMS). */
 static int check_options(const vctx *v, uint32_t o, int type)
 {
-    static const struct { uint8_t fields; uint8_t width[10]; } layout[] = {
+    static const struct { uint8_t fields; uint8_t width[11]; } layout[] = {
         [MCN_OPTIONS_CONV2D] = {10, {4, 4, 4, 4, 4, 4, 4, 4, 4, 4}},
-        [MCN_OPTIONS_POOL2D] = {9, {4, 4, 4, 4, 4, 4, 4, 4, 1}},
+        [MCN_OPTIONS_POOL2D] = {11, {4, 4, 4, 4, 4, 4, 4, 4, 1, 4, 4}},
         [MCN_OPTIONS_SOFTMAX] = {1, {4}},
         [MCN_OPTIONS_AXIS] = {1, {4}},
         [MCN_OPTIONS_PAD] = {3, {0, 1, 4}},

@@ -31,8 +31,18 @@
 **                               multiplier (n = 1). act range.
 **   MAX_POOL_2D,              n = 0; input and output share scale and zero
 **   AVERAGE_POOL_2D,            point; act_min/act_max only (the table may be
-**   GLOBAL_AVERAGE_POOL, CLIP   absent for pools: [-128, 127]; CLIP needs it).
+**   GLOBAL_AVERAGE_POOL,        absent for pools: [-128, 127]; CLIP needs it).
+**   GLOBAL_MAX_POOL, CLIP     Pools may be dilated and have ceil_mode's
+**                               output size (Pool2DOptions, fexec_pool.c):
+**                               max = the largest in-image tap; average =
+**                               TFLM's rounding of sum / count, count = the
+**                               in-image taps, or with count_include_pad the
+**                               taps inside the padded image, each padding
+**                               tap adding the zero point (real 0).
 **   RESHAPE                   nothing (the table may be absent).
+**   TRANSPOSE, SLICE          nothing (no table): bytes move unchanged, input
+**                               and output share scale and zero point; the
+**                               perm / bounds are the options'.
 **   SOFTMAX                   qmath_softmax_params: multiplier[0] =
 **                               input_multiplier, shift[0] = input_left_shift,
 **                               diff_min (n = 1). Output scale 1/256, zp -128.

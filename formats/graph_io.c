@@ -80,6 +80,8 @@ static fbb_ref write_options(fbb *b, const graph_node *n, int type)
         fbb_add_i32(b, MCN_POOL_PAD_BOTTOM, n->pad_bottom, 0);
         fbb_add_i32(b, MCN_POOL_PAD_RIGHT, n->pad_right, 0);
         fbb_add_u8(b, MCN_POOL_COUNT_INCLUDE_PAD, n->count_include_pad, 0);
+        fbb_add_i32(b, MCN_POOL_DILATION_H, n->dilation_h, 1);
+        fbb_add_i32(b, MCN_POOL_DILATION_W, n->dilation_w, 1);
     } else if (type == MCN_OPTIONS_SOFTMAX) {
         fbb_add_f32(b, MCN_SOFTMAX_BETA, n->beta, 1.0f);
     } else if (type == MCN_OPTIONS_AXIS) {
@@ -346,6 +348,8 @@ static void read_options(graph_node *n, const uint8_t *b, uint32_t o,
         n->pad_right = fb_get_i32(b, o, MCN_POOL_PAD_RIGHT, 0);
         n->count_include_pad =
             fb_get_u8(b, o, MCN_POOL_COUNT_INCLUDE_PAD, 0) != 0;
+        n->dilation_h = fb_get_i32(b, o, MCN_POOL_DILATION_H, 1);
+        n->dilation_w = fb_get_i32(b, o, MCN_POOL_DILATION_W, 1);
     } else if (type == MCN_OPTIONS_SOFTMAX) {
         n->beta = fb_get_f32(b, o, MCN_SOFTMAX_BETA, 1.0f);
     } else if (type == MCN_OPTIONS_AXIS) {

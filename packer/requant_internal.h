@@ -39,9 +39,9 @@ int rq_check_fixed_output(const graph *g, const graph_node *nd,
                           const rq_node *c, mcn_err *e);
 int rq_no_fused_activation(const graph_node *nd, const rq_node *c,
                            mcn_err *e);
-/* An op that moves int8 bytes unchanged (PAD, RESIZE): it has an input,
-   no fused activation, and input 0 and the output pass rq_check_act
-   with the same quantization. */
+/* An op that moves int8 bytes unchanged (PAD, RESIZE, TRANSPOSE, SLICE):
+   it has an input, no fused activation, and input 0 and the output pass
+   rq_check_act with the same quantization. */
 int rq_check_moves_bytes(const graph *g, const graph_node *nd,
                          const rq_node *c, mcn_err *e);
 
@@ -75,6 +75,9 @@ int pack_attach_table(graph *g, int node, int slot, mcn_dtype dt, int n,
 typedef int (*rq_rule)(graph *g, int i, const rq_node *c, mcn_err *e);
 int rq_resize(graph *g, int i, const rq_node *c, mcn_err *e);
 
+/* requant_move.c: TRANSPOSE and SLICE. */
+int rq_transpose(graph *g, int i, const rq_node *c, mcn_err *e);
+int rq_slice(graph *g, int i, const rq_node *c, mcn_err *e);
 /* requant_elem.c: DIV, PRELU, LOG_SOFTMAX. */
 int rq_div(graph *g, int i, const rq_node *c, mcn_err *e);
 int rq_prelu(graph *g, int i, const rq_node *c, mcn_err *e);

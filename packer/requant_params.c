@@ -363,6 +363,7 @@ int pack_requant_node(graph *g, int i, mcn_err *e)
     case MCN_OP_MAX_POOL_2D:
     case MCN_OP_AVERAGE_POOL_2D:
     case MCN_OP_GLOBAL_AVERAGE_POOL:
+    case MCN_OP_GLOBAL_MAX_POOL:
     case MCN_OP_CLIP:
     case MCN_OP_RESHAPE:
         return same_quant(g, i, &c, e);
@@ -387,6 +388,10 @@ int pack_requant_node(graph *g, int i, mcn_err *e)
         return leaky_relu(g, i, &c, e);
     case MCN_OP_RESIZE:
         return rq_resize(g, i, &c, e);
+    case MCN_OP_TRANSPOSE:
+        return rq_transpose(g, i, &c, e);
+    case MCN_OP_SLICE:
+        return rq_slice(g, i, &c, e);
     case MCN_OP_DIV:
         return rq_div(g, i, &c, e);
     case MCN_OP_PRELU:

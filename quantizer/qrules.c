@@ -8,6 +8,7 @@ bool qrules_keeps_input_quant(mcn_opcode op)
     case MCN_OP_GLOBAL_AVERAGE_POOL: case MCN_OP_RESHAPE:
     case MCN_OP_CLIP: case MCN_OP_PAD:
     case MCN_OP_RESIZE:  /* TFLM's int8 kernels never rescale */
+    case MCN_OP_TRANSPOSE: case MCN_OP_SLICE: case MCN_OP_GLOBAL_MAX_POOL:
         return true;
     default:
         return false;

@@ -14,7 +14,7 @@
 #include "qmath.h"
 #include "quantize.h"
 #include "test_fexec_util.h"
-#include "test_model_util.h"
+#include "test_tflite_util.h"
 #include "testutil.h"
 
 enum { N = 24, N_CALIB = 32, N_TEST = 16, N_OUT = 4 };
@@ -111,7 +111,7 @@ START_TEST(chain_tracks_float)
             xq[j] = (int8_t)qmath_quantize_value(test[i][j], s_in, zp_in);
         int8_t *ys[N_OUT] = {y[0], y[1], y[2], y[3]};
         const size_t ny[N_OUT] = {N, N, N, N};
-        tm_run_int8_outputs(&g, (const int8_t *const[]){xq}, N_OUT, ys, ny);
+        run_int8_outputs(&g, (const int8_t *const[]){xq}, N_OUT, ys, ny);
         const float *in = test[i];
         ck_assert_msg(fexec_run(fx, &in, &e) == 0, "%s", e.msg);
         for (int k = 0; k < N_OUT; k++) {

@@ -9,6 +9,7 @@
 
 #include "pack.h"
 #include "test_model_util.h"
+#include "test_tflite_util.h"
 
 static const int32_t s4[4] = {1, 1, 2, 2}, s1[1] = {2};
 static const int8_t x_in[4] = {2, 4, -2, 6};   /* at 0.5: 1, 2, -1, 3 */
@@ -75,9 +76,9 @@ static void expect_outputs(void (*build)(graph *), const int8_t want[3][4])
     int8_t y[3][4];
     int8_t *ys[3] = {y[0], y[1], y[2]};
     const size_t ny[3] = {4, 4, 4};
-    tm_run_int8_outputs(&g, (const int8_t *const[]){x_in}, 3, ys, ny);
+    run_int8_outputs(&g, (const int8_t *const[]){x_in}, 3, ys, ny);
     for (int k = 0; k < 3; k++)
-        tm_bytes_are(y[k], want[k], 4);
+        bytes_are(y[k], want[k], 4);
 }
 
 START_TEST(sub_div_prelu_run)
@@ -155,7 +156,7 @@ static void expect_refusals(void (*build)(graph *), const refusal *cases,
         ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
         cases[i].edit(&g);
         int32_t failed;
-        mcn_status s = tm_init_status(&g, &failed);
+        mcn_status s = init_status(&g, &failed);
         ck_assert_msg(s == cases[i].want && failed == cases[i].op,
                       "case %zu: status %d at op %d, want %d at %d", i,
                       (int)s, (int)failed, (int)cases[i].want,

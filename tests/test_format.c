@@ -104,6 +104,7 @@ static void build_rich(graph *g)
     c = &g->nodes[n];
     c->filter_h = 11, c->filter_w = 12, c->stride_h = 13, c->stride_w = 14;
     c->pad_top = 15, c->pad_left = 16, c->pad_bottom = 17, c->pad_right = 18;
+    c->dilation_h = 19, c->dilation_w = 20;
 
     n = node(g, MCN_OP_AVERAGE_POOL_2D, "avg", po, -2, -2, ao);
     g->nodes[n].count_include_pad = true;
@@ -199,9 +200,11 @@ static void same_graph(const graph *a, const graph *b)
             ck_assert_int_eq(s->pad_bottom, t->pad_bottom);
             ck_assert_int_eq(s->pad_right, t->pad_right);
         }
-        if (conv) {
+        if (conv || pool) {
             ck_assert_int_eq(s->dilation_h, t->dilation_h);
             ck_assert_int_eq(s->dilation_w, t->dilation_w);
+        }
+        if (conv) {
             ck_assert_int_eq(s->groups, t->groups);
             ck_assert_int_eq(s->depth_multiplier, t->depth_multiplier);
         }
@@ -348,7 +351,8 @@ START_TEST(flatc_decodes_what_we_write)
         "\"opcode\":\"MAX_POOL_2D\",\"inputs\":[5],\"outputs\":[6],"
         "\"options_type\":\"Pool2DOptions\",\"options\":{\"filter_h\":11,"
         "\"filter_w\":12,\"stride_h\":13,\"stride_w\":14,\"pad_top\":15,"
-        "\"pad_left\":16,\"pad_bottom\":17,\"pad_right\":18}}",
+        "\"pad_left\":16,\"pad_bottom\":17,\"pad_right\":18,"
+        "\"dilation_h\":19,\"dilation_w\":20}}",
         "\"options\":{\"filter_h\":2,\"count_include_pad\":true},"
         "\"activation\":\"CLIP\",\"act_min\":-1.5,\"act_max\":2.25,"
         "\"name\":\"avg\"}",

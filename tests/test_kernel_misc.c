@@ -99,6 +99,7 @@ static void pool_base(mcn_k_pool_params *p, int8_t *out)
     memset(p, 0, sizeof *p);
     p->filter_h = p->filter_w = 2;
     p->stride_h = p->stride_w = 2;
+    p->dilation_h = p->dilation_w = 1;
     p->pad_top = p->pad_left = 1;
     p->act_min = -128;
     p->act_max = 127;
@@ -153,6 +154,7 @@ START_TEST(global_avgpool)
     memset(&p, 0, sizeof p);
     p.filter_h = p.filter_w = 2;
     p.stride_h = p.stride_w = 1;
+    p.dilation_h = p.dilation_w = 1;
     p.act_min = -128;
     p.act_max = 127;
     p.input = (mcn_k_dims){1, 2, 2, 2};

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "pack.h"
-#include "test_model_util.h"
+#include "test_tflite_util.h"
 
 /* ---- SUB, DIV ---- */
 
@@ -21,7 +21,7 @@ static uint8_t *binary_model(const char *op, const char *act, bool int8,
                              const char *b, double s_y, int zp_y, size_t *len)
 {
     char qa[96], qb[96], qy[96];
-    return tm_tflite(len,
+    return model(len,
         "operator_codes: [{builtin_code: %s}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 2, 2, 2], name: \"a\", %s},\n"
@@ -32,16 +32,16 @@ static uint8_t *binary_model(const char *op, const char *act, bool int8,
         "  builtin_options_type: %sOptions,"
         "  builtin_options: {fused_activation_function: %s}}]}],\n"
         "buffers: [{}, {data: [%s]}]",
-        op, tm_q8(qa, sizeof qa, int8, s_a, zp_a),
-        tm_q8(qb, sizeof qb, int8, s_b, zp_b),
-        tm_q8(qy, sizeof qy, int8, s_y, zp_y),
+        op, q8(qa, sizeof qa, int8, s_a, zp_a),
+        q8(qb, sizeof qb, int8, s_b, zp_b),
+        q8(qy, sizeof qy, int8, s_y, zp_y),
         op[0] == 'S' ? "Sub" : "Div", act, b);
 }
 
 static void import_one(const uint8_t *m, size_t len, graph *g, mcn_opcode op)
 {
-    tm_import_ok(m, len, g);
-    tm_ops_are(g, 1, &op);
+    import_ok(m, len, g);
+    ops_are(g, 1, &op);
 }
 
 static const int8_t x8[8] = {1, 3, 5, -9, 30, -40, 20, -100};
@@ -65,22 +65,22 @@ static void run_binary(const binary_case *k)
     char b[64];
     graph g;
     uint8_t *m = binary_model(k->op, k->act, true, k->s_a, k->zp_a, k->s_b,
-                              k->zp_b, tm_i8s(b, sizeof b, 2, k->b8), k->s_y,
+                              k->zp_b, i8s(b, sizeof b, 2, k->b8), k->s_y,
                               k->zp_y, &len);
     import_one(m, len, &g, k->code);
     free(m);
     ck_assert_int_eq(g.nodes[0].act, k->fused);
     int8_t y[8];
-    tm_run_int8(&g, (const int8_t *const[]){x8}, y, 8);
-    tm_bytes_are(y, k->want8, 8);
+    run_int8(&g, (const int8_t *const[]){x8}, y, 8);
+    bytes_are(y, k->want8, 8);
 
     m = binary_model(k->op, k->act, false, 0, 0, 0, 0,
-                     tm_f32s(b, sizeof b, 2, k->bf), 0, 0, &len);
+                     f32s(b, sizeof b, 2, k->bf), 0, 0, &len);
     import_one(m, len, &g, k->code);
     free(m);
     ck_assert_int_eq(g.nodes[0].act, k->fused);
     float yf[8];
-    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 8);
+    run_float(&g, (const float *const[]){xf}, 0, yf, 8);
     for (int i = 0; i < 8; i++)
         ck_assert_float_eq(yf[i], k->wantf[i]);
     graph_free(&g);
@@ -123,7 +123,7 @@ static uint8_t *prelu_model(bool int8, const char *ashape, const char *a,
                             size_t *len)
 {
     char qx[96], qa[96], qy[96];
-    return tm_tflite(len,
+    return model(len,
         "operator_codes: [{builtin_code: PRELU}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 2, 2, 2], name: \"x\", %s},\n"
@@ -132,9 +132,9 @@ static uint8_t *prelu_model(bool int8, const char *ashape, const char *a,
         " inputs: [0], outputs: [2], operators: [\n"
         " {opcode_index: 0, inputs: [0, 1], outputs: [2]}]}],\n"
         "buffers: [{}, {data: [%s]}]",
-        tm_q8(qx, sizeof qx, int8, 0.5, 0), ashape,
-        tm_q8(qa, sizeof qa, int8, 0.125, 0),
-        tm_q8(qy, sizeof qy, int8, 0.25, 0), a);
+        q8(qx, sizeof qx, int8, 0.5, 0), ashape,
+        q8(qa, sizeof qa, int8, 0.125, 0),
+        q8(qy, sizeof qy, int8, 0.25, 0), a);
 }
 
 /* int8: x (0.5, 0), alpha [1,1,2] (0.125, 0) = {2, -4}, i.e. 0.25 and
@@ -149,7 +149,7 @@ START_TEST(prelu_per_channel)
     char a[64];
     graph g;
     uint8_t *m = prelu_model(true, "[1, 1, 2]",
-                             tm_i8s(a, sizeof a, 2, (const int8_t[]){2, -4}),
+                             i8s(a, sizeof a, 2, (const int8_t[]){2, -4}),
                              &len);
     import_one(m, len, &g, MCN_OP_PRELU);
     free(m);
@@ -157,26 +157,26 @@ START_TEST(prelu_per_channel)
     ck_assert(t->data != NULL && t->dtype == MCN_DT_INT8);
     const int8_t x[8] = {2, 4, -2, 6, -4, -8, 10, -10};
     int8_t y[8];
-    tm_run_int8(&g, (const int8_t *const[]){x}, y, 8);
-    tm_bytes_are(y, (const int8_t[]){4, 8, -1, 12, -2, 8, 20, 10}, 8);
+    run_int8(&g, (const int8_t *const[]){x}, y, 8);
+    bytes_are(y, (const int8_t[]){4, 8, -1, 12, -2, 8, 20, 10}, 8);
 
     m = prelu_model(false, "[2]",
-                    tm_f32s(a, sizeof a, 2, (const float[]){0.25f, -0.5f}),
+                    f32s(a, sizeof a, 2, (const float[]){0.25f, -0.5f}),
                     &len);
     import_one(m, len, &g, MCN_OP_PRELU);
     free(m);
     const float xr[8] = {1, 2, -1, 3, -2, -4, 5, -5};
     const float want[8] = {1, 2, -0.25f, 3, -0.5f, 2, 5, 2.5f};
     float yf[8];
-    tm_run_float(&g, (const float *const[]){xr}, 0, yf, 8);
+    run_float(&g, (const float *const[]){xr}, 0, yf, 8);
     for (int i = 0; i < 8; i++)
         ck_assert_float_eq(yf[i], want[i]);
     graph_free(&g);
 
     /* A slope that would stretch x is refused. */
     m = prelu_model(false, "[3]",
-                    tm_f32s(a, sizeof a, 3, (const float[]){1, 2, 3}), &len);
-    tm_import_error(m, len, "operator 0 (PRELU): the slope [3] does not "
+                    f32s(a, sizeof a, 3, (const float[]){1, 2, 3}), &len);
+    expect_error(m, len, "operator 0 (PRELU): the slope [3] does not "
                     "broadcast onto x [1,2,2,2] (the output must be x's "
                     "shape)");
     free(m);
@@ -190,7 +190,7 @@ static uint8_t *unary_model(const char *op, int n, double s_in, int zp_in,
                             double s_out, int zp_out, size_t *len)
 {
     char qx[96], qy[96];
-    return tm_tflite(len,
+    return model(len,
         "operator_codes: [{builtin_code: %s}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [%d, %d], name: \"x\", %s},\n"
@@ -198,8 +198,8 @@ static uint8_t *unary_model(const char *op, int n, double s_in, int zp_in,
         " inputs: [0], outputs: [1], operators: [\n"
         " {opcode_index: 0, inputs: [0], outputs: [1]}]}],\n"
         "buffers: [{}]",
-        op, n / 2, 2, tm_q8(qx, sizeof qx, s_in > 0, s_in, zp_in), n / 2, 2,
-        tm_q8(qy, sizeof qy, s_in > 0, s_out, zp_out));
+        op, n / 2, 2, q8(qx, sizeof qx, s_in > 0, s_in, zp_in), n / 2, 2,
+        q8(qy, sizeof qy, s_in > 0, s_out, zp_out));
 }
 
 /* int8 at (0.05, 10) -> (0.04, -100), TFLM's table (test_kernel_lut's
@@ -215,15 +215,15 @@ START_TEST(elu_is_tflms_table)
     ck_assert(g.nodes[0].alpha == 1.0f);
     const int8_t x[6] = {10, 30, 0, -10, 127, -128};
     int8_t y[6];
-    tm_run_int8(&g, (const int8_t *const[]){x}, y, 6);
-    tm_bytes_are(y, (const int8_t[]){-100, -75, -110, -116, 46, -125}, 6);
+    run_int8(&g, (const int8_t *const[]){x}, y, 6);
+    bytes_are(y, (const int8_t[]){-100, -75, -110, -116, 46, -125}, 6);
 
     m = unary_model("ELU", 6, 0, 0, 0, 0, &len);
     import_one(m, len, &g, MCN_OP_ELU);
     free(m);
     const float xr[6] = {0, 1, -1, -0.5f, 2, -10};
     float yf[6];
-    tm_run_float(&g, (const float *const[]){xr}, 0, yf, 6);
+    run_float(&g, (const float *const[]){xr}, 0, yf, 6);
     for (int i = 0; i < 6; i++) {
         double want = xr[i] < 0 ? expm1((double)xr[i]) : xr[i];
         ck_assert(fabs(yf[i] - want) <= 1e-6);
@@ -247,8 +247,8 @@ START_TEST(log_softmax_on_tflms_grid)
     ck_assert(g.nodes[0].beta == 1.0f);
     const int8_t x[4] = {0, 0, 16, 0};
     int8_t y[4];
-    tm_run_int8(&g, (const int8_t *const[]){x}, y, 4);
-    tm_bytes_are(y, (const int8_t[]){116, 116, 122, 106}, 4);
+    run_int8(&g, (const int8_t *const[]){x}, y, 4);
+    bytes_are(y, (const int8_t[]){116, 116, 122, 106}, 4);
 
     m = unary_model("LOG_SOFTMAX", 4, 1.0 / 16, 0, 1.0 / 256, -128, &len);
     import_one(m, len, &g, MCN_OP_LOG_SOFTMAX);
@@ -264,7 +264,7 @@ START_TEST(log_softmax_on_tflms_grid)
     free(m);
     const float xr[4] = {1, 2, -1, 3};
     float yf[4];
-    tm_run_float(&g, (const float *const[]){xr}, 0, yf, 4);
+    run_float(&g, (const float *const[]){xr}, 0, yf, 4);
     const double l1 = log(1 + exp(-1.0)), l4 = log(1 + exp(-4.0));
     const double want[4] = {-1 - l1, -l1, -4 - l4, -l4};
     for (int i = 0; i < 4; i++)

@@ -254,8 +254,9 @@ START_TEST(builtin_code_is_the_larger_field)
     import_ok(b, len, &g);
     ck_assert_int_eq(g.nodes[0].op, MCN_OP_CONV_2D);
     graph_free(&g);
-    b[bc] = 39;   /* TRANSPOSE */
-    expect_error(b, len, "operator 0 (TRANSPOSE): unsupported operator");
+    b[bc] = 15;   /* LSH_PROJECTION */
+    expect_error(b, len, "operator 0 (LSH_PROJECTION): unsupported "
+                 "operator");
     b[bc] = 200;
     expect_error(b, len, "operator 0 (builtin 200): unsupported operator");
     free(b);

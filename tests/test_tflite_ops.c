@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph_io.h"
 #include "mcn.h"
 #include "npy.h"
-#include "test_model_util.h"
+#include "test_tflite_util.h"
 #include "testutil.h"
 #include "tflite_import.h"
 
@@ -28,10 +29,10 @@ static uint8_t *mul_model(bool int8, size_t *len)
 {
     char qa[96], qb[96], qy[96], b[64];
     if (int8)
-        tm_i8s(b, sizeof b, 2, (const int8_t[]){2, -6});
+        i8s(b, sizeof b, 2, (const int8_t[]){2, -6});
     else
-        tm_f32s(b, sizeof b, 2, (const float[]){1.0f, -1.5f});
-    return tm_tflite(len,
+        f32s(b, sizeof b, 2, (const float[]){1.0f, -1.5f});
+    return model(len,
         "operator_codes: [{builtin_code: MUL}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 2, 2, 2], name: \"a\", %s},\n"
@@ -42,8 +43,8 @@ static uint8_t *mul_model(bool int8, size_t *len)
         "  builtin_options_type: MulOptions,"
         "  builtin_options: {fused_activation_function: RELU}}]}],\n"
         "buffers: [{}, {data: [%s]}]",
-        tm_q8(qa, sizeof qa, int8, 0.5, 1), tm_q8(qb, sizeof qb, int8, 0.25, -2),
-        tm_q8(qy, sizeof qy, int8, 0.125, -10), b);
+        q8(qa, sizeof qa, int8, 0.5, 1), q8(qb, sizeof qb, int8, 0.25, -2),
+        q8(qy, sizeof qy, int8, 0.125, -10), b);
 }
 
 START_TEST(mul_broadcasts_a_constant_with_relu)
@@ -51,9 +52,9 @@ START_TEST(mul_broadcasts_a_constant_with_relu)
     size_t len;
     uint8_t *b = mul_model(true, &len);
     graph g;
-    tm_import_ok(b, len, &g);
+    import_ok(b, len, &g);
     free(b);
-    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_MUL});
+    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_MUL});
     ck_assert_int_eq(g.nodes[0].act, MCN_ACT_RELU);
     const graph_tensor *c = &g.tensors[g.nodes[0].in[1]];
     ck_assert(c->data != NULL && c->dtype == MCN_DT_INT8);
@@ -63,17 +64,17 @@ START_TEST(mul_broadcasts_a_constant_with_relu)
     const int8_t x[8] = {1, 3, 5, -9, 30, -40, 20, -100};
     const int8_t want[8] = {-10, -10, 6, 30, 106, 127, 66, 127};
     int8_t y[8];
-    tm_run_int8(&g, (const int8_t *const[]){x}, y, 8);
-    tm_bytes_are(y, want, 8);
+    run_int8(&g, (const int8_t *const[]){x}, y, 8);
+    bytes_are(y, want, 8);
 
     b = mul_model(false, &len);
-    tm_import_ok(b, len, &g);
+    import_ok(b, len, &g);
     free(b);
     ck_assert_int_eq(g.nodes[0].act, MCN_ACT_RELU);
     const float xf[8] = {0, 1, 2, -5, 14.5f, -20.5f, 9.5f, -50.5f};
     const float wf[8] = {0, 0, 2, 7.5f, 14.5f, 30.75f, 9.5f, 75.75f};
     float yf[8];
-    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 8);
+    run_float(&g, (const float *const[]){xf}, 0, yf, 8);
     for (int i = 0; i < 8; i++)
         ck_assert_float_eq(yf[i], wf[i]);
     graph_free(&g);
@@ -86,7 +87,7 @@ START_TEST(add_broadcasts_a_constant)
 {
     size_t len;
     char b[32];
-    uint8_t *m = tm_tflite(&len,
+    uint8_t *m = model(&len,
         "operator_codes: [{builtin_code: ADD}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 2, 2, 2], type: INT8, name: \"a\","
@@ -98,16 +99,16 @@ START_TEST(add_broadcasts_a_constant)
         " inputs: [0], outputs: [2], operators: [\n"
         " {opcode_index: 0, inputs: [0, 1], outputs: [2]}]}],\n"
         "buffers: [{}, {data: [%s]}]",
-        tm_i8s(b, sizeof b, 2, (const int8_t[]){3, -4}));
+        i8s(b, sizeof b, 2, (const int8_t[]){3, -4}));
     graph g;
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
-    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_ADD});
+    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_ADD});
     const int8_t x[8] = {2, 10, -50, 100, 0, 127, -128, 60};
     const int8_t want[8] = {9, 10, -43, 100, 7, 127, -121, 60};
     int8_t y[8];
-    tm_run_int8(&g, (const int8_t *const[]){x}, y, 8);
-    tm_bytes_are(y, want, 8);
+    run_int8(&g, (const int8_t *const[]){x}, y, 8);
+    bytes_are(y, want, 8);
 }
 END_TEST
 
@@ -118,7 +119,7 @@ END_TEST
 START_TEST(concat_joins_and_rescales)
 {
     size_t len;
-    uint8_t *m = tm_tflite(&len,
+    uint8_t *m = model(&len,
         "operator_codes: [{builtin_code: CONCATENATION}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 2, 1, 2], type: INT8, name: \"x1\","
@@ -133,16 +134,16 @@ START_TEST(concat_joins_and_rescales)
         "  builtin_options: {axis: -1}}]}],\n"
         "buffers: [{}]");
     graph g;
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
-    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_CONCATENATION});
+    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_CONCATENATION});
     ck_assert_int_eq(g.nodes[0].axis, 3);   /* -1 of 4 axes */
     ck_assert_int_eq(g.nodes[0].n_in, 2);
     const int8_t x1[4] = {1, 2, 3, 4}, x2[2] = {10, -60};
     const int8_t want[6] = {1, 2, 12, 3, 4, -128};
     int8_t y[6];
-    tm_run_int8(&g, (const int8_t *const[]){x1, x2}, y, 6);
-    tm_bytes_are(y, want, 6);
+    run_int8(&g, (const int8_t *const[]){x1, x2}, y, 6);
+    bytes_are(y, want, 6);
 }
 END_TEST
 
@@ -152,7 +153,7 @@ END_TEST
 static uint8_t *concat6_model(bool int8, size_t *len)
 {
     char qx[96], qy[96];
-    return tm_tflite(len,
+    return model(len,
         "operator_codes: [{builtin_code: CONCATENATION}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 1, 2], name: \"x\", %s},\n"
@@ -162,7 +163,7 @@ static uint8_t *concat6_model(bool int8, size_t *len)
         "  builtin_options_type: ConcatenationOptions,"
         "  builtin_options: {axis: 1}}]}],\n"
         "buffers: [{}]",
-        tm_q8(qx, sizeof qx, int8, 0.5, 1), tm_q8(qy, sizeof qy, int8, 0.25, -3));
+        q8(qx, sizeof qx, int8, 0.5, 1), q8(qy, sizeof qy, int8, 0.25, -3));
 }
 
 START_TEST(concat_of_six_joins_in_steps)
@@ -170,16 +171,16 @@ START_TEST(concat_of_six_joins_in_steps)
     size_t len;
     uint8_t *m = concat6_model(true, &len);
     graph g;
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
     const mcn_opcode C = MCN_OP_CONCATENATION;
-    tm_ops_are(&g, 2, (const mcn_opcode[]){C, C});
+    ops_are(&g, 2, (const mcn_opcode[]){C, C});
     ck_assert_int_eq(g.nodes[0].n_in, 4);
     ck_assert_int_eq(g.nodes[1].n_in, 3);
     const graph_tensor *part = &g.tensors[g.nodes[0].out[0]];
     ck_assert_int_eq(g.nodes[1].in[0], g.nodes[0].out[0]);
     ck_assert_str_eq(part->name, "y/part1");
-    tm_shape_is(part, 3, (const int32_t[]){1, 4, 2});
+    shape_is(part, 3, (const int32_t[]){1, 4, 2});
     ck_assert(part->scale[0] == 0.25f && part->zero_point[0] == -3);
     const int8_t x[2] = {5, -20};
     int8_t y[12], want[12];
@@ -187,15 +188,15 @@ START_TEST(concat_of_six_joins_in_steps)
         want[i] = 5;      /* -3 + 2 * 4 */
         want[i + 1] = -45; /* -3 + 2 * -21 */
     }
-    tm_run_int8(&g, (const int8_t *const[]){x}, y, 12);
-    tm_bytes_are(y, want, 12);
+    run_int8(&g, (const int8_t *const[]){x}, y, 12);
+    bytes_are(y, want, 12);
 
     m = concat6_model(false, &len);
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
     const float xf[2] = {1.5f, -2};
     float yf[12];
-    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 12);
+    run_float(&g, (const float *const[]){xf}, 0, yf, 12);
     for (int i = 0; i < 12; i++)
         ck_assert_float_eq(yf[i], xf[i % 2]);
     graph_free(&g);
@@ -217,12 +218,12 @@ static uint8_t *pad_model(bool int8, bool v2, bool i64, const char *value,
     for (int i = 0; i < 8; i++)
         pads32[i] = (int32_t)pads[i];
     if (i64)
-        tm_i8s(p, sizeof p, 64, (const int8_t *)pads);
+        i8s(p, sizeof p, 64, (const int8_t *)pads);
     else
-        tm_i8s(p, sizeof p, 32, (const int8_t *)pads32);
+        i8s(p, sizeof p, 32, (const int8_t *)pads32);
     snprintf(vt, sizeof vt, ",\n {shape: [], buffer: 2, name: \"v\"%s%s}",
              value && value[0] ? ", " : "", value ? value : "");
-    return tm_tflite(len,
+    return model(len,
         "operator_codes: [{builtin_code: %s}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 2, 2, 1], name: \"x\", %s},\n"
@@ -231,8 +232,8 @@ static uint8_t *pad_model(bool int8, bool v2, bool i64, const char *value,
         " inputs: [0], outputs: [2], operators: [\n"
         " {opcode_index: 0, inputs: [0, 1%s], outputs: [2]}]}],\n"
         "buffers: [{}, {data: [%s]}, {data: [%s]}]",
-        v2 ? "PADV2" : "PAD", tm_q8(qx, sizeof qx, int8, 0.5, -3),
-        i64 ? "INT64" : "INT32", tm_q8(qy, sizeof qy, int8, 0.5, -3),
+        v2 ? "PADV2" : "PAD", q8(qx, sizeof qx, int8, 0.5, -3),
+        i64 ? "INT64" : "INT32", q8(qy, sizeof qy, int8, 0.5, -3),
         v2 ? vt : "", v2 ? ", 3" : "", p, value_data ? value_data : "");
 }
 
@@ -241,9 +242,9 @@ START_TEST(pad_writes_its_constant)
     size_t len;
     uint8_t *m = pad_model(true, false, false, NULL, NULL, &len);
     graph g;
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
-    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_PAD});
+    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_PAD});
     const graph_node *n = &g.nodes[0];
     ck_assert_int_eq(n->n_in, 1);   /* the paddings are node fields */
     ck_assert_int_eq(n->n_ints, 8);
@@ -255,8 +256,8 @@ START_TEST(pad_writes_its_constant)
     ck_assert_int_eq(g.n_tensors, 2);
     const int8_t x[4] = {1, 2, 3, 4};
     int8_t y[12];
-    tm_run_int8(&g, (const int8_t *const[]){x}, y, 12);
-    tm_bytes_are(y, (const int8_t[]){-3, -3, -3, -3, 1, 2, -3, -3, 3, 4, -3, -3},
+    run_int8(&g, (const int8_t *const[]){x}, y, 12);
+    bytes_are(y, (const int8_t[]){-3, -3, -3, -3, 1, 2, -3, -3, 3, 4, -3, -3},
               12);
 
     /* PADV2's int8 7 at (0.5, -3) is 5.0, which the packer quantizes back
@@ -264,32 +265,32 @@ START_TEST(pad_writes_its_constant)
     char v[16];
     const char *qv = "type: INT8, quantization: {scale: [0.5], "
                      "zero_point: [-3]}";
-    m = pad_model(true, true, true, qv, tm_i8s(v, sizeof v, 1,
+    m = pad_model(true, true, true, qv, i8s(v, sizeof v, 1,
                                              (const int8_t[]){7}), &len);
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
     ck_assert(g.nodes[0].pad_value == 5.0f);
     ck_assert_int_eq(g.nodes[0].ints[1], 1);
     ck_assert_int_eq(g.n_tensors, 2);   /* p and v are not graph tensors */
-    tm_run_int8(&g, (const int8_t *const[]){x}, y, 12);
-    tm_bytes_are(y, (const int8_t[]){7, 7, 7, 7, 1, 2, 7, 7, 3, 4, 7, 7}, 12);
+    run_int8(&g, (const int8_t *const[]){x}, y, 12);
+    bytes_are(y, (const int8_t[]){7, 7, 7, 7, 1, 2, 7, 7, 3, 4, 7, 7}, 12);
 
     /* A value quantized unlike the output is what TFLite refuses too. */
     qv = "type: INT8, quantization: {scale: [0.25], zero_point: [-3]}";
     m = pad_model(true, true, false, qv, v, &len);
-    tm_import_error(m, len, "operator 0 (PADV2): the constant value 'v' is "
+    expect_error(m, len, "operator 0 (PADV2): the constant value 'v' is "
                  "quantized differently from the output");
     free(m);
 
     /* Float: the value as it is. */
     char fv[32];
-    m = pad_model(false, true, false, "", tm_f32s(fv, sizeof fv, 1,
+    m = pad_model(false, true, false, "", f32s(fv, sizeof fv, 1,
                                                (const float[]){2.5f}), &len);
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
     const float xf[4] = {1, 2, 3, 4};
     float yf[12];
-    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 12);
+    run_float(&g, (const float *const[]){xf}, 0, yf, 12);
     const float wf[12] = {2.5f, 2.5f, 2.5f, 2.5f, 1, 2, 2.5f, 2.5f,
                           3, 4, 2.5f, 2.5f};
     for (int i = 0; i < 12; i++)
@@ -306,8 +307,8 @@ static uint8_t *mean_model(bool int8, const int32_t *axes, int n, bool keep,
                            const char *out_shape, size_t *len)
 {
     char qx[96], qy[96], a[200];
-    tm_i8s(a, sizeof a, 4 * n, (const int8_t *)axes);
-    return tm_tflite(len,
+    i8s(a, sizeof a, 4 * n, (const int8_t *)axes);
+    return model(len,
         "operator_codes: [{builtin_code: MEAN}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 2, 3, 2], name: \"x\", %s},\n"
@@ -318,8 +319,8 @@ static uint8_t *mean_model(bool int8, const int32_t *axes, int n, bool keep,
         "  builtin_options_type: ReducerOptions,"
         "  builtin_options: {keep_dims: %s}}]}],\n"
         "buffers: [{}, {data: [%s]}]",
-        tm_q8(qx, sizeof qx, int8, 0.5, 1), n, out_shape,
-        tm_q8(qy, sizeof qy, int8, 0.5, 1), keep ? "true" : "false", a);
+        q8(qx, sizeof qx, int8, 0.5, 1), n, out_shape,
+        q8(qy, sizeof qy, int8, 0.5, 1), keep ? "true" : "false", a);
 }
 
 /* x - 1 by (h, w) for channel 0: 1 2 3 4 5 9 (sum 24), channel 1:
@@ -335,56 +336,56 @@ START_TEST(mean_reads_axes_and_keep_dims)
     /* Over H and W, kept as 1s: 24 / 6 = 4 and -12 / 6 = -2, plus 1. */
     uint8_t *m = mean_model(true, (const int32_t[]){1, 2}, 2, true,
                             "[1, 1, 1, 2]", &len);
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
-    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_MEAN});
+    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_MEAN});
     ck_assert_int_eq(g.nodes[0].n_ints, 2);
     ck_assert_int_eq(g.nodes[0].ints[0], 1);
     ck_assert_int_eq(g.nodes[0].ints[1], 2);
     ck_assert(g.nodes[0].keep_dims);
     ck_assert_int_eq(g.nodes[0].n_in, 1);
-    tm_run_int8(&g, (const int8_t *const[]){mean_x}, y, 2);
-    tm_bytes_are(y, (const int8_t[]){5, -1}, 2);
+    run_int8(&g, (const int8_t *const[]){mean_x}, y, 2);
+    bytes_are(y, (const int8_t[]){5, -1}, 2);
 
     /* Axis -1 named twice (as -1 and 3), dropped: the channel pairs. */
     m = mean_model(true, (const int32_t[]){-1, 3}, 2, false, "[1, 2, 3]",
                    &len);
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
     ck_assert_int_eq(g.nodes[0].n_ints, 1);
     ck_assert_int_eq(g.nodes[0].ints[0], 3);
     ck_assert(!g.nodes[0].keep_dims);
-    tm_run_int8(&g, (const int8_t *const[]){mean_x}, y, 6);
-    tm_bytes_are(y, (const int8_t[]){-1, 2, 6, -3, 4, 4}, 6);
+    run_int8(&g, (const int8_t *const[]){mean_x}, y, 6);
+    bytes_are(y, (const int8_t[]){-1, 2, 6, -3, 4, 4}, 6);
 
     /* No axes: TFLite reduces nothing (the graph's empty list would mean
        all of them), so it is a copy. */
     m = mean_model(true, NULL, 0, false, "[1, 2, 3, 2]", &len);
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
-    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_RESHAPE});
-    tm_run_int8(&g, (const int8_t *const[]){mean_x}, y, 12);
-    tm_bytes_are(y, mean_x, 12);
+    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_RESHAPE});
+    run_int8(&g, (const int8_t *const[]){mean_x}, y, 12);
+    bytes_are(y, mean_x, 12);
 
     m = mean_model(true, (const int32_t[]){1, 2}, 2, false, "[1, 1, 1, 2]",
                    &len);
-    tm_import_error(m, len, "operator 0 (MEAN): output [1,1,1,2] does not "
+    expect_error(m, len, "operator 0 (MEAN): output [1,1,1,2] does not "
                  "follow from input [1,2,3,2] (expected [1,2])");
     free(m);
     m = mean_model(true, (const int32_t[]){4}, 1, false, "[1, 2, 3, 2]",
                    &len);
-    tm_import_error(m, len, "operator 0 (MEAN): axis 4 is outside the 4-D "
+    expect_error(m, len, "operator 0 (MEAN): axis 4 is outside the 4-D "
                  "input");
     free(m);
 
     /* Float, over H and W. */
     m = mean_model(false, (const int32_t[]){2, 1}, 2, false, "[1, 2]", &len);
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
     float xf[12], yf[2];
     for (int i = 0; i < 12; i++)
         xf[i] = (float)(mean_x[i] - 1);
-    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 2);
+    run_float(&g, (const float *const[]){xf}, 0, yf, 2);
     ck_assert_float_eq(yf[0], 4.0f);
     ck_assert_float_eq(yf[1], -2.0f);
     graph_free(&g);
@@ -399,7 +400,7 @@ static uint8_t *unary_model(const char *op, const char *opts, int n,
                             size_t *len)
 {
     char qx[96], qy[96];
-    return tm_tflite(len,
+    return model(len,
         "operator_codes: [{builtin_code: %s}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, %d], name: \"x\", %s},\n"
@@ -407,8 +408,8 @@ static uint8_t *unary_model(const char *op, const char *opts, int n,
         " inputs: [0], outputs: [1], operators: [\n"
         " {opcode_index: 0, inputs: [0], outputs: [1]%s}]}],\n"
         "buffers: [{}]",
-        op, n, tm_q8(qx, sizeof qx, true, s_in, zp_in), n,
-        tm_q8(qy, sizeof qy, true, s_out, zp_out), opts);
+        op, n, q8(qx, sizeof qx, true, s_in, zp_in), n,
+        q8(qy, sizeof qy, true, s_out, zp_out), opts);
 }
 
 static void unary_case(const char *op, const char *opts, mcn_opcode code,
@@ -418,12 +419,12 @@ static void unary_case(const char *op, const char *opts, mcn_opcode code,
     size_t len;
     graph g;
     uint8_t *m = unary_model(op, opts, n, s_in, zp_in, s_out, zp_out, &len);
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
-    tm_ops_are(&g, 1, &code);
+    ops_are(&g, 1, &code);
     int8_t y[16];
-    tm_run_int8(&g, (const int8_t *const[]){x}, y, (size_t)n);
-    tm_bytes_are(y, want, n);
+    run_int8(&g, (const int8_t *const[]){x}, y, (size_t)n);
+    bytes_are(y, want, n);
 }
 
 /* The input scale ln(3) / 64 is also atanh(1/2) / 32: q = 64 is ln 3,
@@ -460,7 +461,7 @@ END_TEST
 START_TEST(curves_in_float)
 {
     size_t len;
-    uint8_t *m = tm_tflite(&len,
+    uint8_t *m = model(&len,
         "operator_codes: [{builtin_code: LOGISTIC}, {builtin_code: TANH},"
         " {builtin_code: HARD_SWISH}, {builtin_code: LEAKY_RELU}],\n"
         "subgraphs: [{tensors: [{shape: [1, 6], name: \"x\"},"
@@ -475,25 +476,25 @@ START_TEST(curves_in_float)
         "  builtin_options: {alpha: -0.5}}]}],\n"
         "buffers: [{}]");
     graph g;
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
-    tm_ops_are(&g, 4, (const mcn_opcode[]){MCN_OP_LOGISTIC, MCN_OP_TANH,
+    ops_are(&g, 4, (const mcn_opcode[]){MCN_OP_LOGISTIC, MCN_OP_TANH,
                                         MCN_OP_HARD_SWISH,
                                         MCN_OP_LEAKY_RELU});
     ck_assert(g.nodes[3].alpha == -0.5f);
     const float x[6] = {-4, -1.5f, 0, 0.5f, 2, 5};
     float y[6];
-    tm_run_float(&g, (const float *const[]){x}, 0, y, 6);
+    run_float(&g, (const float *const[]){x}, 0, y, 6);
     for (int i = 0; i < 6; i++)
         ck_assert_float_eq_tol(y[i], 1 / (1 + exp(-x[i])), 1e-6);
-    tm_run_float(&g, (const float *const[]){x}, 1, y, 6);
+    run_float(&g, (const float *const[]){x}, 1, y, 6);
     for (int i = 0; i < 6; i++)
         ck_assert_float_eq_tol(y[i], tanh(x[i]), 1e-6);
-    tm_run_float(&g, (const float *const[]){x}, 2, y, 6);
+    run_float(&g, (const float *const[]){x}, 2, y, 6);
     const float hs[6] = {0, -0.375f, 0, 0.5f * 3.5f / 6, 2 * 5.0f / 6, 5};
     for (int i = 0; i < 6; i++)
         ck_assert_float_eq_tol(y[i], hs[i], 1e-6);
-    tm_run_float(&g, (const float *const[]){x}, 3, y, 6);
+    run_float(&g, (const float *const[]){x}, 3, y, 6);
     const float lr[6] = {2, 0.75f, 0, 0.5f, 2, 5};
     for (int i = 0; i < 6; i++)
         ck_assert_float_eq(y[i], lr[i]);
@@ -510,13 +511,13 @@ START_TEST(quantize_requantizes_inside)
     size_t len;
     uint8_t *m = unary_model("QUANTIZE", "", 5, 0.5, 0, 0.25, 3, &len);
     graph g;
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
-    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_QUANTIZE});
+    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_QUANTIZE});
     const int8_t x[5] = {0, 10, -10, 70, -70};
     int8_t y[5];
-    tm_run_int8(&g, (const int8_t *const[]){x}, y, 5);
-    tm_bytes_are(y, (const int8_t[]){3, 23, -17, 127, -128}, 5);
+    run_int8(&g, (const int8_t *const[]){x}, y, 5);
+    bytes_are(y, (const int8_t[]){3, 23, -17, 127, -128}, 5);
 }
 END_TEST
 
@@ -528,11 +529,11 @@ START_TEST(float_edges_fold_into_int8_edges)
 {
     char *dir = tu_mkdtemp();
     size_t len;
-    uint8_t *b = tm_compile(dir, EDGES, &len);
+    uint8_t *b = compile_file(dir, EDGES, &len);
     graph g;
-    tm_import_ok(b, len, &g);
+    import_ok(b, len, &g);
     free(b);
-    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_CLIP});
+    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_CLIP});
     for (int k = 0; k < 2; k++) {
         const graph_tensor *t =
             &g.tensors[k ? g.outputs[0] : g.inputs[0]];
@@ -581,7 +582,7 @@ START_TEST(conversions_inside_are_refused)
 {
     size_t len;
     /* float x -> RELU -> r -> QUANTIZE: r is no model input. */
-    uint8_t *m = tm_tflite(&len,
+    uint8_t *m = model(&len,
         "operator_codes: [{builtin_code: RELU}, {builtin_code: QUANTIZE}],\n"
         "subgraphs: [{tensors: [{shape: [1, 4], name: \"x\"},"
         " {shape: [1, 4], name: \"r\"}, {shape: [1, 4], type: INT8,"
@@ -590,12 +591,12 @@ START_TEST(conversions_inside_are_refused)
         " {opcode_index: 0, inputs: [0], outputs: [1]},"
         " {opcode_index: 1, inputs: [1], outputs: [2]}]}],\n"
         "buffers: [{}]");
-    tm_import_error(m, len, "operator 1 (QUANTIZE): quantizes FLOAT32 'r' to "
+    expect_error(m, len, "operator 1 (QUANTIZE): quantizes FLOAT32 'r' to "
                  "INT8 inside the model; only a model input nothing else "
                  "reads can be quantized (at the edge, by the tools)");
     free(m);
     /* int8 x -> DEQUANTIZE -> f -> RELU: f is read. */
-    m = tm_tflite(&len,
+    m = model(&len,
         "operator_codes: [{builtin_code: DEQUANTIZE}, {builtin_code: RELU}],\n"
         "subgraphs: [{tensors: [{shape: [1, 4], type: INT8, name: \"x\","
         "  quantization: {scale: [0.5], zero_point: [0]}},"
@@ -604,7 +605,7 @@ START_TEST(conversions_inside_are_refused)
         " {opcode_index: 0, inputs: [0], outputs: [1]},"
         " {opcode_index: 1, inputs: [1], outputs: [2]}]}],\n"
         "buffers: [{}]");
-    tm_import_error(m, len, "operator 0 (DEQUANTIZE): dequantizes INT8 'x' to "
+    expect_error(m, len, "operator 0 (DEQUANTIZE): dequantizes INT8 'x' to "
                  "FLOAT32 inside the model; only a model output nothing "
                  "reads can be dequantized (at the edge, by the tools)");
     free(m);
@@ -614,7 +615,7 @@ END_TEST
 START_TEST(bad_shapes_and_options_are_refused)
 {
     size_t len;
-    uint8_t *m = tm_tflite(&len,
+    uint8_t *m = model(&len,
         "operator_codes: [{builtin_code: CONCATENATION}],\n"
         "subgraphs: [{tensors: [{shape: [1, 2], name: \"x\"},"
         " {shape: [1, 4], name: \"y\"}],\n"
@@ -623,20 +624,20 @@ START_TEST(bad_shapes_and_options_are_refused)
         "  builtin_options_type: ConcatenationOptions,"
         "  builtin_options: {axis: 1, fused_activation_function: RELU6}}]}],"
         "\nbuffers: [{}]");
-    tm_import_error(m, len, "operator 0 (CONCATENATION): fused activation "
+    expect_error(m, len, "operator 0 (CONCATENATION): fused activation "
                  "RELU6 is not supported on a concatenation");
     free(m);
-    m = tm_tflite(&len,
+    m = model(&len,
         "operator_codes: [{builtin_code: MUL}],\n"
         "subgraphs: [{tensors: [{shape: [1, 2, 2, 2], name: \"a\"},"
         " {shape: [3], name: \"b\"}, {shape: [1, 2, 2, 2], name: \"y\"}],\n"
         " inputs: [0, 1], outputs: [2], operators: [\n"
         " {opcode_index: 0, inputs: [0, 1], outputs: [2]}]}],\n"
         "buffers: [{}]");
-    tm_import_error(m, len, "operator 0 (MUL): inputs [1,2,2,2] and [3] do not "
+    expect_error(m, len, "operator 0 (MUL): inputs [1,2,2,2] and [3] do not "
                  "broadcast to the output [1,2,2,2]");
     free(m);
-    m = tm_tflite(&len,
+    m = model(&len,
         "operator_codes: [{builtin_code: PAD}],\n"
         "subgraphs: [{tensors: [{shape: [2, 2], name: \"x\"},"
         " {shape: [2, 2], type: INT32, buffer: 1, name: \"p\"},"
@@ -645,7 +646,7 @@ START_TEST(bad_shapes_and_options_are_refused)
         " {opcode_index: 0, inputs: [0, 1], outputs: [2]}]}],\n"
         "buffers: [{}, {data: [0, 0, 0, 0, 0, 0, 0, 0,"
         " 255, 255, 255, 255, 2, 0, 0, 0]}]");
-    tm_import_error(m, len, "operator 0 (PAD): paddings -1 and 2 of axis 1 must "
+    expect_error(m, len, "operator 0 (PAD): paddings -1 and 2 of axis 1 must "
                  "lie in 0..65535");
     free(m);
 }
@@ -660,14 +661,14 @@ START_TEST(damaged_models_fail_cleanly)
     char v[16];
     uint8_t *b[4] = {
         pad_model(true, true, true, "type: INT8, quantization: {scale: "
-                  "[0.5], zero_point: [-3]}", tm_i8s(v, sizeof v, 1,
+                  "[0.5], zero_point: [-3]}", i8s(v, sizeof v, 1,
                                                   (const int8_t[]){7}),
                   &len[0]),
         mean_model(false, (const int32_t[]){-1, 3}, 2, false, "[1, 2, 3]",
                    &len[1]),
         concat6_model(true, &len[2]), NULL};
     char *dir = tu_mkdtemp();
-    b[3] = tm_compile(dir, EDGES, &len[3]);
+    b[3] = compile_file(dir, EDGES, &len[3]);
     tu_rmdir(dir);
     uint32_t state = 4242;
     for (int m = 0; m < 4; m++) {
@@ -700,7 +701,7 @@ END_TEST
 static uint8_t *reshape_pair_model(bool int8, size_t *len)
 {
     char qx[96], qh[96], qy[96];
-    return tm_tflite(len,
+    return model(len,
         "operator_codes: [{builtin_code: RESHAPE}],\n"
         "subgraphs: [{tensors: [\n"
         " {shape: [1, 2, 2, 2], name: \"x\", %s},\n"
@@ -710,8 +711,8 @@ static uint8_t *reshape_pair_model(bool int8, size_t *len)
         " {opcode_index: 0, inputs: [0], outputs: [1]},\n"
         " {opcode_index: 0, inputs: [1], outputs: [2]}]}],\n"
         "buffers: [{}]",
-        tm_q8(qx, sizeof qx, int8, 0.5, 1), tm_q8(qh, sizeof qh, int8, 0.5, 1),
-        tm_q8(qy, sizeof qy, int8, 0.5, 1));
+        q8(qx, sizeof qx, int8, 0.5, 1), q8(qh, sizeof qh, int8, 0.5, 1),
+        q8(qy, sizeof qy, int8, 0.5, 1));
 }
 
 /* A float model's moves in a row become one (gpass_collapse_views); an
@@ -721,23 +722,23 @@ START_TEST(float_reshapes_in_a_row_are_one)
     size_t len;
     graph g;
     uint8_t *m = reshape_pair_model(false, &len);
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
-    tm_ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_RESHAPE});
+    ops_are(&g, 1, (const mcn_opcode[]){MCN_OP_RESHAPE});
     ck_assert_int_eq(g.nodes[0].in[0], g.inputs[0]);
     ck_assert_int_eq(g.nodes[0].out[0], g.outputs[0]);
-    tm_shape_is(&g.tensors[g.outputs[0]], 1, (const int32_t[]){8});
+    shape_is(&g.tensors[g.outputs[0]], 1, (const int32_t[]){8});
     const float xf[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     float yf[8];
-    tm_run_float(&g, (const float *const[]){xf}, 0, yf, 8);
+    run_float(&g, (const float *const[]){xf}, 0, yf, 8);
     for (int i = 0; i < 8; i++)
         ck_assert_float_eq(yf[i], xf[i]);
     graph_free(&g);
 
     m = reshape_pair_model(true, &len);
-    tm_import_ok(m, len, &g);
+    import_ok(m, len, &g);
     free(m);
-    tm_ops_are(&g, 2, (const mcn_opcode[]){MCN_OP_RESHAPE, MCN_OP_RESHAPE});
+    ops_are(&g, 2, (const mcn_opcode[]){MCN_OP_RESHAPE, MCN_OP_RESHAPE});
     graph_free(&g);
 }
 END_TEST
