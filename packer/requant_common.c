@@ -132,6 +132,14 @@ int rq_set(graph_node *nd, int n)
     return 0;
 }
 
+int rq_set_none(graph_node *nd, mcn_err *e)
+{
+    if (rq_set(nd, 0))
+        return mcn_fail(e, "out of memory");
+    nd->has_requant = false;
+    return 0;
+}
+
 int rq_set_multiplier(graph *g, graph_node *nd, int32_t multiplier,
                       int shift, mcn_err *e)
 {

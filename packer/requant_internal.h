@@ -48,6 +48,10 @@ int rq_check_moves_bytes(const graph *g, const graph_node *nd,
 /* Give the node a Requant with n multiplier/shift entries (0: none, only
    the clamp), act range [-128, 127]; -1 when out of memory. */
 int rq_set(graph_node *nd, int n);
+/* No Requant at all (has_requant false): for ops the engine reads none
+   for (RESHAPE, the moves, RESIZE, the LUT ops); -1 (said in e) when out
+   of memory. */
+int rq_set_none(graph_node *nd, mcn_err *e);
 /* One multiplier and shift, and the clamp of the node's fused
    activation (MUL, DIV); -1 (said in e) when out of memory. */
 int rq_set_multiplier(graph *g, graph_node *nd, int32_t multiplier,

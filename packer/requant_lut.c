@@ -44,9 +44,5 @@ int rq_lut(graph *g, int i, const rq_node *c, mcn_err *e)
                  ab, table);
     if (pack_attach_table(g, i, 1, MCN_DT_INT8, 256, table, e))
         return -1;
-    nd = &g->nodes[i];
-    if (rq_set(nd, 0))
-        return mcn_fail(e, "out of memory");
-    nd->has_requant = false;
-    return 0;
+    return rq_set_none(&g->nodes[i], e);
 }

@@ -116,12 +116,8 @@ static int same_quant(graph *g, int i, const rq_node *c, mcn_err *e)
         rq_check_same_quant(g, c, nd->in[0], nd->out[0], e))
         return -1;
     const graph_tensor *y = &g->tensors[nd->out[0]];
-    if (nd->op == MCN_OP_RESHAPE) {
-        if (rq_set(nd, 0))
-            return -1;
-        nd->has_requant = false;
-        return 0;
-    }
+    if (nd->op == MCN_OP_RESHAPE)
+        return rq_set_none(nd, e);
     if (rq_set(nd, 0))
         return -1;
     /* A standalone CLIP states its bounds as floats unless it is a plain
