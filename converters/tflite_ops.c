@@ -1,7 +1,7 @@
 /* tflite_ops.c: which TFLite builtin becomes which graph node, and the
-   operators that need no window or axis arithmetic: ADD, MUL, RESHAPE,
-   SQUEEZE, SOFTMAX and the activations. A new operator is one row in
-   `table` and its translator. */
+   operators that need no window or axis arithmetic: ADD, SUB, MUL, DIV,
+   PRELU, RESHAPE, SQUEEZE, SOFTMAX, LOG_SOFTMAX and the activations. A new
+   operator is one row in `table` and its translator. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,17 +44,20 @@ static bool broadcasts_to(const graph_tensor *a, const graph_tensor *b,
     return true;
 }
 
-/* ADD and MUL: two operands, either may be a constant, broadcasting, and
-   a fused activation. */
+/* ADD, SUB, MUL and DIV: two operands, either may be a constant,
+   broadcasting, and a fused activation (the first field of each one's
+   options). */
 static int binary(tfl_ctx *c, mcn_opcode op, uint8_t opt_type)
 {
     int a, b, y;
     bool have;
     uint8_t act;
     char s1[96], s2[96], s3[96];
+    _Static_assert(TFL_ADD_ACTIVATION == 0 && TFL_MUL_ACTIVATION == 0 &&
+                   TFL_SUB_ACTIVATION == 0 && TFL_DIV_ACTIVATION == 0,
+                   "one field id for every binary op's activation");
     if (tfl_options(c, opt_type, false, &have) ||
-        tfl_opt_u8(c, op == MCN_OP_MUL ? TFL_MUL_ACTIVATION
-                                       : TFL_ADD_ACTIVATION, 0, &act) ||
+        tfl_opt_u8(c, TFL_ADD_ACTIVATION, 0, &act) ||
         tfl_input(c, 0, 0, &a) || tfl_input(c, 1, 0, &b) ||
         tfl_output(c, 0, &y))
         return -1;
@@ -79,6 +82,36 @@ static int op_add(tfl_ctx *c)
 static int op_mul(tfl_ctx *c)
 {
     return binary(c, MCN_OP_MUL, TFL_OPT_MUL);
+}
+
+static int op_sub(tfl_ctx *c)
+{
+    return binary(c, MCN_OP_SUB, TFL_OPT_SUB);
+}
+
+static int op_div(tfl_ctx *c)
+{
+    return binary(c, MCN_OP_DIV, TFL_OPT_DIV);
+}
+
+/* x >= 0 ? x : alpha * x with alpha (usually a per-channel constant)
+   broadcast onto x: the output is x's shape. */
+static int op_prelu(tfl_ctx *c)
+{
+    int x, alpha, y;
+    char s1[96], s2[96];
+    if (tfl_input(c, 0, TFL_IN_ACT, &x) || tfl_input(c, 1, 0, &alpha) ||
+        tfl_output(c, 0, &y))
+        return -1;
+    const graph_tensor *tx = &c->g->tensors[x], *ta = &c->g->tensors[alpha];
+    if (!tfl_same_shape(tx, &c->g->tensors[y]) || !broadcasts_to(tx, ta, tx)) {
+        tfl_shape_str(ta, s1, sizeof s1);
+        tfl_shape_str(tx, s2, sizeof s2);
+        return tfl_fail(c, "the slope %s does not broadcast onto x %s (the "
+                        "output must be x's shape)", s1, s2);
+    }
+    int ins[2] = {x, alpha};
+    return tfl_node(c, MCN_OP_PRELU, ins, 2, y) < 0 ? -1 : 0;
 }
 
 /* RESHAPE and SQUEEZE only regroup elements; the output tensor's shape
@@ -117,6 +150,22 @@ static int op_softmax(tfl_ctx *c)
     if (n < 0)
         return -1;
     c->g->nodes[n].beta = beta;
+    return 0;
+}
+
+/* log(softmax(x)) over the last axis; TFLite's has no beta (1). */
+static int op_log_softmax(tfl_ctx *c)
+{
+    int x, y;
+    if (tfl_input(c, 0, TFL_IN_ACT, &x) || tfl_output(c, 0, &y))
+        return -1;
+    if (!tfl_same_shape(&c->g->tensors[x], &c->g->tensors[y]) ||
+        c->g->tensors[x].rank < 1)
+        return tfl_fail(c, "output shape differs from the input's");
+    int n = tfl_node(c, MCN_OP_LOG_SOFTMAX, &x, 1, y);
+    if (n < 0)
+        return -1;
+    c->g->nodes[n].beta = 1.0f;
     return 0;
 }
 
@@ -190,6 +239,16 @@ static int op_leaky_relu(tfl_ctx *c)
     return 0;
 }
 
+/* x < 0 ? exp(x) - 1 : x: ONNX's Elu with alpha 1. */
+static int op_elu(tfl_ctx *c)
+{
+    int n = unary(c, MCN_OP_ELU);
+    if (n < 0)
+        return -1;
+    c->g->nodes[n].alpha = 1.0f;
+    return 0;
+}
+
 static const struct {
     int32_t code;
     tfl_op_fn fn;
@@ -223,6 +282,11 @@ static const struct {
     {TFL_OP_STRIDED_SLICE, tfl_op_strided_slice},
     {TFL_OP_SLICE, tfl_op_slice},
     {TFL_OP_TRANSPOSE_CONV, tfl_op_transpose_conv},
+    {TFL_OP_SUB, op_sub},
+    {TFL_OP_DIV, op_div},
+    {TFL_OP_LOG_SOFTMAX, op_log_softmax},
+    {TFL_OP_PRELU, op_prelu},
+    {TFL_OP_ELU, op_elu},
 };
 
 tfl_op_fn tfl_op_lookup(int32_t code)

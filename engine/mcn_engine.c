@@ -43,6 +43,12 @@ static const mcn_op_fn op_table[MCN_OP_COUNT] = {
     [MCN_OP_SLICE] = mcn_op_slice,
     [MCN_OP_GLOBAL_MAX_POOL] = mcn_op_global_maxpool,
     [MCN_OP_TRANSPOSE_CONV] = mcn_op_transpose_conv,
+    [MCN_OP_SUB] = mcn_op_sub,
+    [MCN_OP_DIV] = mcn_op_div,
+    [MCN_OP_PRELU] = mcn_op_prelu,
+    [MCN_OP_ELU] = mcn_op_lut,
+    [MCN_OP_HARD_SIGMOID] = mcn_op_lut,
+    [MCN_OP_LOG_SOFTMAX] = mcn_op_log_softmax,
 };
 
 void mcn_tview_get(const mcn_ctx *ctx, int32_t index, mcn_tview *t)

@@ -95,6 +95,12 @@ mcn_status mcn_op_transpose(const mcn_opview *v, int run);
 mcn_status mcn_op_slice(const mcn_opview *v, int run);
 mcn_status mcn_op_global_maxpool(const mcn_opview *v, int run);
 mcn_status mcn_op_transpose_conv(const mcn_opview *v, int run);
+mcn_status mcn_op_sub(const mcn_opview *v, int run);
+mcn_status mcn_op_div(const mcn_opview *v, int run);
+mcn_status mcn_op_prelu(const mcn_opview *v, int run);
+/* ELU and HARD_SIGMOID: the packer's 256-entry table. */
+mcn_status mcn_op_lut(const mcn_opview *v, int run);
+mcn_status mcn_op_log_softmax(const mcn_opview *v, int run);
 
 /* ---- checks shared by the op files (mcn_check.c) ---- */
 

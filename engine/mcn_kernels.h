@@ -92,7 +92,8 @@ static inline void mcn_k_bcast_next(const mcn_k_bcast *b, int32_t *idx,
 }
 
 /* ADD: `size` output elements; the inputs have that many too unless
-   `broadcast`, when bcast says where each comes from. */
+   `broadcast`, when bcast says where each comes from. SUB is the same
+   kernel with `subtract` set: input1 - input2. */
 typedef struct {
     int32_t input1_offset, input2_offset, output_offset;
     int32_t left_shift;
@@ -106,6 +107,7 @@ typedef struct {
     const int8_t *input1_data;
     const int8_t *input2_data;
     int8_t *output_data;
+    int32_t subtract;
 } mcn_k_add_params;
 
 /* MUL: out = MBQM((in1 + off1) * (in2 + off2)) + output_offset, clamped;
@@ -121,6 +123,49 @@ typedef struct {
     const int8_t *input2_data;
     int8_t *output_data;
 } mcn_k_mul_params;
+
+/* DIV: (in1 + off1) / (in2 + off2) by TFLM's reciprocal arithmetic,
+   rescaled by s1 / (s2 * s_out); shapes as for ADD, and bcast filled even
+   when nothing broadcasts (the kernel walks it either way). output_shift
+   <= 23. */
+typedef mcn_k_mul_params mcn_k_div_params;
+
+/* PRELU: x - zp >= 0 is rescaled by s_in / s_out, the rest multiplied by
+   the slope (alpha + alpha_offset) and rescaled by s_in * s_alpha / s_out.
+   The slope broadcasts onto x (bcast, input 1 = x, input 2 = alpha, always
+   filled); the output has x's shape. */
+typedef struct {
+    int32_t input_offset, alpha_offset, output_offset;
+    int32_t identity_multiplier, identity_shift;
+    int32_t alpha_multiplier, alpha_shift;
+    uint32_t size;
+    mcn_k_bcast bcast;
+    const int8_t *input_data;
+    const int8_t *alpha_data;
+    int8_t *output_data;
+} mcn_k_prelu_params;
+
+/* A 256-entry lookup (ELU, HARD_SIGMOID): out = table[(uint8_t)in]. */
+typedef struct {
+    uint32_t size;
+    const int8_t *table;
+    const int8_t *input_data;
+    int8_t *output_data;
+} mcn_k_lut_params;
+
+/* LOG_SOFTMAX over rows of `depth`; output scale 16/256, zero point 127.
+   The input scaling is SOFTMAX's; the reverse divisor maps a Q5.26 log
+   back to an input difference. */
+typedef struct {
+    int32_t input_multiplier;
+    int32_t input_left_shift;           /* 0 .. 31 */
+    int32_t reverse_scaling_divisor;
+    int32_t reverse_scaling_shift;      /* -31 .. 0 */
+    int32_t diff_min;
+    uint32_t rows, depth;
+    const int8_t *input_data;
+    int8_t *output_data;
+} mcn_k_log_softmax_params;
 
 /* CONCATENATION seen as [outer, axis * inner]: each output row is the
    inputs' rows (axis_len * inner bytes each) side by side. An input is
@@ -226,6 +271,17 @@ typedef struct {
     mcn_k_dims input;   const int8_t *input_data;
     mcn_k_dims output;  int8_t *output_data;
 } mcn_k_pool_params;
+
+/* The largest of a row's n values (-128 for none): where SOFTMAX and
+   LOG_SOFTMAX measure every difference from. */
+static inline int32_t mcn_k_row_max(const int8_t *x, uint32_t n)
+{
+    int32_t max = -128;
+    for (uint32_t c = 0; c < n; c++)
+        if (x[c] > max)
+            max = x[c];
+    return max;
+}
 
 /* SOFTMAX over rows of `depth`; output scale 1/256, zero point -128. */
 typedef struct {
@@ -334,5 +390,9 @@ void mcn_k_tanh_s8(const mcn_k_tanh_params *p);
 void mcn_k_hard_swish_s8(const mcn_k_hard_swish_params *p);
 void mcn_k_leaky_relu_s8(const mcn_k_leaky_relu_params *p);
 void mcn_k_resize_s8(const mcn_k_resize_params *p);
+void mcn_k_div_s8(const mcn_k_div_params *p);
+void mcn_k_prelu_s8(const mcn_k_prelu_params *p);
+void mcn_k_lut_s8(const mcn_k_lut_params *p);
+void mcn_k_log_softmax_s8(const mcn_k_log_softmax_params *p);
 
 #endif

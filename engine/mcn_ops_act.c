@@ -1,8 +1,9 @@
 /*
 ** mcn_ops_act.c: the int8 activations with arithmetic of their own
-** (LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU): kernel parameters, their
-** checks, and the call. Each may run in place: every element is read
-** before the same element is written.
+** (LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU) and those that are a table
+** (ELU, HARD_SIGMOID): kernel parameters, their checks, and the call.
+** Each may run in place: every element is read before the same element
+** is written.
 */
 #include "mcn_internal.h"
 
@@ -120,5 +121,32 @@ mcn_status mcn_op_leaky_relu(const mcn_opview *v, int run)
     p.input_data = (const int8_t *)v->in[0].data;
     p.output_data = (int8_t *)v->out.wdata;
     mcn_k_leaky_relu_s8(&p);
+    return MCN_OK;
+}
+
+/* ---- ELU, HARD_SIGMOID: a lookup table ---- */
+
+/* x, then the packer's table: a constant int8 [256]. No Requant. */
+mcn_status mcn_op_lut(const mcn_opview *v, int run)
+{
+    const mcn_tview *table = &v->in[1];
+    mcn_k_lut_params p;
+    if (!run) {
+        if (v->n_in != 2 || v->n_out != 1)
+            return MCN_ERR_MODEL;
+        MCN_TRY(mcn_chk_int8(&v->in[0], 0));
+        MCN_TRY(mcn_chk_int8(&v->out, 1));
+        if (!mcn_same_shape(&v->in[0], &v->out))
+            return MCN_ERR_MODEL;
+        if (!table->present || !table->is_const || !table->data ||
+            table->dtype != MCN_DT_INT8 || table->elems != 256)
+            return MCN_ERR_MODEL;
+        return mcn_chk_alias(&v->out, &v->in[0], 1);
+    }
+    p.size = v->out.elems;
+    p.table = (const int8_t *)table->data;
+    p.input_data = (const int8_t *)v->in[0].data;
+    p.output_data = (int8_t *)v->out.wdata;
+    mcn_k_lut_s8(&p);
     return MCN_OK;
 }

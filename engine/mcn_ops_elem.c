@@ -1,8 +1,9 @@
 /*
-** mcn_ops_elem.c: the element-wise and row-wise ops (ADD, MUL, SOFTMAX,
-** CLIP, QUANTIZE, RESHAPE): kernel parameters, their checks, and the
-** call. Each may run in place (output at its input's offset): every
-** element is read before the same element is written.
+** mcn_ops_elem.c: the element-wise and row-wise ops (ADD, SUB, MUL, DIV,
+** PRELU, SOFTMAX, LOG_SOFTMAX, CLIP, QUANTIZE, RESHAPE): kernel
+** parameters, their checks, and the call. Each may run in place (output
+** at its input's offset): every element is read before the same element
+** is written.
 */
 #include "mcn_internal.h"
 
@@ -69,8 +70,10 @@ static mcn_status check_unary(const mcn_opview *v)
     return mcn_chk_alias(&v->out, &v->in[0], 1);
 }
 
-static void add_params(const mcn_opview *v, mcn_k_add_params *p)
+static void add_params(const mcn_opview *v, int subtract,
+                       mcn_k_add_params *p)
 {
+    p->subtract = subtract;
     p->input1_offset = -v->in[0].zero_point;
     p->input2_offset = -v->in[1].zero_point;
     p->output_offset = v->out.zero_point;
@@ -90,11 +93,12 @@ static void add_params(const mcn_opview *v, mcn_k_add_params *p)
     p->output_data = (int8_t *)v->out.wdata;
 }
 
-mcn_status mcn_op_add(const mcn_opview *v, int run)
+/* ADD and SUB: one kernel, TFLM's arithmetic for both. */
+static mcn_status add_or_sub(const mcn_opview *v, int run, int subtract)
 {
     mcn_k_add_params p;
     if (run) {
-        add_params(v, &p);
+        add_params(v, subtract, &p);
         mcn_k_add_s8(&p);
         return MCN_OK;
     }
@@ -103,6 +107,16 @@ mcn_status mcn_op_add(const mcn_opview *v, int run)
         return MCN_ERR_MODEL;
     MCN_TRY(mcn_chk_shift(v->input1_shift));
     return mcn_chk_shift(v->input2_shift);
+}
+
+mcn_status mcn_op_add(const mcn_opview *v, int run)
+{
+    return add_or_sub(v, run, 0);
+}
+
+mcn_status mcn_op_sub(const mcn_opview *v, int run)
+{
+    return add_or_sub(v, run, 1);
 }
 
 static void mul_params(const mcn_opview *v, mcn_k_mul_params *p)
@@ -130,6 +144,61 @@ mcn_status mcn_op_mul(const mcn_opview *v, int run)
         return MCN_OK;
     }
     return check_binary(v);
+}
+
+/* MUL's parameters; the kernel's last shift stays a right shift while
+   the output shift is at most 23 (the least headroom an int8 numerator
+   has) and the multiplier is not negative. */
+mcn_status mcn_op_div(const mcn_opview *v, int run)
+{
+    mcn_k_div_params p;
+    if (run) {
+        mul_params(v, &p);
+        mcn_k_div_s8(&p);
+        return MCN_OK;
+    }
+    MCN_TRY(check_binary(v));
+    if (v->multiplier[0] < 0 || v->shift[0] > 23)
+        return MCN_ERR_MODEL;
+    return MCN_OK;
+}
+
+/* x (an activation), the slope broadcast onto it, an output like x. */
+mcn_status mcn_op_prelu(const mcn_opview *v, int run)
+{
+    const mcn_tview *x = &v->in[0], *alpha = &v->in[1];
+    mcn_k_prelu_params p;
+    int32_t broadcast;
+    if (!run) {
+        if (v->n_in != 2 || v->n_out != 1)
+            return MCN_ERR_MODEL;
+        MCN_TRY(mcn_chk_int8(x, 0));
+        MCN_TRY(mcn_chk_int8(alpha, 0));
+        MCN_TRY(mcn_chk_int8(&v->out, 1));
+        if (!mcn_same_shape(x, &v->out))
+            return MCN_ERR_MODEL;
+        MCN_TRY(bcast_of(x, alpha, &v->out, &broadcast, &p.bcast));
+        MCN_TRY(mcn_chk_alias(&v->out, x, 1));
+        MCN_TRY(mcn_chk_alias(&v->out, alpha, alpha->elems == v->out.elems));
+        if (!v->has_requant || v->n_rq != 2)
+            return MCN_ERR_MODEL;
+        MCN_TRY(mcn_chk_shift(v->shift[0]));
+        return mcn_chk_shift(v->shift[1]);
+    }
+    p.input_offset = -x->zero_point;
+    p.alpha_offset = -alpha->zero_point;
+    p.output_offset = v->out.zero_point;
+    p.identity_multiplier = v->multiplier[0];
+    p.identity_shift = v->shift[0];
+    p.alpha_multiplier = v->multiplier[1];
+    p.alpha_shift = v->shift[1];
+    p.size = v->out.elems;
+    bcast_of(x, alpha, &v->out, &broadcast, &p.bcast);
+    p.input_data = (const int8_t *)x->data;
+    p.alpha_data = (const int8_t *)alpha->data;
+    p.output_data = (int8_t *)v->out.wdata;
+    mcn_k_prelu_s8(&p);
+    return MCN_OK;
 }
 
 static void softmax_params(const mcn_opview *v, mcn_k_softmax_params *p)
@@ -161,6 +230,40 @@ mcn_status mcn_op_softmax(const mcn_opview *v, int run)
         return MCN_ERR_MODEL;
     if (p.input_left_shift < 0 || p.input_left_shift > 31 || p.diff_min > 0)
         return MCN_ERR_MODEL;
+    return MCN_OK;
+}
+
+/* The output's meaning is fixed (TFLM): log-probability (q - 127) / 16.
+   Shifts as the kernel uses them, and a radius that keeps the rescaled
+   differences inside Q5.26 (qmath_log_softmax_params). */
+mcn_status mcn_op_log_softmax(const mcn_opview *v, int run)
+{
+    const mcn_tview *x = &v->in[0];
+    mcn_k_log_softmax_params p;
+    if (!run) {
+        MCN_TRY(check_unary(v));
+        if (v->out.zero_point != 127)
+            return MCN_ERR_UNSUPPORTED;
+        if (!v->has_requant || v->n_rq != 2 || x->rank < 1 ||
+            x->dims[x->rank - 1] < 1)
+            return MCN_ERR_MODEL;
+        if (v->multiplier[0] < 0 || v->shift[0] < 0 || v->shift[0] > 31 ||
+            v->multiplier[1] < 0 || v->shift[1] < -31 || v->shift[1] > 0 ||
+            v->diff_min > 0)
+            return MCN_ERR_MODEL;
+        int64_t limit = (INT64_C(31) << 26) >> v->shift[0];
+        return -(int64_t)v->diff_min <= limit ? MCN_OK : MCN_ERR_MODEL;
+    }
+    p.input_multiplier = v->multiplier[0];
+    p.input_left_shift = v->shift[0];
+    p.reverse_scaling_divisor = v->multiplier[1];
+    p.reverse_scaling_shift = v->shift[1];
+    p.diff_min = v->diff_min;
+    p.depth = (uint32_t)x->dims[x->rank - 1];
+    p.rows = x->elems / p.depth;
+    p.input_data = (const int8_t *)x->data;
+    p.output_data = (int8_t *)v->out.wdata;
+    mcn_k_log_softmax_s8(&p);
     return MCN_OK;
 }
 

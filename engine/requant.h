@@ -106,6 +106,26 @@
 **                               ignored in int8). Operator.scratch_bytes
 **                               = OH * OW * OC * 4, the int32 sums of one
 **                               output image (requant_tconv.c).
+**   SUB                       as ADD, but each quotient in float before it
+**                               is widened, as TFLM's CalculateOpDataSub
+**                               computes them (qmath_sub_params).
+**   DIV                       n = 1; QM((double)(s_1 / (s_2 * s_out))), the
+**                               quotient in float (qmath_div_multiplier);
+**                               shift <= 23 so the kernel's final shift is
+**                               never left. act range.
+**   PRELU                     n = 2: [0] = QM((double)s_in / (double)s_out),
+**                               [1] = QM((double)s_in * (double)s_alpha /
+**                               (double)s_out) (TFLM's CalculatePreluParams).
+**                               The slope is input 1, broadcast onto x.
+**   ELU, HARD_SIGMOID         no multipliers (the Requant may be absent);
+**                               input 1 is a packer-made constant int8 [256]
+**                               table, entry (uint8_t)q for input q
+**                               (qmath_lut_s8: TFLM's PopulateLookupTable).
+**   LOG_SOFTMAX               n = 2 (qmath_log_softmax_params): [0] =
+**                               input_multiplier, input_left_shift (as
+**                               SOFTMAX); [1] = reverse_scaling_divisor and
+**                               its exponent (<= 0); diff_min. Output scale
+**                               16/256, zp 127.
 **
 ** Every shift must lie in [-31, 31] (mcn_init checks; TFLM's range).
 */
@@ -359,6 +379,13 @@ static inline int mcn_clz32(uint32_t x)
 #endif
 }
 
+/* TFLite's CountLeadingSignBits for int32 (GCC's __builtin_clrsb): the
+   bits below the sign bit that repeat it; 31 for 0 and -1. */
+static inline int mcn_clrsb32(int32_t x)
+{
+    return mcn_clz32(x < 0 ? ~(uint32_t)x : (uint32_t)x) - 1;
+}
+
 /* TFLM's GetReciprocal: 1 / x for a positive Q(x_integer_digits) x, as a
    Q0 scale and the number of bits by which x exceeds 1. */
 static inline int32_t mcn_get_reciprocal(int32_t x, int x_integer_digits,
@@ -369,6 +396,74 @@ static inline int32_t mcn_get_reciprocal(int32_t x, int x_integer_digits,
     int32_t shifted_sum_minus_one = mcn_wrap_i32(
         ((uint32_t)x << headroom_plus_one) - ((uint32_t)1 << 31));
     return mcn_one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
+}
+
+/* TFLite's SaturatingAddNonGemmlowp and SaturatingSub for int32. */
+static inline int32_t mcn_sat_i64(int64_t v)
+{
+    return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
+}
+
+static inline int32_t mcn_sat_add(int32_t a, int32_t b)
+{
+    return mcn_sat_i64((int64_t)a + b);
+}
+
+static inline int32_t mcn_sat_sub(int32_t a, int32_t b)
+{
+    return mcn_sat_i64((int64_t)a - b);
+}
+
+/* TFLite's log_x_for_x_greater_than_or_equal_to_1 (kernels/internal/
+   common.h): log(x) for a positive Q(in_bits) x, in Q(out_bits). x is
+   normalised two ways, as r in [1/2, 1) times 2^k: r_a straight, r_b
+   after a factor sqrt(1/2); the one nearer sqrt(sqrt(1/2)) is kept, its
+   power k (biased by +-1/4) times log 2 goes to an accumulator with one
+   more integer bit, and log(r) comes from a rational (Pade-like) fit in
+   q = 2 * (r - sqrt(sqrt(1/2))). All of it gemmlowp fixed point. */
+static inline int32_t mcn_fx_log_x_ge_1(int32_t x, int in_bits, int out_bits)
+{
+    const int32_t log_2 = 1488522236;          /* log(2) in Q0 */
+    const int32_t sqrt_sqrt_half = 1805811301; /* 2^-1/4 */
+    const int32_t sqrt_half = 1518500250;      /* 2^-1/2 */
+    const int32_t one_quarter = 536870912;
+    const int32_t alpha_n = 117049297;   /* 11/240 * 2^1/4 */
+    const int32_t alpha_d = 127690142;   /* 1/20 * 2^1/4 */
+    const int32_t alpha_i = 1057819769;  /* 2 / 2^1/4 - 2^1/4 */
+    const int32_t alpha_f = 638450708;   /* 1/4 * 2^1/4 */
+    const int accum_bits = out_bits + 1;
+    const int32_t quarter = mcn_fx_rescale(one_quarter, 0, accum_bits);
+
+    int za_headroom_plus_1 = mcn_clz32((uint32_t)x);
+    int32_t ra = mcn_srmbpot(x, za_headroom_plus_1 - 1);
+    ra = mcn_srmbpot(mcn_srdhm(ra, sqrt_half), 1);
+    int32_t za_pow2 = mcn_sat_add(
+        mcn_srmbpot(in_bits - za_headroom_plus_1, 31 - accum_bits), quarter);
+
+    int32_t zb = mcn_srdhm(x, sqrt_half);
+    int zb_headroom = mcn_clz32((uint32_t)zb) - 1;
+    int32_t rb = mcn_srmbpot(x, zb_headroom);
+    int32_t zb_pow2 = mcn_sat_sub(
+        mcn_srmbpot(in_bits - zb_headroom, 31 - accum_bits), quarter);
+
+    int32_t r = ra < rb ? ra : rb;
+    int32_t pow2 = za_pow2 > zb_pow2 ? za_pow2 : zb_pow2;
+
+    int32_t p = mcn_rounding_half_sum(r, sqrt_sqrt_half);
+    int32_t q = mcn_wrap_sub(r, sqrt_sqrt_half);
+    q = mcn_wrap_add(q, q);
+    int32_t q2 = mcn_srdhm(q, q);
+    int32_t num = mcn_wrap_add(mcn_srdhm(q, r),
+                               mcn_srdhm(mcn_srdhm(q, q2), alpha_n));
+    int32_t denom_minus_one = mcn_wrap_add(
+        mcn_srdhm(p, mcn_wrap_add(mcn_wrap_add(alpha_i, q),
+                                  mcn_srdhm(alpha_d, q2))),
+        mcn_srdhm(alpha_f, q));
+    int32_t recip = mcn_one_over_one_plus_x_for_x_in_0_1(denom_minus_one);
+    int32_t num_scaled = mcn_fx_rescale(num, 0, accum_bits);
+    int32_t sum = mcn_wrap_add(mcn_srdhm(pow2, log_2),
+                               mcn_srdhm(num_scaled, recip));
+    return mcn_fx_rescale(sum, accum_bits, out_bits);
 }
 
 #endif

@@ -56,7 +56,10 @@ int pack_int8_blockers(const graph *g, pack_blocker_fn report, void *user,
      QUANTIZE (int8 -> int8): s_in / s_out in [0]
      RESHAPE: none (has_requant false)
      MUL, CONCATENATION, PAD, MEAN, LOGISTIC, TANH, HARD_SWISH,
-       LEAKY_RELU: as the table in engine/requant.h says
+       LEAKY_RELU, SUB, DIV, PRELU, LOG_SOFTMAX: as the table in
+       engine/requant.h says
+     ELU, HARD_SIGMOID: a 256-entry table attached as input 1
+       (requant_lut.c), no Requant
      TRANSPOSE_CONV: as CONV_2D, plus its int32 scratch (scratch_bytes) */
 int pack_requant_node(graph *g, int node, mcn_err *e);
 

@@ -47,6 +47,30 @@ int rq_check_act(const graph *g, const rq_node *c, int t, const char *role,
     return 0;
 }
 
+int rq_check_binary(const graph *g, const graph_node *nd, const rq_node *c,
+                    mcn_err *e)
+{
+    if (nd->n_in != 2)
+        return mcn_fail(e, "%s: needs 2 inputs, has %d", c->who, nd->n_in);
+    if (rq_check_act(g, c, nd->in[0], "input 0", e) ||
+        rq_check_act(g, c, nd->in[1], "input 1", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e))
+        return -1;
+    return 0;
+}
+
+int rq_check_unary(const graph *g, const graph_node *nd, const rq_node *c,
+                   mcn_err *e)
+{
+    if (nd->n_in < 1)
+        return mcn_fail(e, "%s: no input", c->who);
+    if (rq_no_fused_activation(nd, c, e) ||
+        rq_check_act(g, c, nd->in[0], "input", e) ||
+        rq_check_act(g, c, nd->out[0], "output", e))
+        return -1;
+    return 0;
+}
+
 int rq_check_same_quant(const graph *g, const rq_node *c, int in, int out,
                         mcn_err *e)
 {
@@ -90,11 +114,7 @@ int rq_no_fused_activation(const graph_node *nd, const rq_node *c,
 int rq_check_moves_bytes(const graph *g, const graph_node *nd,
                          const rq_node *c, mcn_err *e)
 {
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_unary(g, nd, c, e))
         return -1;
     return rq_check_same_quant(g, c, nd->in[0], nd->out[0], e);
 }
@@ -109,6 +129,37 @@ int rq_set(graph_node *nd, int n)
     nd->rq.act_min = -128;
     nd->rq.act_max = 127;
     nd->has_requant = true;
+    return 0;
+}
+
+int rq_set_none(graph_node *nd, mcn_err *e)
+{
+    if (rq_set(nd, 0))
+        return mcn_fail(e, "out of memory");
+    nd->has_requant = false;
+    return 0;
+}
+
+int rq_set_multiplier(graph *g, graph_node *nd, int32_t multiplier,
+                      int shift, mcn_err *e)
+{
+    if (rq_set(nd, 1))
+        return mcn_fail(e, "out of memory");
+    nd->rq.multiplier[0] = multiplier;
+    nd->rq.shift[0] = shift;
+    rq_act_range(nd, nd->act, &g->tensors[nd->out[0]]);
+    return 0;
+}
+
+int rq_set_two(graph_node *nd, int32_t m0, int s0, int32_t m1, int s1,
+               mcn_err *e)
+{
+    if (rq_set(nd, 2))
+        return mcn_fail(e, "out of memory");
+    nd->rq.multiplier[0] = m0;
+    nd->rq.shift[0] = s0;
+    nd->rq.multiplier[1] = m1;
+    nd->rq.shift[1] = s1;
     return 0;
 }
 

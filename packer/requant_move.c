@@ -21,15 +21,6 @@ static int check_moved(graph *g, int i, const rq_node *c, mcn_err *e)
     return 0;
 }
 
-/* No Requant: the engine reads none for these. */
-static int no_requant(graph_node *nd, mcn_err *e)
-{
-    if (rq_set(nd, 0))
-        return mcn_fail(e, "out of memory");
-    nd->has_requant = false;
-    return 0;
-}
-
 int rq_transpose(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     if (check_moved(g, i, c, e))
@@ -52,7 +43,7 @@ int rq_transpose(graph *g, int i, const rq_node *c, mcn_err *e)
                             "axis %d has %d", c->who, d, y->shape[d], p,
                             x->shape[p]);
     }
-    return no_requant(nd, e);
+    return rq_set_none(nd, e);
 }
 
 int rq_slice(graph *g, int i, const rq_node *c, mcn_err *e)
@@ -78,5 +69,5 @@ int rq_slice(graph *g, int i, const rq_node *c, mcn_err *e)
                             (long long)first, (long long)step,
                             x->shape[d] - 1);
     }
-    return no_requant(nd, e);
+    return rq_set_none(nd, e);
 }

@@ -78,21 +78,20 @@ int rq_weighted(graph *g, int i, const rq_node *c, mcn_err *e)
     return 0;
 }
 
+/* ADD and SUB: one kernel; TFLM derives SUB's multipliers in float. */
 static int add(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in != 2)
-        return mcn_fail(e, "%s: needs 2 inputs, has %d", c->who, nd->n_in);
-    if (rq_check_act(g, c, nd->in[0], "input 0", e) ||
-        rq_check_act(g, c, nd->in[1], "input 1", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_binary(g, nd, c, e))
         return -1;
     qmath_add p;
-    if (qmath_add_params(g->tensors[nd->in[0]].scale[0],
-                         g->tensors[nd->in[1]].scale[0],
-                         g->tensors[nd->out[0]].scale[0], &p))
+    float s1 = g->tensors[nd->in[0]].scale[0];
+    float s2 = g->tensors[nd->in[1]].scale[0];
+    float s_out = g->tensors[nd->out[0]].scale[0];
+    if (nd->op == MCN_OP_SUB ? qmath_sub_params(s1, s2, s_out, &p)
+                             : qmath_add_params(s1, s2, s_out, &p))
         return mcn_fail(e, "%s: input and output scales are too far apart "
-                        "for int8 ADD", c->who);
+                        "for int8 %s", c->who, graph_op_name(nd->op));
     if (rq_set(nd, 1))
         return mcn_fail(e, "out of memory");
     nd->rq.multiplier[0] = p.output_multiplier;
@@ -117,12 +116,8 @@ static int same_quant(graph *g, int i, const rq_node *c, mcn_err *e)
         rq_check_same_quant(g, c, nd->in[0], nd->out[0], e))
         return -1;
     const graph_tensor *y = &g->tensors[nd->out[0]];
-    if (nd->op == MCN_OP_RESHAPE) {
-        if (rq_set(nd, 0))
-            return -1;
-        nd->has_requant = false;
-        return 0;
-    }
+    if (nd->op == MCN_OP_RESHAPE)
+        return rq_set_none(nd, e);
     if (rq_set(nd, 0))
         return -1;
     /* A standalone CLIP states its bounds as floats unless it is a plain
@@ -187,11 +182,7 @@ static int requantize(graph *g, int i, const rq_node *c, mcn_err *e)
 static int mul(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in != 2)
-        return mcn_fail(e, "%s: needs 2 inputs, has %d", c->who, nd->n_in);
-    if (rq_check_act(g, c, nd->in[0], "input 0", e) ||
-        rq_check_act(g, c, nd->in[1], "input 1", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_binary(g, nd, c, e))
         return -1;
     int32_t mult;
     int shift;
@@ -201,12 +192,7 @@ static int mul(graph *g, int i, const rq_node *c, mcn_err *e)
     if (shift > 31)
         return mcn_fail(e, "%s: s_1 * s_2 / s_out is too large for int8 "
                         "arithmetic (2^%d)", c->who, shift);
-    if (rq_set(nd, 1))
-        return mcn_fail(e, "out of memory");
-    nd->rq.multiplier[0] = mult;
-    nd->rq.shift[0] = shift;
-    rq_act_range(nd, nd->act, &g->tensors[nd->out[0]]);
-    return 0;
+    return rq_set_multiplier(g, nd, mult, shift, e);
 }
 
 /* One requantization per input: the identity (2^30, 1) wherever the
@@ -265,11 +251,7 @@ static int pad(graph *g, int i, const rq_node *c, mcn_err *e)
 static int mean(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_unary(g, nd, c, e))
         return -1;
     const graph_tensor *x = &g->tensors[nd->in[0]];
     int reduced[MCN_MAX_DIMS] = {0};
@@ -308,11 +290,7 @@ static int mean(graph *g, int i, const rq_node *c, mcn_err *e)
 static int sigmoid(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e) ||
+    if (rq_check_unary(g, nd, c, e) ||
         rq_check_fixed_output(g, nd, c, e))
         return -1;
     int32_t mult, radius;
@@ -332,11 +310,7 @@ static int sigmoid(graph *g, int i, const rq_node *c, mcn_err *e)
 static int hard_swish(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_unary(g, nd, c, e))
         return -1;
     qmath_hard_swish p;
     float s_in = g->tensors[nd->in[0]].scale[0];
@@ -345,23 +319,14 @@ static int hard_swish(graph *g, int i, const rq_node *c, mcn_err *e)
         return mcn_fail(e, "%s: input scale %g and output scale %g are out "
                         "of range (the output may not be finer than "
                         "s_in / 128)", c->who, (double)s_in, (double)s_out);
-    if (rq_set(nd, 2))
-        return mcn_fail(e, "out of memory");
-    nd->rq.multiplier[0] = p.output_multiplier;
-    nd->rq.shift[0] = p.output_exponent;
-    nd->rq.multiplier[1] = p.reluish_multiplier;
-    nd->rq.shift[1] = p.reluish_exponent;
-    return 0;
+    return rq_set_two(nd, p.output_multiplier, p.output_exponent,
+                      p.reluish_multiplier, p.reluish_exponent, e);
 }
 
 static int leaky_relu(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (nd->n_in < 1)
-        return mcn_fail(e, "%s: no input", c->who);
-    if (rq_no_fused_activation(nd, c, e) ||
-        rq_check_act(g, c, nd->in[0], "input", e) ||
-        rq_check_act(g, c, nd->out[0], "output", e))
+    if (rq_check_unary(g, nd, c, e))
         return -1;
     if (!isfinite(nd->alpha))
         return mcn_fail(e, "%s: alpha is %g", c->who, (double)nd->alpha);
@@ -373,13 +338,7 @@ static int leaky_relu(graph *g, int i, const rq_node *c, mcn_err *e)
     if (s_id > 31 || s_alpha > 31 || m_alpha == INT32_MIN)
         return mcn_fail(e, "%s: s_in / s_out or alpha * s_in / s_out is too "
                         "large for int8 arithmetic", c->who);
-    if (rq_set(nd, 2))
-        return mcn_fail(e, "out of memory");
-    nd->rq.multiplier[0] = m_id;
-    nd->rq.shift[0] = s_id;
-    nd->rq.multiplier[1] = m_alpha;
-    nd->rq.shift[1] = s_alpha;
-    return 0;
+    return rq_set_two(nd, m_id, s_id, m_alpha, s_alpha, e);
 }
 
 int pack_requant_node(graph *g, int i, mcn_err *e)
@@ -395,6 +354,7 @@ int pack_requant_node(graph *g, int i, mcn_err *e)
     case MCN_OP_FULLY_CONNECTED:
         return rq_weighted(g, i, &c, e);
     case MCN_OP_ADD:
+    case MCN_OP_SUB:
         return add(g, i, &c, e);
     case MCN_OP_MAX_POOL_2D:
     case MCN_OP_AVERAGE_POOL_2D:
@@ -430,6 +390,15 @@ int pack_requant_node(graph *g, int i, mcn_err *e)
         return rq_slice(g, i, &c, e);
     case MCN_OP_TRANSPOSE_CONV:
         return rq_transpose_conv(g, i, &c, e);
+    case MCN_OP_DIV:
+        return rq_div(g, i, &c, e);
+    case MCN_OP_PRELU:
+        return rq_prelu(g, i, &c, e);
+    case MCN_OP_LOG_SOFTMAX:
+        return rq_log_softmax(g, i, &c, e);
+    case MCN_OP_ELU:
+    case MCN_OP_HARD_SIGMOID:
+        return rq_lut(g, i, &c, e);
     default:
         return mcn_fail(e, "%s: no int8 kernel", c.who);
     }

@@ -154,8 +154,5 @@ int rq_resize(graph *g, int i, const rq_node *c, mcn_err *e)
             return -1;
         nd = &g->nodes[i];
     }
-    if (rq_set(nd, 0))
-        return mcn_fail(e, "out of memory");
-    nd->has_requant = false;
-    return 0;
+    return rq_set_none(nd, e);
 }

@@ -111,14 +111,10 @@ int qmath_softmax_params(double beta, double input_scale,
     return 0;
 }
 
-int qmath_add_params(float s_in1, float s_in2, float s_out, qmath_add *p)
+/* ADD's and SUB's three multipliers from their real values. */
+static int add_multipliers(double real1, double real2, double real_out,
+                           qmath_add *p)
 {
-    p->left_shift = 20;
-    float max_in = s_in1 > s_in2 ? s_in1 : s_in2;
-    double twice_max = 2 * (double)max_in;
-    double real1 = (double)s_in1 / twice_max;
-    double real2 = (double)s_in2 / twice_max;
-    double real_out = twice_max / ((double)(1 << p->left_shift) * (double)s_out);
     int r = 0;
     r |= qmath_quantize_multiplier_smaller_than_one_exp(
         real1, &p->input1_multiplier, &p->input1_shift);
@@ -127,6 +123,72 @@ int qmath_add_params(float s_in1, float s_in2, float s_out, qmath_add *p)
     r |= qmath_quantize_multiplier_smaller_than_one_exp(
         real_out, &p->output_multiplier, &p->output_shift);
     return r ? -1 : 0;
+}
+
+enum { ADD_LEFT_SHIFT = 20 };
+
+int qmath_add_params(float s_in1, float s_in2, float s_out, qmath_add *p)
+{
+    p->left_shift = ADD_LEFT_SHIFT;
+    float max_in = s_in1 > s_in2 ? s_in1 : s_in2;
+    double twice_max = 2 * (double)max_in;
+    return add_multipliers((double)s_in1 / twice_max,
+                           (double)s_in2 / twice_max,
+                           twice_max / ((double)(1 << ADD_LEFT_SHIFT) *
+                                        (double)s_out),
+                           p);
+}
+
+int qmath_sub_params(float s_in1, float s_in2, float s_out, qmath_add *p)
+{
+    p->left_shift = ADD_LEFT_SHIFT;
+    /* Float throughout, as TFLM's CalculateOpDataSub has it. */
+    float twice_max = 2 * (s_in1 > s_in2 ? s_in1 : s_in2);
+    float shifted_out = (float)(1 << ADD_LEFT_SHIFT) * s_out;
+    return add_multipliers((double)(s_in1 / twice_max),
+                           (double)(s_in2 / twice_max),
+                           (double)(twice_max / shifted_out), p);
+}
+
+void qmath_div_multiplier(float s1, float s2, float s_out,
+                          int32_t *multiplier, int *shift)
+{
+    /* In float, as TFLM's CalculateOpDataDiv: s1 / (s2 * s_out). */
+    float real = s1 / (s2 * s_out);
+    qmath_quantize_multiplier((double)real, multiplier, shift);
+}
+
+int qmath_log_softmax_params(double beta, double input_scale,
+                             qmath_log_softmax *p)
+{
+    int32_t m, diff_min, rev = 0;
+    int shift, rev_shift = 0;
+    if (qmath_softmax_params(beta, input_scale, &m, &shift, &diff_min))
+        return -1;
+    /* 2^(31 - left_shift) / multiplier, the left shift being >= 1 for a
+       real multiplier above one. */
+    double real_rev = (double)(INT64_C(1) << (31 - shift)) / (double)m;
+    int r = qmath_quantize_multiplier_smaller_than_one_exp(real_rev, &rev,
+                                                           &rev_shift);
+    p->input_multiplier = m;
+    p->input_left_shift = shift;
+    p->reverse_scaling_divisor = rev;
+    p->reverse_scaling_shift = rev_shift;
+    p->diff_min = diff_min;
+    return r;
+}
+
+void qmath_lut_s8(float s_in, int32_t zp_in, float s_out, int32_t zp_out,
+                  qmath_lut_fn f, const void *ctx, int8_t table[256])
+{
+    const float inverse_scale = 1.0f / s_out;
+    for (int32_t q = -128; q <= 127; q++) {
+        float x = s_in * (float)(q - zp_in);
+        float v = roundf(f(x, ctx) * inverse_scale) + (float)zp_out;
+        int32_t out = isnan(v) ? zp_out : v <= -128.0f ? -128
+                    : v >= 127.0f ? 127 : (int32_t)v;
+        table[(uint8_t)q] = (int8_t)out;
+    }
 }
 
 void qmath_mul_multiplier(float s1, float s2, float s_out,

@@ -60,6 +60,40 @@ typedef struct {
 } qmath_add;
 int qmath_add_params(float s_in1, float s_in2, float s_out, qmath_add *p);
 
+/* SUB, int8: TFLM's CalculateOpDataSub, ADD's derivation with twice the
+   larger input scale and the three quotients computed in float, each
+   rounded to float before QuantizeMultiplierSmallerThanOneExp (ADD's are
+   in double, so the two can differ in a multiplier's last bit). */
+int qmath_sub_params(float s_in1, float s_in2, float s_out, qmath_add *p);
+
+/* DIV, int8 (TFLM's CalculateOpDataDiv): QuantizeMultiplier((double)(s1 /
+   (s2 * s_out))), the product and the quotient in float. */
+void qmath_div_multiplier(float s1, float s2, float s_out,
+                          int32_t *multiplier, int *shift);
+
+/* LOG_SOFTMAX, int8 (TFLM's PreprocessLogSoftmaxScalingExp with
+   kScaledDiffIntegerBits = 5, beta and the input scale as doubles): the
+   input multiplier and left shift as qmath_softmax_params; the reverse
+   divisor QuantizeMultiplierSmallerThanOneExp(2^(31 - left_shift) /
+   input_multiplier) with its exponent (<= 0); diff_min =
+   -CalculateInputRadius(5, left_shift). -1 where TFLM would refuse. */
+typedef struct {
+    int32_t input_multiplier; int input_left_shift;
+    int32_t reverse_scaling_divisor; int reverse_scaling_shift;
+    int32_t diff_min;
+} qmath_log_softmax;
+int qmath_log_softmax_params(double beta, double input_scale,
+                             qmath_log_softmax *p);
+
+/* An int8 -> int8 function as a 256-entry table, TFLM's
+   PopulateLookupTable (ELU's Prepare): for every q, x = s_in * (q - zp_in)
+   in float, y = f(x), and round(y * (1 / s_out)) + zp_out (round half away
+   from zero, all in float) saturated to int8 (NaN: zp_out). Entry
+   (uint8_t)q holds q's, so the engine indexes by the byte. */
+typedef float (*qmath_lut_fn)(float x, const void *ctx);
+void qmath_lut_s8(float s_in, int32_t zp_in, float s_out, int32_t zp_out,
+                  qmath_lut_fn f, const void *ctx, int8_t table[256]);
+
 /* MUL, int8: QuantizeMultiplier((double)s1 * (double)s2 / (double)s_out),
    the product in double (TFLM's CalculateOpDataMul). */
 void qmath_mul_multiplier(float s1, float s2, float s_out,

@@ -26,6 +26,10 @@ bool qrules_fixed_output(mcn_opcode op, int *denom, int32_t *zp)
         *denom = 128;
         *zp = 0;
         return true;
+    case MCN_OP_LOG_SOFTMAX:
+        *denom = 16;
+        *zp = 127;
+        return true;
     default:
         return false;
     }

@@ -15,7 +15,8 @@
 bool qrules_keeps_input_quant(mcn_opcode op);
 
 /* Ops whose kernel writes a fixed grid: true with scale 1/denom and zp
-   (SOFTMAX, LOGISTIC: 1/256 from -128; TANH: 1/128 about 0). */
+   (SOFTMAX, LOGISTIC: 1/256 from -128; TANH: 1/128 about 0;
+   LOG_SOFTMAX: TFLM's 16/256 = 1/16 down from 127, i.e. [-15.9375, 0]). */
 bool qrules_fixed_output(mcn_opcode op, int *denom, int32_t *zp);
 
 #endif

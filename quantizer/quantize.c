@@ -155,7 +155,7 @@ static void share_ranges(const graph *g, float *lo, float *hi)
 /* Activations: the calibrated range, then what TFLite forces: ops that
    only move or select values keep their input's parameters (in execution
    order, so chains carry through), SOFTMAX and LOGISTIC output 1/256
-   from -128, TANH 1/128 about 0. */
+   from -128, TANH 1/128 about 0, LOG_SOFTMAX 1/16 down from 127. */
 static int plan_activations(const graph *g, const float *lo, const float *hi,
                             plan *p, mcn_err *e)
 {

@@ -228,8 +228,9 @@ START_TEST(builtin_code_is_the_larger_field)
     /* kws has only deprecated_builtin_code; code 0 is its first conv. */
     uint32_t oc = opcode_table(b, 0);
     ck_assert_uint_eq(fb_field(b, oc, TFL_OPCODE_BUILTIN_CODE), 0);
-    b[fb_field(b, oc, TFL_OPCODE_DEPRECATED_BUILTIN_CODE)] = 41;
-    expect_error(b, len, "operator 0 (SUB): unsupported operator");
+    b[fb_field(b, oc, TFL_OPCODE_DEPRECATED_BUILTIN_CODE)] = 15;
+    expect_error(b, len, "operator 0 (LSH_PROJECTION): unsupported "
+                 "operator");
     /* MUL is mapped: its translator reads the conv's options and says
        they are not MulOptions. */
     b[fb_field(b, oc, TFL_OPCODE_DEPRECATED_BUILTIN_CODE)] = 18;

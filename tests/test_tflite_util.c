@@ -103,20 +103,29 @@ void shape_is(const graph_tensor *t, int rank, const int32_t *want)
         ck_assert_int_eq(t->shape[d], want[d]);
 }
 
-/* Pack g (freed) and run it once on the engine; y gets output 0, whose
-   size must be ny. */
-void run_int8(graph *g, const int8_t *const *x, int8_t *y, size_t ny)
+/* The model g becomes, and an arena for it; g is freed. */
+static uint8_t *write_model(graph *g, size_t *len, void **arena,
+                            size_t *arena_len)
 {
     mcn_err e;
     uint8_t *buf;
-    size_t len;
+    ck_assert_msg(graph_to_mcn(g, &buf, len, &e) == 0, "%s", e.msg);
+    *arena_len = (g->arena_bytes + 15u) / 16u * 16u + 16u;
+    graph_free(g);
+    *arena = aligned_alloc(16, *arena_len);
+    ck_assert_ptr_nonnull(*arena);
+    return buf;
+}
+
+void run_int8_outputs(graph *g, const int8_t *const *x, int n_out,
+                      int8_t *const *y, const size_t *ny)
+{
+    mcn_err e;
+    size_t len, arena_len;
+    void *arena;
     int n_in = g->n_inputs;
     ck_assert_msg(pack_graph(g, NULL, &e) == 0, "%s", e.msg);
-    ck_assert_msg(graph_to_mcn(g, &buf, &len, &e) == 0, "%s", e.msg);
-    size_t arena_len = (g->arena_bytes + 15u) / 16u * 16u + 16u;
-    graph_free(g);
-    void *arena = aligned_alloc(16, arena_len);
-    ck_assert_ptr_nonnull(arena);
+    uint8_t *buf = write_model(g, &len, &arena, &arena_len);
     mcn_ctx ctx;
     mcn_tensor t;
     ck_assert_int_eq(mcn_init(&ctx, buf, len, arena, arena_len), MCN_OK);
@@ -125,11 +134,31 @@ void run_int8(graph *g, const int8_t *const *x, int8_t *y, size_t ny)
         memcpy(t.data, x[i], t.bytes);
     }
     ck_assert_int_eq(mcn_invoke(&ctx), MCN_OK);
-    ck_assert_int_eq(mcn_output(&ctx, 0, &t), MCN_OK);
-    ck_assert_uint_eq(t.bytes, ny);
-    memcpy(y, t.data, ny);
+    for (int k = 0; k < n_out; k++) {
+        ck_assert_int_eq(mcn_output(&ctx, k, &t), MCN_OK);
+        ck_assert_uint_eq(t.bytes, ny[k]);
+        memcpy(y[k], t.data, ny[k]);
+    }
     free(arena);
     free(buf);
+}
+
+void run_int8(graph *g, const int8_t *const *x, int8_t *y, size_t ny)
+{
+    run_int8_outputs(g, x, 1, &y, &ny);
+}
+
+mcn_status init_status(graph *g, int32_t *failed_op)
+{
+    size_t len, arena_len;
+    void *arena;
+    uint8_t *buf = write_model(g, &len, &arena, &arena_len);
+    mcn_ctx ctx;
+    mcn_status s = mcn_init(&ctx, buf, len, arena, arena_len);
+    *failed_op = ctx.failed_op;
+    free(arena);
+    free(buf);
+    return s;
 }
 
 void bytes_are(const int8_t *got, const int8_t *want, int n)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "graph.h"
+#include "mcn.h"
 
 /* flatc -b the JSON file at json_path into dir; the .tflite's bytes
    (malloc'd). */
@@ -31,9 +32,14 @@ void expect_error(const uint8_t *b, size_t len, const char *msg);
 /* The node list is exactly want[0..n). */
 void ops_are(const graph *g, int n, const mcn_opcode *want);
 void shape_is(const graph_tensor *t, int rank, const int32_t *want);
-/* Pack g (freed) and run it once on the engine; y gets output 0, whose
-   size must be ny. */
+/* Pack g (freed) and run it once on the engine: x[i] feeds input i, and
+   output k (of ny[k] bytes) goes to y[k]. run_int8: output 0 only. */
+void run_int8_outputs(graph *g, const int8_t *const *x, int n_out,
+                      int8_t *const *y, const size_t *ny);
 void run_int8(graph *g, const int8_t *const *x, int8_t *y, size_t ny);
+/* Write an already packed (perhaps since edited) g, free it, and return
+   what mcn_init says of it, with the failing operator in *failed_op. */
+mcn_status init_status(graph *g, int32_t *failed_op);
 void bytes_are(const int8_t *got, const int8_t *want, int n);
 /* Run a float graph once; output `out` (n values) into y. */
 void run_float(const graph *g, const float *const *x, int out, float *y,

@@ -1,8 +1,9 @@
 /*
-** add_s8.c: ADD, int8 (TFLM's reference integer AddFunc, and
-** BroadcastAdd6DSlow's index walk when the shapes differ).
-** Both inputs are lifted by 2^left_shift so that rescaling them to a
-** common scale loses nothing, summed, then brought to the output scale.
+** add_s8.c: ADD and SUB, int8 (TFLM's reference integer AddFunc and
+** SubElementwise, and BroadcastAdd6DSlow's / BroadcastQuantSubSlow's index
+** walk when the shapes differ). Both inputs are lifted by 2^left_shift so
+** that rescaling them to a common scale loses nothing, summed (or the
+** second taken from the first), then brought to the output scale.
 ** MultiplyByQuantizedMultiplierSmallerThanOneExp is mcn_mbqm for the
 ** shifts <= 0 that qmath_add_params produces.
 */
@@ -17,8 +18,8 @@ static int8_t add_one(const mcn_k_add_params *p, int32_t x, int32_t y)
                  (int)p->input1_shift);
     b = mcn_mbqm(mcn_shl_wrap(b, (int)p->left_shift), p->input2_multiplier,
                  (int)p->input2_shift);
-    int32_t v = mcn_mbqm(mcn_wrap_add(a, b), p->output_multiplier,
-                         (int)p->output_shift);
+    int32_t raw = p->subtract ? mcn_wrap_sub(a, b) : mcn_wrap_add(a, b);
+    int32_t v = mcn_mbqm(raw, p->output_multiplier, (int)p->output_shift);
     v = mcn_wrap_add(v, p->output_offset);
     return (int8_t)mcn_clamp(v, p->act_min, p->act_max);
 }

@@ -31,10 +31,7 @@ void mcn_k_softmax_s8(const mcn_k_softmax_params *p)
     for (uint32_t r = 0; r < p->rows; r++) {
         const int8_t *x = p->input_data + r * depth;
         int8_t *y = p->output_data + r * depth;
-        int32_t max = -128;
-        for (uint32_t c = 0; c < depth; c++)
-            if (x[c] > max)
-                max = x[c];
+        const int32_t max = mcn_k_row_max(x, depth);
 
         /* Each term is at most 2^19 (exp(0) in Q12.19), so the sum fits
            int64 for any depth; TFLM's int32 sum is the same below 2^31. */
