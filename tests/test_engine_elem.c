@@ -140,33 +140,9 @@ static void log_softmax_reverse_shift(graph *g)
    = 31: one more would leave Q5.26. */
 static void log_softmax_radius(graph *g) { g->nodes[2].rq.diff_min = -32; }
 
-typedef struct {
-    void (*edit)(graph *);
-    mcn_status want;
-    int32_t op;
-} refusal;
-
-static void expect_refusals(void (*build)(graph *), const refusal *cases,
-                            size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        graph g;
-        build(&g);
-        mcn_err e = {{0}};
-        ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
-        cases[i].edit(&g);
-        int32_t failed;
-        mcn_status s = init_status(&g, &failed);
-        ck_assert_msg(s == cases[i].want && failed == cases[i].op,
-                      "case %zu: status %d at op %d, want %d at %d", i,
-                      (int)s, (int)failed, (int)cases[i].want,
-                      (int)cases[i].op);
-    }
-}
-
 START_TEST(prepare_refuses)
 {
-    static const refusal binary[] = {
+    static const tm_refusal binary[] = {
         {sub_shift, MCN_ERR_MODEL, 0},
         {div_shift, MCN_ERR_MODEL, 1},
         {div_multiplier, MCN_ERR_MODEL, 1},
@@ -176,7 +152,7 @@ START_TEST(prepare_refuses)
         {prelu_slope_shape, MCN_ERR_MODEL, 2},
         {prelu_output_shape, MCN_ERR_MODEL, 2},
     };
-    static const refusal unary[] = {
+    static const tm_refusal unary[] = {
         {lut_no_table, MCN_ERR_MODEL, 0},
         {lut_short_table, MCN_ERR_MODEL, 1},
         {lut_table_not_int8, MCN_ERR_MODEL, 0},
@@ -185,8 +161,8 @@ START_TEST(prepare_refuses)
         {log_softmax_reverse_shift, MCN_ERR_MODEL, 2},
         {log_softmax_radius, MCN_ERR_MODEL, 2},
     };
-    expect_refusals(build_e1, binary, sizeof binary / sizeof binary[0]);
-    expect_refusals(build_e2, unary, sizeof unary / sizeof unary[0]);
+    tm_expect_refusals(build_e1, binary, sizeof binary / sizeof binary[0]);
+    tm_expect_refusals(build_e2, unary, sizeof unary / sizeof unary[0]);
 }
 END_TEST
 

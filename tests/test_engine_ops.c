@@ -13,6 +13,7 @@
 #include "graph_io.h"
 #include "mcn.h"
 #include "pack.h"
+#include "test_model_util.h"
 
 static _Alignas(16) uint8_t arena[1024];
 
@@ -207,38 +208,6 @@ START_TEST(add_broadcast_constant)
 }
 END_TEST
 
-/* mcn_init refuses what the kernels could not run safely: each case's
-   edit is made to the model `build` makes, after packing; mcn_init must
-   then fail with `want` at operator `op`. */
-typedef struct {
-    void (*edit)(graph *);
-    mcn_status want;
-    int32_t op;
-} refusal;
-
-static void expect_refusals(void (*build)(graph *), const refusal *cases,
-                            size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        graph g;
-        build(&g);
-        mcn_err e = {{0}};
-        ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
-        cases[i].edit(&g);
-        uint8_t *buf;
-        size_t len;
-        ck_assert_msg(graph_to_mcn(&g, &buf, &len, &e) == 0, "%s", e.msg);
-        graph_free(&g);
-        mcn_ctx ctx;
-        mcn_status s = mcn_init(&ctx, buf, len, arena, sizeof arena);
-        ck_assert_msg(s == cases[i].want && ctx.failed_op == cases[i].op,
-                      "case %zu: status %d at op %d, want %d at %d", i,
-                      (int)s, (int)ctx.failed_op, (int)cases[i].want,
-                      (int)cases[i].op);
-        free(buf);
-    }
-}
-
 /* On model C, the node named. */
 static void bad_mean_axis(graph *g) { g->nodes[5].ints[1] = 4; }
 static void mean_axis_twice(graph *g) { g->nodes[5].ints[1] = -3; }
@@ -275,20 +244,20 @@ static void leaky_min_multiplier(graph *g)
 
 START_TEST(prepare_rejects_new_activations)
 {
-    static const refusal cases[] = {
+    static const tm_refusal cases[] = {
         {logistic_zero_point, MCN_ERR_UNSUPPORTED, 0},
         {tanh_radius, MCN_ERR_MODEL, 1},
         {hard_swish_left_shift, MCN_ERR_MODEL, 2},
         {hard_swish_count, MCN_ERR_MODEL, 2},
         {leaky_min_multiplier, MCN_ERR_MODEL, 3},
     };
-    expect_refusals(build_d, cases, sizeof cases / sizeof cases[0]);
+    tm_expect_refusals(build_d, cases, sizeof cases / sizeof cases[0]);
 }
 END_TEST
 
 START_TEST(prepare_rejects_new_ops)
 {
-    static const refusal cases[] = {
+    static const tm_refusal cases[] = {
         {bad_mean_axis, MCN_ERR_MODEL, 5},
         {mean_axis_twice, MCN_ERR_MODEL, 5},
         {mean_keeps_dims, MCN_ERR_MODEL, 5},
@@ -300,7 +269,7 @@ START_TEST(prepare_rejects_new_ops)
         {concat_requant_count, MCN_ERR_MODEL, 4},
         {mul_shapes, MCN_ERR_MODEL, 0},
     };
-    expect_refusals(build_c, cases, sizeof cases / sizeof cases[0]);
+    tm_expect_refusals(build_c, cases, sizeof cases / sizeof cases[0]);
 }
 END_TEST
 
@@ -447,7 +416,7 @@ static void weight_zero_point(graph *g) { g->tensors[T_W].zero_point[1] = 1; }
 
 START_TEST(prepare_rejects_transpose_conv)
 {
-    static const refusal cases[] = {
+    static const tm_refusal cases[] = {
         {pad_top_cuts_more, MCN_ERR_MODEL, 0},
         {pad_bottom_cuts_more, MCN_ERR_MODEL, 0},
         {zero_stride, MCN_ERR_MODEL, 0},
@@ -463,7 +432,7 @@ START_TEST(prepare_rejects_transpose_conv)
         {scratch_on_input, MCN_ERR_MODEL, 0},
         {weight_zero_point, MCN_ERR_UNSUPPORTED, 0},
     };
-    expect_refusals(build_t, cases, sizeof cases / sizeof cases[0]);
+    tm_expect_refusals(build_t, cases, sizeof cases / sizeof cases[0]);
 }
 END_TEST
 
