@@ -43,6 +43,11 @@ typedef struct {
     int32_t zero_point;
 } mcn_tensor;
 
+/* Called around each operator by mcn_invoke once set (mcn_set_op_hook):
+   done = 0 just before operator `op` runs, 1 just after. For profiling:
+   firmware reads a cycle or instruction counter here. */
+typedef void (*mcn_op_hook)(void *user, uint32_t op, int done);
+
 typedef struct {
     const uint8_t *model;
     uint32_t model_size;
@@ -56,6 +61,8 @@ typedef struct {
     uint32_t outputs, n_outputs;
     int32_t failed_op;    /* operator index of the last error, or -1 */
     int32_t ready;        /* 1 once mcn_init has succeeded */
+    mcn_op_hook hook;     /* NULL: none (mcn_init clears it) */
+    void *hook_user;
 } mcn_ctx;
 
 /* Verify the model and bind it to the arena. The arena must be 16-byte
@@ -73,6 +80,8 @@ int mcn_num_outputs(const mcn_ctx *ctx);
 mcn_status mcn_input(const mcn_ctx *ctx, int i, mcn_tensor *t);
 mcn_status mcn_output(const mcn_ctx *ctx, int i, mcn_tensor *t);
 mcn_status mcn_invoke(mcn_ctx *ctx);
+/* Set (or, with NULL, clear) the per-operator hook; after mcn_init. */
+mcn_status mcn_set_op_hook(mcn_ctx *ctx, mcn_op_hook hook, void *user);
 
 /* A short English phrase; "" when built with MCN_STRIP_ERROR_STRINGS. */
 const char *mcn_status_str(mcn_status s);

@@ -264,9 +264,22 @@ mcn_status mcn_invoke(mcn_ctx *ctx)
         return MCN_ERR_ARG;
     for (uint32_t i = 0; i < ctx->n_operators; i++) {
         mcn_opview v;
+        if (ctx->hook)
+            ctx->hook(ctx->hook_user, i, 0);
         mcn_opview_get(ctx, i, &v);
         op_table[v.opcode](&v, 1);
+        if (ctx->hook)
+            ctx->hook(ctx->hook_user, i, 1);
     }
+    return MCN_OK;
+}
+
+mcn_status mcn_set_op_hook(mcn_ctx *ctx, mcn_op_hook hook, void *user)
+{
+    if (!ctx || !ctx->ready)
+        return MCN_ERR_ARG;
+    ctx->hook = hook;
+    ctx->hook_user = user;
     return MCN_OK;
 }
 

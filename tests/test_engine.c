@@ -167,6 +167,39 @@ START_TEST(model_a_runs)
 }
 END_TEST
 
+/* The hook sees every operator, in order, before and after it runs. */
+typedef struct {
+    int calls;
+    uint32_t seen[8];
+} hook_log;
+
+static void record(void *user, uint32_t op, int done)
+{
+    hook_log *h = user;
+    if (h->calls < 8)
+        h->seen[h->calls] = op * 2u + (uint32_t)done;
+    h->calls++;
+}
+
+START_TEST(op_hook_brackets_each_operator)
+{
+    mcn_ctx ctx = {0};   /* not initialised: no hook can be set */
+    uint8_t *buf;
+    hook_log h = {0};
+    ck_assert_int_eq(mcn_set_op_hook(&ctx, record, &h), MCN_ERR_ARG);
+    ck_assert_int_eq(init_a(NULL, &ctx, &buf), MCN_OK);
+    ck_assert_int_eq(mcn_set_op_hook(&ctx, record, &h), MCN_OK);
+    ck_assert_int_eq(mcn_invoke(&ctx), MCN_OK);
+    ck_assert_int_eq(h.calls, 4);   /* model A: conv, then max pool */
+    for (int i = 0; i < 4; i++)
+        ck_assert_uint_eq(h.seen[i], (uint32_t)i);
+    ck_assert_int_eq(mcn_set_op_hook(&ctx, NULL, NULL), MCN_OK);
+    ck_assert_int_eq(mcn_invoke(&ctx), MCN_OK);
+    ck_assert_int_eq(h.calls, 4);
+    free(buf);
+}
+END_TEST
+
 START_TEST(init_rejects_bad_arguments)
 {
     model_a m;
@@ -419,6 +452,7 @@ Suite *suite_engine(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, model_a_runs);
     tcase_add_test(tc, init_rejects_bad_arguments);
+    tcase_add_test(tc, op_hook_brackets_each_operator);
     tcase_add_test(tc, prepare_rejects);
     tcase_add_test(tc, model_b_runs_every_kernel_kind);
     tcase_add_test(tc, status_strings);
