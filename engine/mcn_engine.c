@@ -76,7 +76,7 @@ void mcn_tview_get(const mcn_ctx *ctx, int32_t index, mcn_tview *t)
         t->data = b + fb_get_vector(b, bt, MCN_BUFFER_DATA, &len);
     } else {
         int32_t off = fb_get_i32(b, tt, MCN_TENSOR_ARENA_OFFSET, -1);
-        if (off >= 0) {
+        if (off >= 0 && ctx->arena) {
             t->wdata = ctx->arena + off;
             t->data = t->wdata;
         }
@@ -113,8 +113,9 @@ mcn_status mcn_opview_get(const mcn_ctx *ctx, uint32_t i, mcn_opview *v)
     v->scratch_offset = fb_get_i32(b, o, MCN_OPERATOR_SCRATCH_OFFSET, -1);
     v->scratch_bytes = fb_get_u32(b, o, MCN_OPERATOR_SCRATCH_BYTES, 0);
     /* The verifier put non-empty scratch inside the arena. */
-    v->scratch = v->scratch_bytes && v->scratch_offset >= 0
+    v->scratch = v->scratch_bytes && v->scratch_offset >= 0 && ctx->arena
                      ? ctx->arena + v->scratch_offset : 0;
+    v->kernel = fb_get_u8(b, o, MCN_OPERATOR_KERNEL, 0);
     uint32_t rq = fb_get_ref(b, o, MCN_OPERATOR_REQUANT);
     v->has_requant = rq != 0;
     v->multiplier = v->shift = 0;
@@ -157,6 +158,21 @@ static mcn_status check_io(const mcn_ctx *ctx, uint32_t vec, uint32_t n)
     return MCN_OK;
 }
 
+void mcn_bind(mcn_ctx *ctx, const uint8_t *model, uint32_t model_size)
+{
+    const uint8_t *b = model;
+    uint32_t m = fb_u32(b);
+    ctx->model = b;
+    ctx->model_size = model_size;
+    ctx->root = m;
+    ctx->tensors = fb_get_vector(b, m, MCN_MODEL_TENSORS, &ctx->n_tensors);
+    ctx->operators =
+        fb_get_vector(b, m, MCN_MODEL_OPERATORS, &ctx->n_operators);
+    ctx->buffers = fb_get_vector(b, m, MCN_MODEL_BUFFERS, &ctx->n_buffers);
+    ctx->inputs = fb_get_vector(b, m, MCN_MODEL_INPUTS, &ctx->n_inputs);
+    ctx->outputs = fb_get_vector(b, m, MCN_MODEL_OUTPUTS, &ctx->n_outputs);
+}
+
 mcn_status mcn_init(mcn_ctx *ctx, const void *model, size_t model_size,
                     void *arena, size_t arena_size)
 {
@@ -173,26 +189,16 @@ mcn_status mcn_init(mcn_ctx *ctx, const void *model, size_t model_size,
     if (s != MCN_OK)
         return s;
     const uint8_t *b = model;
-    uint32_t m = fb_u32(b);
-    uint32_t need = fb_get_u32(b, m, MCN_MODEL_ARENA_BYTES, 0);
+    uint32_t need = fb_get_u32(b, fb_u32(b), MCN_MODEL_ARENA_BYTES, 0);
     if (need == 0)
         return MCN_ERR_NOT_PACKED;
     if (arena_size < need)
         return MCN_ERR_ARENA;
 
-    ctx->model = b;
-    ctx->model_size = (uint32_t)model_size;
+    mcn_bind(ctx, b, (uint32_t)model_size);
     ctx->arena = arena;
     ctx->arena_size = arena_size > 0xffffffffu ? 0xffffffffu
                                                : (uint32_t)arena_size;
-    ctx->root = m;
-    ctx->tensors = fb_get_vector(b, m, MCN_MODEL_TENSORS, &ctx->n_tensors);
-    ctx->operators =
-        fb_get_vector(b, m, MCN_MODEL_OPERATORS, &ctx->n_operators);
-    ctx->buffers = fb_get_vector(b, m, MCN_MODEL_BUFFERS, &ctx->n_buffers);
-    ctx->inputs = fb_get_vector(b, m, MCN_MODEL_INPUTS, &ctx->n_inputs);
-    ctx->outputs = fb_get_vector(b, m, MCN_MODEL_OUTPUTS, &ctx->n_outputs);
-
     s = check_io(ctx, ctx->inputs, ctx->n_inputs);
     if (s == MCN_OK)
         s = check_io(ctx, ctx->outputs, ctx->n_outputs);

@@ -58,8 +58,13 @@ typedef struct {
     int32_t scratch_offset;
     uint32_t scratch_bytes;
     uint8_t *scratch;         /* arena + scratch_offset; NULL if no bytes */
+    uint8_t kernel;           /* Operator.kernel (mcn_plan.h) */
     const uint8_t *model;     /* for reading the options table */
 } mcn_opview;
+
+/* Positions of the model's vectors into ctx, for a model mcn_verify
+   passed; no arena (activations then have no data). */
+void mcn_bind(mcn_ctx *ctx, const uint8_t *model, uint32_t model_size);
 
 /* Decode tensor `index` (-1 gives present = 0). */
 void mcn_tview_get(const mcn_ctx *ctx, int32_t index, mcn_tview *t);
@@ -101,6 +106,42 @@ mcn_status mcn_op_prelu(const mcn_opview *v, int run);
 /* ELU and HARD_SIGMOID: the packer's 256-entry table. */
 mcn_status mcn_op_lut(const mcn_opview *v, int run);
 mcn_status mcn_op_log_softmax(const mcn_opview *v, int run);
+
+/* ---- the conv family's kernels (mcn_kernel_table.c) ---- */
+
+/* One optimised kernel for CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED
+   (which runs as a 1x1 CONV_2D over its batch rows). Same bytes as the
+   reference kernels wherever `applies` holds. */
+typedef struct {
+    const char *name;
+    uint8_t ops;              /* MCN_KOP_* it serves */
+    uint8_t targets;          /* bit t: worth choosing for mcn_target t */
+    int (*applies)(const mcn_k_conv_params *p);
+    uint32_t (*scratch_bytes)(const mcn_k_conv_params *p);
+    /* NULL: reads the reference layout. Otherwise rewrites the weights
+       (w, p->filter's bytes, from p->filter_data) and bias (one per
+       output channel, holding the reference bias or zeros) in place. */
+    void (*layout)(const mcn_k_conv_params *p, int8_t *w, int32_t *bias);
+    void (*run)(const mcn_k_conv_params *p);
+} mcn_conv_kernel;
+
+#define MCN_KOP_CONV 1u
+#define MCN_KOP_DWCONV 2u
+#define MCN_KOP_FC 4u
+
+/* Kernel `id` (1-based, as Operator.kernel), or NULL. */
+const mcn_conv_kernel *mcn_conv_kernel_get(uint8_t id);
+/* The best kernel for p on target among those serving `kop`: its id, or
+   0 (the reference family). */
+uint8_t mcn_conv_kernel_choose(const mcn_k_conv_params *p, uint8_t kop,
+                               int target);
+
+/* The conv-family op files' parameters, shared with the planner
+   (mcn_plan.c): p from operator v, MCN_ERR_* when v cannot give them;
+   kop says which family member v is. FULLY_CONNECTED comes as a 1x1
+   convolution over [batches, 1, 1, depth]. */
+mcn_status mcn_conv_family_params(const mcn_opview *v, mcn_k_conv_params *p,
+                                  uint8_t *kop);
 
 /* ---- checks shared by the op files (mcn_check.c) ---- */
 

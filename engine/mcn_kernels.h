@@ -353,6 +353,22 @@ uint32_t mcn_k_conv_s8_scratch_bytes(const mcn_k_conv_params *p);
 void mcn_k_conv_1x1_s8(const mcn_k_conv_params *p);
 int mcn_k_conv_1x1_s8_applies(const mcn_k_conv_params *p);
 void mcn_k_dwconv_s8(const mcn_k_conv_params *p);
+
+/* ---- optimised conv-family kernels (mcn_kernel_table.c lists them) ----
+   Each has _applies, and may have _scratch_bytes and _layout (what the
+   packer rewrites the weights and bias into); same bits as the reference
+   kernels wherever it applies. */
+
+/* bias[c] += input_offset * (the weights of output channel c), mod 2^32:
+   for kernels that multiply raw input bytes (fold_input_offset.c). */
+void mcn_k_fold_input_offset(const mcn_k_conv_params *p, int depthwise,
+                             int32_t *bias);
+
+/* 1x1 CONV_2D (and FULLY_CONNECTED) with SMLAD; folded bias. */
+int mcn_k_conv_1x1_s8_smlad_applies(const mcn_k_conv_params *p);
+void mcn_k_conv_1x1_s8_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
+                                    int32_t *bias);
+void mcn_k_conv_1x1_s8_smlad(const mcn_k_conv_params *p);
 /* TRANSPOSE_CONV; scratch holds output.h * output.w * output.c int32s
    (UINT32_MAX bytes: more than 4 GiB, which no arena has). */
 void mcn_k_transpose_conv_s8(const mcn_k_conv_params *p);

@@ -100,12 +100,39 @@ static mcn_status check_conv_operands(const mcn_opview *v,
     return check_weighted(v, p->output.c);
 }
 
+/* An optimised kernel named by the operator: it serves this op, applies
+   to these parameters, has the scratch it asks for (4-byte aligned,
+   apart from the input and output) and, if it reads a folded layout, a
+   bias to read. */
+static mcn_status check_kernel(const mcn_opview *v,
+                               const mcn_k_conv_params *p, uint8_t kop)
+{
+    const mcn_conv_kernel *k = mcn_conv_kernel_get(v->kernel);
+    if (!k || !(k->ops & kop) || !k->applies(p) || (k->layout && !p->bias))
+        return MCN_ERR_MODEL;
+    uint32_t need = k->scratch_bytes ? k->scratch_bytes(p) : 0;
+    if (need == 0)
+        return MCN_OK;
+    if (!v->scratch || v->scratch_bytes < need ||
+        ((uintptr_t)v->scratch & 3u) != 0)
+        return MCN_ERR_MODEL;
+    mcn_tview s;
+    memset(&s, 0, sizeof s);
+    s.present = 1;
+    s.data = v->scratch;
+    s.bytes = need;
+    MCN_TRY(mcn_chk_alias(&s, &v->in[0], 0));
+    return mcn_chk_alias(&s, &v->out, 0);
+}
+
 mcn_status mcn_op_conv(const mcn_opview *v, int run)
 {
     mcn_k_conv_params p;
     if (run) {
         conv_params(v, &p);
-        if (mcn_k_conv_1x1_s8_applies(&p))
+        if (v->kernel)
+            mcn_conv_kernel_get(v->kernel)->run(&p);
+        else if (mcn_k_conv_1x1_s8_applies(&p))
             mcn_k_conv_1x1_s8(&p);
         else
             mcn_k_conv_s8(&p);
@@ -117,6 +144,8 @@ mcn_status mcn_op_conv(const mcn_opview *v, int run)
         p.filter.n != p.output.c ||
         p.input.c != (int64_t)p.filter.c * p.groups)
         return MCN_ERR_MODEL;
+    if (v->kernel)
+        return check_kernel(v, &p, MCN_KOP_CONV);
     if (mcn_k_conv_s8_scratch_bytes(&p) > v->scratch_bytes)
         return MCN_ERR_MODEL;
     return MCN_OK;
@@ -127,7 +156,10 @@ mcn_status mcn_op_dwconv(const mcn_opview *v, int run)
     mcn_k_conv_params p;
     if (run) {
         conv_params(v, &p);
-        mcn_k_dwconv_s8(&p);
+        if (v->kernel)
+            mcn_conv_kernel_get(v->kernel)->run(&p);
+        else
+            mcn_k_dwconv_s8(&p);
         return MCN_OK;
     }
     MCN_TRY(check_conv_operands(v, &p));
@@ -136,7 +168,7 @@ mcn_status mcn_op_dwconv(const mcn_opview *v, int run)
         p.filter.c != p.output.c ||
         (int64_t)p.input.c * p.depth_multiplier != p.output.c)
         return MCN_ERR_MODEL;
-    return MCN_OK;
+    return v->kernel ? check_kernel(v, &p, MCN_KOP_DWCONV) : MCN_OK;
 }
 
 /* TRANSPOSE_CONV: the axes as the float graph defines them (one group),
@@ -199,10 +231,64 @@ static void fc_params(const mcn_opview *v, mcn_k_fc_params *p)
     p->output_data = (int8_t *)v->out.wdata;
 }
 
+/* FULLY_CONNECTED as the 1x1 CONV_2D it is: batches pixels of depth
+   channels, out_depth filters. */
+static void fc_as_conv(const mcn_opview *v, mcn_k_conv_params *c)
+{
+    mcn_k_fc_params f;
+    fc_params(v, &f);
+    memset(c, 0, sizeof *c);
+    c->input_offset = f.input_offset;
+    c->output_offset = f.output_offset;
+    c->stride_h = c->stride_w = c->dilation_h = c->dilation_w = 1;
+    c->groups = c->depth_multiplier = 1;
+    c->act_min = f.act_min;
+    c->act_max = f.act_max;
+    c->rq = f.rq;
+    c->input = (mcn_k_dims){f.batches, 1, 1, f.depth};
+    c->filter = (mcn_k_dims){f.out_depth, 1, 1, f.depth};
+    c->output = (mcn_k_dims){f.batches, 1, 1, f.out_depth};
+    c->input_data = f.input_data;
+    c->filter_data = f.filter_data;
+    c->bias = f.bias;
+    c->output_data = f.output_data;
+    c->scratch = (int32_t *)(void *)v->scratch;
+}
+
+mcn_status mcn_conv_family_params(const mcn_opview *v, mcn_k_conv_params *p,
+                                  uint8_t *kop)
+{
+    switch (v->opcode) {
+    case MCN_OP_CONV_2D:
+    case MCN_OP_DEPTHWISE_CONV_2D:
+        /* The shapes only: activations may have no arena slot yet. */
+        *kop = v->opcode == MCN_OP_CONV_2D ? MCN_KOP_CONV : MCN_KOP_DWCONV;
+        if (v->n_in < 2 || v->n_out != 1)
+            return MCN_ERR_MODEL;
+        MCN_TRY(mcn_chk_weights(v, &v->in[1], 4));
+        return conv_params(v, p);
+    case MCN_OP_FULLY_CONNECTED:
+        *kop = MCN_KOP_FC;
+        if (v->n_in < 2 || v->n_out != 1 || v->in[1].rank != 2 ||
+            v->in[1].dims[0] < 1)
+            return MCN_ERR_MODEL;
+        fc_as_conv(v, p);
+        return MCN_OK;
+    default:
+        return MCN_ERR_UNSUPPORTED;
+    }
+}
+
 mcn_status mcn_op_fc(const mcn_opview *v, int run)
 {
     mcn_k_fc_params p;
     if (run) {
+        if (v->kernel) {
+            mcn_k_conv_params c;
+            fc_as_conv(v, &c);
+            mcn_conv_kernel_get(v->kernel)->run(&c);
+            return MCN_OK;
+        }
         fc_params(v, &p);
         mcn_k_fc_s8(&p);
         return MCN_OK;
@@ -218,5 +304,10 @@ mcn_status mcn_op_fc(const mcn_opview *v, int run)
     if (out->rank < 1 || out->dims[out->rank - 1] != p.out_depth ||
         (uint64_t)p.batches * (uint64_t)p.depth != v->in[0].elems)
         return MCN_ERR_MODEL;
+    if (v->kernel) {
+        mcn_k_conv_params c;
+        fc_as_conv(v, &c);
+        return check_kernel(v, &c, MCN_KOP_FC);
+    }
     return MCN_OK;
 }

@@ -236,7 +236,8 @@ static mcn_status check_operator(vctx *v, uint32_t ops, int32_t i)
         !fb_check_subtable(b, v->size, o, MCN_OPERATOR_REQUANT, &rq) ||
         !fb_check_string(b, v->size, o, MCN_OPERATOR_NAME) ||
         !fb_check_scalar(b, o, MCN_OPERATOR_SCRATCH_OFFSET, 4) ||
-        !fb_check_scalar(b, o, MCN_OPERATOR_SCRATCH_BYTES, 4))
+        !fb_check_scalar(b, o, MCN_OPERATOR_SCRATCH_BYTES, 4) ||
+        !fb_check_scalar(b, o, MCN_OPERATOR_KERNEL, 1))
         return fail(v, MCN_ERR_MODEL, "operator", i, WHY("out of bounds"));
     int op = fb_get_u16(b, o, MCN_OPERATOR_OPCODE, 0);
     if (op >= MCN_OP_COUNT)

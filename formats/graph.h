@@ -87,6 +87,7 @@ typedef struct {
     graph_requant rq;
     int32_t scratch_offset;  /* -1 = none */
     uint32_t scratch_bytes;
+    uint8_t kernel;          /* Operator.kernel: 0 = reference family */
 } graph_node;
 
 typedef struct {

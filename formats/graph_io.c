@@ -150,6 +150,7 @@ static fbb_ref write_node(fbb *b, const graph_node *n)
     fbb_add_offset(b, MCN_OPERATOR_NAME, name);
     fbb_add_i32(b, MCN_OPERATOR_SCRATCH_OFFSET, n->scratch_offset, -1);
     fbb_add_u32(b, MCN_OPERATOR_SCRATCH_BYTES, n->scratch_bytes, 0);
+    fbb_add_u8(b, MCN_OPERATOR_KERNEL, n->kernel, 0);
     return fbb_end_table(b);
 }
 
@@ -445,6 +446,7 @@ static int read_node(graph *g, const uint8_t *b, uint32_t o, int index,
     n->act_max = fb_get_f32(b, o, MCN_OPERATOR_ACT_MAX, 0.0f);
     n->scratch_offset = fb_get_i32(b, o, MCN_OPERATOR_SCRATCH_OFFSET, -1);
     n->scratch_bytes = fb_get_u32(b, o, MCN_OPERATOR_SCRATCH_BYTES, 0);
+    n->kernel = fb_get_u8(b, o, MCN_OPERATOR_KERNEL, 0);
     uint32_t r = fb_get_ref(b, o, MCN_OPERATOR_REQUANT);
     if (r && read_requant(n, b, r))
         return mcn_fail(e, "out of memory reading the model");

@@ -52,19 +52,20 @@ static void strip_names(graph *g)
     graph_set_name(&g->description, NULL);
 }
 
-static int pack_named(graph *g, mcn_err *e)
+static int pack_named(graph *g, const pack_opts *o, mcn_err *e)
 {
     if (check_edges(g, e))
         return -1;
     for (int i = 0; i < g->n_nodes; i++)
         if (pack_requant_node(g, i, e))
             return -1;
-    return pack_layout_weights(g, e) || plan_arena(g, e) ? -1 : 0;
+    return pack_choose_kernels(g, o ? o->target : MCN_TARGET_REFERENCE, e) ||
+           pack_layout_weights(g, e) || plan_arena(g, e) ? -1 : 0;
 }
 
 int pack_graph(graph *g, const pack_opts *o, mcn_err *e)
 {
-    if (pack_named(g, e))
+    if (pack_named(g, o, e))
         return -1;
     if (!(o && o->keep_names))
         strip_names(g);
@@ -117,7 +118,7 @@ int pack_to_mcn(graph *g, const pack_opts *o, uint8_t **buf, size_t *len,
                 mcn_err *e)
 {
     *buf = NULL;
-    if (pack_named(g, e) || graph_to_mcn(g, buf, len, e))
+    if (pack_named(g, o, e) || graph_to_mcn(g, buf, len, e))
         return -1;
     int rc = pack_engine_accepts(g, *buf, *len, NULL, e);
     if (rc == 0 && !(o && o->keep_names)) {

@@ -15,9 +15,17 @@
 #include <stdint.h>
 
 #include "graph.h"
+#include "mcn_plan.h"
+
+/* What the tools pack for unless told otherwise (mcn-pack --target). */
+#define PACK_DEFAULT_TARGET MCN_TARGET_CORTEX_M4
 
 typedef struct {
     bool keep_names;
+    /* The core the model is for: picks each conv-family node's kernel
+       (pack_choose_kernels). 0, MCN_TARGET_REFERENCE, keeps the
+       reference kernels everywhere. */
+    mcn_target target;
 } pack_opts;
 
 /* All of the above, in place. On failure the graph may be half packed. */
@@ -62,6 +70,15 @@ int pack_int8_blockers(const graph *g, pack_blocker_fn report, void *user,
        (requant_lut.c), no Requant
      TRANSPOSE_CONV: as CONV_2D, plus its int32 scratch (scratch_bytes) */
 int pack_requant_node(graph *g, int node, mcn_err *e);
+
+/* A target by name ("cortex-m4"); -1 for an unknown one. */
+int pack_target_parse(const char *name, mcn_target *t);
+
+/* Ask the engine (mcn_plan.h) for each conv-family node's best kernel on
+   `target`, rewrite the node's weights and bias into the layout that
+   kernel reads, and record the kernel and its scratch (pack_kernels.c).
+   Nodes that already name a kernel keep it. */
+int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e);
 
 /* Reorder constant weights for the kernels. The kernels read graph.h's
    layout for now, so this is the identity. */

@@ -118,37 +118,51 @@ static void check_quant(int m, const graph *g, int t, const char *side,
     ck_assert_int_eq(mt->rank, q.rank);
 }
 
+/* Every target's kernels give TFLM's bytes: the reference family, the
+   portable optimised kernels and the DSP ones (on the host through
+   mcn_arch.h's portable SMLAD and SXTB16). */
+static const mcn_target targets[] = {MCN_TARGET_REFERENCE,
+                                     MCN_TARGET_GENERIC,
+                                     MCN_TARGET_CORTEX_M4};
+#define N_TARGETS (int)(sizeof targets / sizeof targets[0])
+
 START_TEST(engine_gives_tflm_bytes)
 {
+    int m = _i / N_TARGETS;
     graph g;
-    import_int8(_i, &g);
+    import_int8(m, &g);
     tflm_engine r;
-    tflm_engine_open(&r, &g);
-    check_quant(_i, &g, g.inputs[0], "input", &r.in);
-    check_quant(_i, &g, g.outputs[0], "output", &r.out);
-    tflm_engine_matches(&r, models[_i].name);
+    tflm_engine_open_for(&r, &g, targets[_i % N_TARGETS]);
+    check_quant(m, &g, g.inputs[0], "input", &r.in);
+    check_quant(m, &g, g.outputs[0], "output", &r.out);
+    tflm_engine_matches(&r, models[m].name);
     tflm_engine_close(&r);
     graph_free(&g);
 }
 END_TEST
 
 /* All ten rows on QEMU take about a second per model (the slowest,
-   ResNet-8, is 104 M instructions per inference), so every row runs. */
+   ResNet-8, is 104 M instructions per inference), so every row runs,
+   packed with the reference kernels and for the Cortex-M4 (its DSP
+   instructions for real). */
 START_TEST(qemu_gives_tflm_bytes)
 {
     graph g;
     mcn_err e;
-    import_int8(_i, &g);
-    pack_opts po = {.keep_names = false};
+    const int m = _i / 2;
+    const mcn_target target =
+        _i % 2 ? MCN_TARGET_CORTEX_M4 : MCN_TARGET_REFERENCE;
+    import_int8(m, &g);
+    pack_opts po = {.keep_names = false, .target = target};
     ck_assert_msg(pack_graph(&g, &po, &e) == 0, "%s", e.msg);
     char *dir = tu_mkdtemp();
     ck_assert_ptr_nonnull(dir);
     char model[600], out[600], cmd[2048];
-    snprintf(model, sizeof model, "%s/%s.mcn", dir, models[_i].name);
+    snprintf(model, sizeof model, "%s/%s.mcn", dir, models[m].name);
     snprintf(out, sizeof out, "%s/out.npy", dir);
     ck_assert_msg(graph_save_file(&g, model, &e) == 0, "%s", e.msg);
     snprintf(cmd, sizeof cmd, TU_BIN("mcn-sim") " --raw -o '%s' '%s' "
-             REF "%s.inputs.npy", out, model, models[_i].name);
+             REF "%s.inputs.npy", out, model, models[m].name);
     char *err = NULL;
     int rc = tu_run(cmd, NULL, &err);
     ck_assert_msg(rc == 0, "mcn-sim: %s", err);
@@ -156,7 +170,7 @@ START_TEST(qemu_gives_tflm_bytes)
 
     npy_array got, want;
     ck_assert_msg(npy_load(out, &got, &e) == 0, "%s", e.msg);
-    load_ref(_i, "outputs", &want);
+    load_ref(m, "outputs", &want);
     ck_assert_int_eq(got.dtype, NPY_I8);
     ck_assert_int_eq(got.rank, want.rank);
     for (int d = 0; d < want.rank; d++)
@@ -164,7 +178,7 @@ START_TEST(qemu_gives_tflm_bytes)
     ck_assert_uint_eq(got.nbytes, want.nbytes);
     long d = tflm_first_diff(got.data, want.data, want.nbytes);
     ck_assert_msg(d < 0, "%s on QEMU: byte %ld (row %ld) differs from TFLM",
-                  models[_i].name, d, d / (long)(want.nbytes / 10));
+                  models[m].name, d, d / (long)(want.nbytes / 10));
     npy_free(&got);
     npy_free(&want);
     tu_rmdir(dir);
@@ -318,13 +332,14 @@ Suite *suite_tflm_oracle(void)
     Suite *s = suite_create("tflm_oracle");
     TCase *host = tcase_create("host");
     tcase_set_timeout(host, 120);
-    tcase_add_loop_test(host, engine_gives_tflm_bytes, 0, N_MODELS);
+    tcase_add_loop_test(host, engine_gives_tflm_bytes, 0,
+                        N_MODELS * N_TARGETS);
     tcase_add_loop_test(host, float_model_agrees, 0, N_MODELS);
     tcase_add_loop_test(host, clamped_float_model_agrees, 0, N_MODELS);
     suite_add_tcase(s, host);
     TCase *qemu = tcase_create("qemu");
     tcase_set_timeout(qemu, 300);
-    tcase_add_loop_test(qemu, qemu_gives_tflm_bytes, 0, N_MODELS);
+    tcase_add_loop_test(qemu, qemu_gives_tflm_bytes, 0, N_MODELS * 2);
     suite_add_tcase(s, qemu);
     return s;
 }

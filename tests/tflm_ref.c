@@ -29,9 +29,14 @@ long tflm_first_diff(const int8_t *a, const int8_t *b, size_t n)
 
 void tflm_engine_open(tflm_engine *r, graph *g)
 {
+    tflm_engine_open_for(r, g, MCN_TARGET_REFERENCE);
+}
+
+void tflm_engine_open_for(tflm_engine *r, graph *g, mcn_target target)
+{
     mcn_err e;
     memset(r, 0, sizeof *r);
-    pack_opts po = {.keep_names = false};
+    pack_opts po = {.keep_names = false, .target = target};
     ck_assert_msg(pack_graph(g, &po, &e) == 0, "pack: %s", e.msg);
     ck_assert_msg(graph_to_mcn(g, &r->model, &r->len, &e) == 0, "%s", e.msg);
     size_t arena_len = (g->arena_bytes + 15u) / 16u * 16u;

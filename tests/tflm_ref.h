@@ -13,6 +13,7 @@
 
 #include "graph.h"
 #include "mcn.h"
+#include "mcn_plan.h"
 #include "npy.h"
 #include "testutil.h"
 
@@ -37,6 +38,8 @@ typedef struct {
 } tflm_engine;
 
 void tflm_engine_open(tflm_engine *r, graph *g);
+/* The same, packed for `target` (mcn_plan.h): its kernels, its layout. */
+void tflm_engine_open_for(tflm_engine *r, graph *g, mcn_target target);
 void tflm_engine_close(tflm_engine *r);
 
 /* Every row of NAME.inputs.npy through the engine gives exactly the row

@@ -126,7 +126,7 @@ static int sizes(const graph *g, size_t file_len, int64_t *peak,
     }
     graph c;
     uint8_t *buf = NULL;
-    pack_opts o = {.keep_names = false};
+    pack_opts o = {.keep_names = false, .target = PACK_DEFAULT_TARGET};
     if (graph_clone(&c, g, e))
         return -1;
     int rc = pack_to_mcn(&c, &o, &buf, flash, e);

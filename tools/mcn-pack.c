@@ -9,7 +9,10 @@
 #include "pack.h"
 
 static const char usage[] =
-    "usage: mcn-pack [IN.mcn|-] [-o OUT.mcn] [--c-array NAME] [--keep-names]";
+    "usage: mcn-pack [IN.mcn|-] [-o OUT.mcn] [--target CORE] [--c-array NAME] "
+    "[--keep-names]\n"
+    "  --target: reference, generic, cortex-m3, cortex-m4 (default), "
+    "cortex-m7, cortex-m55";
 
 static const char *shown(const char *path)
 {
@@ -25,12 +28,19 @@ static int fail(const char *file, const mcn_err *e)
 int main(int argc, char **argv)
 {
     const char *in = "-", *out = NULL, *c_name = NULL;
-    pack_opts opts = {.keep_names = false};
+    pack_opts opts = {.keep_names = false, .target = PACK_DEFAULT_TARGET};
     int have_in = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
             out = argv[++i];
-        else if (strcmp(argv[i], "--c-array") == 0 && i + 1 < argc)
+        else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc) {
+            const char *t = argv[++i];
+            if (pack_target_parse(t, &opts.target)) {
+                fprintf(stderr, "mcn-pack: unknown target '%s'\n%s\n", t,
+                        usage);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--c-array") == 0 && i + 1 < argc)
             c_name = argv[++i];
         else if (strcmp(argv[i], "--keep-names") == 0)
             opts.keep_names = true;

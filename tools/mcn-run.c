@@ -97,7 +97,7 @@ static int run_int8(const graph *g, const uint8_t *file, size_t file_len,
     memset(&ctx, 0, sizeof ctx);
     ctx.failed_op = -1;
     if (!arena_bytes) {
-        pack_opts po = {.keep_names = false};
+        pack_opts po = {.keep_names = false, .target = PACK_DEFAULT_TARGET};
         if (graph_clone(&c, g, &r->e))
             return -1;
         if (pack_graph(&c, &po, &r->e) ||

@@ -65,7 +65,7 @@ static int load_model(sim_state *s, const char *path)
         graph_from_mcn(&s->g, s->model, s->model_len, &s->e))
         return fail_in(s, path);
     if (s->g.arena_bytes == 0) {
-        pack_opts o = {.keep_names = false};
+        pack_opts o = {.keep_names = false, .target = PACK_DEFAULT_TARGET};
         free(s->model);
         s->model = NULL;
         if (pack_to_mcn(&s->g, &o, &s->model, &s->model_len, &s->e))

@@ -1,0 +1,104 @@
+/*
+** mcn_arch.h: the Cortex-M DSP-extension operations the optimised kernels
+** are written in, as single instructions where the compiler targets a core
+** with the DSP extension (__ARM_FEATURE_DSP: Cortex-M4, M7, M33, M55) and
+** as portable C with the same bits everywhere else (the host, Cortex-M3),
+** so the host's tests run the very code paths the chip runs.
+** C99, freestanding, header-only.
+**
+** Lanes: a uint32_t holds two int16 halves (lo = bits 0-15, hi = 16-31)
+** or four int8 bytes (b0 = bits 0-7 ... b3).
+*/
+#ifndef MCN_ARCH_H
+#define MCN_ARCH_H
+
+#include <stdint.h>
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#define MCN_ARCH_DSP 1
+#else
+#define MCN_ARCH_DSP 0
+#endif
+
+/* Four bytes from p, whatever its alignment (one LDR on Cortex-M, which
+   allows unaligned word loads). __builtin_memcpy, because the engine is
+   built -ffreestanding, where a plain memcpy stays a call. */
+static inline uint32_t mcn_load_u32(const void *p)
+{
+    uint32_t v;
+    __builtin_memcpy(&v, p, 4);
+    return v;
+}
+
+static inline void mcn_store_u32(void *p, uint32_t v)
+{
+    __builtin_memcpy(p, &v, 4);
+}
+
+static inline int32_t mcn_lo16(uint32_t x)
+{
+    return (int32_t)(int16_t)(uint16_t)(x & 0xffffu);
+}
+
+static inline int32_t mcn_hi16(uint32_t x)
+{
+    return (int32_t)(int16_t)(uint16_t)(x >> 16);
+}
+
+static inline int32_t mcn_byte(uint32_t x, int k)
+{
+    return (int32_t)(int8_t)(uint8_t)(x >> (8 * k));
+}
+
+/* SXTB16: bytes 0 and 2, sign-extended into the low and high halves. */
+static inline uint32_t mcn_sxtb16(uint32_t x)
+{
+#if MCN_ARCH_DSP
+    return (uint32_t)__sxtb16((int8x4_t)x);
+#else
+    return ((uint32_t)mcn_byte(x, 0) & 0xffffu) |
+           ((uint32_t)mcn_byte(x, 2) << 16);
+#endif
+}
+
+/* SXTB16 with ROR #8: bytes 1 and 3. */
+static inline uint32_t mcn_sxtb16_ror8(uint32_t x)
+{
+#if MCN_ARCH_DSP
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+#else
+    return ((uint32_t)mcn_byte(x, 1) & 0xffffu) |
+           ((uint32_t)mcn_byte(x, 3) << 16);
+#endif
+}
+
+/* SMLAD: acc + lo(x) * lo(y) + hi(x) * hi(y), wrapping modulo 2^32 as the
+   instruction does (it only sets the Q flag on overflow). */
+static inline int32_t mcn_smlad(uint32_t x, uint32_t y, int32_t acc)
+{
+#if MCN_ARCH_DSP
+    return __smlad((int16x2_t)x, (int16x2_t)y, acc);
+#else
+    uint32_t a = (uint32_t)acc;
+    a += (uint32_t)(mcn_lo16(x) * mcn_lo16(y));
+    a += (uint32_t)(mcn_hi16(x) * mcn_hi16(y));
+    return a <= 0x7fffffffu ? (int32_t)a : -(int32_t)(~a) - 1;
+#endif
+}
+
+/* PKHBT: the low half of x, the high half of y. PKHTB: high of x, low of
+   y (shifted down). */
+static inline uint32_t mcn_pkhbt(uint32_t x, uint32_t y)
+{
+    return (x & 0xffffu) | (y & 0xffff0000u);
+}
+
+static inline uint32_t mcn_pack16(int32_t lo, int32_t hi)
+{
+    return ((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16);
+}
+
+#endif

@@ -1,0 +1,82 @@
+/*
+** mcn_plan.c: the packer's questions to the engine (mcn_plan.h), answered
+** from the same parameter decoding the operators run with.
+*/
+#include <string.h>
+
+#include "fb_read.h"
+#include "mcn_internal.h"
+#include "mcn_plan.h"
+
+/* Operator op of a verified model, decoded without an arena. */
+static mcn_status decode(const void *model, size_t size, uint32_t op,
+                         mcn_k_conv_params *p, uint8_t *kop, int *family)
+{
+    if (!model || ((uintptr_t)model & 3u) != 0)
+        return MCN_ERR_ARG;
+    MCN_TRY(mcn_verify(model, size));
+    mcn_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    mcn_bind(&ctx, model, (uint32_t)size);
+    if (op >= ctx.n_operators)
+        return MCN_ERR_ARG;
+    mcn_opview v;
+    MCN_TRY(mcn_opview_get(&ctx, op, &v));
+    mcn_status s = mcn_conv_family_params(&v, p, kop);
+    *family = s != MCN_ERR_UNSUPPORTED;
+    return *family ? s : MCN_OK;
+}
+
+mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
+                           mcn_target target, mcn_plan_choice *out)
+{
+    if (!out)
+        return MCN_ERR_ARG;
+    memset(out, 0, sizeof *out);
+    out->name = "";
+    mcn_k_conv_params p;
+    uint8_t kop = 0;
+    int family;
+    MCN_TRY(decode(model, model_size, op, &p, &kop, &family));
+    if (!family)
+        return MCN_OK;
+    out->kernel = mcn_conv_kernel_choose(&p, kop, (int)target);
+    const mcn_conv_kernel *k = mcn_conv_kernel_get(out->kernel);
+    if (k) {
+        out->scratch_bytes = k->scratch_bytes ? k->scratch_bytes(&p) : 0;
+        out->relayout = k->layout != 0;
+#ifndef MCN_STRIP_ERROR_STRINGS
+        out->name = k->name;
+#endif
+    }
+    return MCN_OK;
+}
+
+mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,
+                           uint8_t kernel, int8_t *w, size_t w_bytes,
+                           int32_t *bias, size_t bias_count)
+{
+    mcn_k_conv_params p;
+    uint8_t kop = 0;
+    int family;
+    MCN_TRY(decode(model, model_size, op, &p, &kop, &family));
+    const mcn_conv_kernel *k = mcn_conv_kernel_get(kernel);
+    if (!family || !k || !(k->ops & kop) || !k->layout || !w || !bias)
+        return MCN_ERR_ARG;
+    size_t n = (size_t)p.filter.n * (size_t)p.filter.h *
+               (size_t)p.filter.w * (size_t)p.filter.c;
+    if (w_bytes != n || bias_count != (size_t)p.output.c)
+        return MCN_ERR_ARG;
+    for (size_t c = 0; c < bias_count; c++)
+        bias[c] = p.bias ? p.bias[c] : 0;
+    k->layout(&p, w, bias);
+    return MCN_OK;
+}
+
+const char *mcn_target_name(mcn_target t)
+{
+    static const char *const names[MCN_TARGET_COUNT] = {
+        "reference", "generic", "cortex-m3", "cortex-m4", "cortex-m7",
+        "cortex-m55"};
+    return (unsigned)t < MCN_TARGET_COUNT ? names[t] : 0;
+}

@@ -1,0 +1,58 @@
+/*
+** mcn_plan.h: what the packer asks the engine about its kernels, so that
+** every fact about a kernel (when it applies, the scratch it needs, the
+** weight layout it reads) lives with the kernel and the host never
+** re-derives it. C99, freestanding, callable on the host (libmcn.a) as on
+** the chip; the tools use it, firmware does not need to.
+**
+** An operator of the conv family (CONV_2D, DEPTHWISE_CONV_2D,
+** FULLY_CONNECTED) may name one of several kernels in Operator.kernel:
+** 0 is the reference family (TFLM's reference loops over the graph's
+** weight layout), every other id an optimised kernel that gives the same
+** bytes. mcn-pack asks mcn_plan_kernel for the best one for its target,
+** rewrites the weights and bias with mcn_plan_layout when that kernel
+** reads another layout, and stores the id; mcn_init checks the kernel
+** applies and then trusts it.
+*/
+#ifndef MCN_PLAN_H
+#define MCN_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mcn.h"
+
+typedef enum {
+    MCN_TARGET_REFERENCE = 0,  /* kernel 0 everywhere (the oracle) */
+    MCN_TARGET_GENERIC,        /* any core: portable C kernels only */
+    MCN_TARGET_CORTEX_M3,      /* no DSP extension */
+    MCN_TARGET_CORTEX_M4,      /* DSP extension: SMLAD, SXTB16 */
+    MCN_TARGET_CORTEX_M7,
+    MCN_TARGET_CORTEX_M55,
+    MCN_TARGET_COUNT
+} mcn_target;
+
+typedef struct {
+    uint8_t kernel;          /* for Operator.kernel; 0 = reference */
+    uint32_t scratch_bytes;  /* what that kernel needs (Operator.scratch_*) */
+    uint8_t relayout;        /* 1: weights and bias via mcn_plan_layout */
+    const char *name;        /* "conv_1x1_s8_smlad"; "" when stripped */
+} mcn_plan_choice;
+
+/* The kernel for operator `op` of a model that passes mcn_verify (it need
+   not be planned yet) on `target`. Ops outside the conv family, and
+   target REFERENCE, get kernel 0 with scratch 0. */
+mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
+                           mcn_target target, mcn_plan_choice *out);
+
+/* The weights (w: exactly the weight tensor's bytes) and bias (bias: one
+   int32 per output channel) that kernel `kernel` reads for operator `op`,
+   made from the operator's reference weights and bias (absent: zeros). */
+mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,
+                           uint8_t kernel, int8_t *w, size_t w_bytes,
+                           int32_t *bias, size_t bias_count);
+
+/* "cortex-m4" etc.; NULL for an unknown one. */
+const char *mcn_target_name(mcn_target t);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+** pack_kernels.c: each conv-family node's kernel, as the engine chooses it
+** for the target (pack.h). The engine is asked about the graph as it will
+** be written (serialized once), so what it decides is what mcn_init will
+** check; the packer only carries out the layout it asks for.
+*/
+#include "pack.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_io.h"
+#include "requant_internal.h"
+
+static int node_fail(const graph *g, int i, const char *what, mcn_err *e)
+{
+    rq_node c;
+    rq_label(&c, g, i);
+    return mcn_fail(e, "%s: %s", c.who, what);
+}
+
+/* A constant only node i reads: rewriting it cannot change another node. */
+static int own_constant(const graph *g, int t)
+{
+    return t >= 0 && t < g->n_tensors && graph_is_const(g, t) &&
+           graph_use_count(g, t) == 1;
+}
+
+/* The weights and bias kernel k of node i reads, from the engine. */
+static int relayout(graph *g, int i, const uint8_t *buf, size_t len,
+                    uint8_t k, mcn_err *e)
+{
+    graph_node *nd = &g->nodes[i];
+    int w = nd->in[1];
+    int b = nd->n_in >= 3 ? nd->in[2] : -1;
+    size_t w_bytes = graph_tensor_bytes(&g->tensors[w]);
+    int32_t channels = g->tensors[nd->out[0]].shape[
+        g->tensors[nd->out[0]].rank - 1];
+    int8_t *wl = malloc(w_bytes ? w_bytes : 1);
+    int32_t *bl = malloc((size_t)channels * sizeof *bl);
+    int rc = 0;
+    if (!wl || !bl)
+        rc = mcn_fail(e, "out of memory");
+    else if (mcn_plan_layout(buf, len, (uint32_t)i, k, wl, w_bytes, bl,
+                             (size_t)channels) != MCN_OK)
+        rc = node_fail(g, i, "the engine cannot lay out its weights", e);
+    else if (graph_set_data(g, w, wl, w_bytes))
+        rc = mcn_fail(e, "out of memory");
+    else if (b >= 0)
+        rc = graph_set_data(g, b, bl, (size_t)channels * sizeof *bl)
+                 ? mcn_fail(e, "out of memory") : 0;
+    else
+        rc = pack_attach_table(g, i, 2, MCN_DT_INT32, channels, bl, e);
+    free(wl);
+    free(bl);
+    return rc;
+}
+
+int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e)
+{
+    if (target == MCN_TARGET_REFERENCE)
+        return 0;
+    if ((unsigned)target >= MCN_TARGET_COUNT)
+        return mcn_fail(e, "unknown target %d", (int)target);
+    uint8_t *buf;
+    size_t len;
+    if (graph_to_mcn(g, &buf, &len, e))
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < g->n_nodes && rc == 0; i++) {
+        graph_node *nd = &g->nodes[i];
+        if (nd->kernel != 0)
+            continue;   /* packed before: its weights are laid out */
+        mcn_plan_choice ch;
+        mcn_status s = mcn_plan_kernel(buf, len, (uint32_t)i, target, &ch);
+        if (s != MCN_OK) {
+            rc = node_fail(g, i, mcn_status_str(s), e);
+            break;
+        }
+        if (ch.kernel == 0)
+            continue;
+        if (ch.relayout) {
+            int b = nd->n_in >= 3 ? nd->in[2] : -1;
+            if (!own_constant(g, nd->in[1]) || (b >= 0 && !own_constant(g, b)))
+                continue;   /* shared weights stay as the reference reads them */
+            if ((rc = relayout(g, i, buf, len, ch.kernel, e)) != 0)
+                break;
+        }
+        g->nodes[i].kernel = ch.kernel;
+        g->nodes[i].scratch_bytes = ch.scratch_bytes;
+    }
+    free(buf);
+    return rc;
+}
+
+int pack_target_parse(const char *name, mcn_target *t)
+{
+    for (int k = 0; k < MCN_TARGET_COUNT; k++)
+        if (strcmp(name, mcn_target_name((mcn_target)k)) == 0) {
+            *t = (mcn_target)k;
+            return 0;
+        }
+    return -1;
+}

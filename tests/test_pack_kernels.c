@@ -1,0 +1,132 @@
+/* test_pack_kernels.c: mcn-pack's choice of kernel per target
+   (pack_choose_kernels over mcn_plan.h): the id it records, the bias it
+   folds the input offset into (worked by hand below), what it leaves alone
+   (the reference target, shared weights, nodes already packed), and that
+   the result runs to the same bytes as the reference packing. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph.h"
+#include "graph_io.h"
+#include "mcn.h"
+#include "pack.h"
+#include "test_model_util.h"
+#include "test_tflite_util.h"
+#include "testutil.h"
+
+/* x [1,2,2,4] (0.5, zp 3) -> 1x1 CONV_2D, 2 filters, no bias ->
+   y [1,2,2,2] (1.0, zp -1). Filter rows {1,2,3,4} and {-1,0,1,-2}: the
+   folded bias is input_offset (-3) times each row's sum: -3 * 10 = -30,
+   -3 * -2 = 6. */
+static void build(graph *g, int shared)
+{
+    graph_init(g);
+    static const int32_t s_x[4] = {1, 2, 2, 4}, s_y[4] = {1, 2, 2, 2},
+                         s_w[4] = {2, 1, 1, 4};
+    static const int8_t wv[8] = {1, 2, 3, 4, -1, 0, 1, -2};
+    int x = tm_int8(g, "x", 4, s_x, 0.5f, 3, NULL, 0);
+    int y = tm_int8(g, "y", 4, s_y, 1.0f, -1, NULL, 0);
+    int w = tm_int8(g, "w", 4, s_w, 0.25f, 0, wv, sizeof wv);
+    int n = tm_node(g, MCN_OP_CONV_2D, x, w, y);
+    graph_set_name(&g->nodes[n].name, "conv");
+    g->inputs[g->n_inputs++] = x;
+    g->outputs[g->n_outputs++] = y;
+    if (shared) {   /* a second conv reading the same weights */
+        int y2 = tm_int8(g, "y2", 4, s_y, 1.0f, -1, NULL, 0);
+        tm_node(g, MCN_OP_CONV_2D, x, w, y2);
+        g->outputs[g->n_outputs++] = y2;
+    }
+}
+
+static void pack_for(graph *g, mcn_target t)
+{
+    mcn_err e = {{0}};
+    pack_opts o = {.keep_names = true, .target = t};
+    ck_assert_msg(pack_graph(g, &o, &e) == 0, "%s", e.msg);
+}
+
+START_TEST(m4_folds_the_bias_and_names_the_kernel)
+{
+    graph g;
+    build(&g, 0);
+    pack_for(&g, MCN_TARGET_CORTEX_M4);
+    const graph_node *n = &g.nodes[0];
+    ck_assert_int_ne(n->kernel, 0);
+    ck_assert_int_eq(n->n_in, 3);
+    const graph_tensor *b = &g.tensors[n->in[2]];
+    ck_assert_int_eq(b->dtype, MCN_DT_INT32);
+    ck_assert_int_eq(b->shape[0], 2);
+    const int32_t *bv = b->data;
+    ck_assert_int_eq(bv[0], -30);
+    ck_assert_int_eq(bv[1], 6);
+    /* Packing again changes nothing: no second fold. */
+    uint8_t kernel = n->kernel;
+    pack_for(&g, MCN_TARGET_CORTEX_M4);
+    ck_assert_int_eq(g.nodes[0].kernel, kernel);
+    ck_assert_int_eq(((const int32_t *)g.tensors[g.nodes[0].in[2]].data)[0],
+                     -30);
+    graph_free(&g);
+}
+END_TEST
+
+START_TEST(reference_and_shared_weights_stay)
+{
+    graph g;
+    build(&g, 0);
+    pack_for(&g, MCN_TARGET_REFERENCE);
+    ck_assert_int_eq(g.nodes[0].kernel, 0);
+    ck_assert_int_eq(g.nodes[0].n_in, 2);
+    graph_free(&g);
+    build(&g, 1);
+    pack_for(&g, MCN_TARGET_CORTEX_M4);
+    ck_assert_int_eq(g.nodes[0].kernel, 0);
+    ck_assert_int_eq(g.nodes[1].kernel, 0);
+    graph_free(&g);
+}
+END_TEST
+
+/* Both packings run to the same bytes on the host engine. */
+START_TEST(same_bytes_as_the_reference)
+{
+    static const int8_t x[16] = {-128, -5, 0, 3, 7, 127, -60, 22,
+                                 9, -9, 100, -100, 4, 44, -44, 1};
+    const int8_t *xs[1] = {x};
+    int8_t ref[8], m4[8];
+    graph g;
+    build(&g, 0);
+    pack_for(&g, MCN_TARGET_REFERENCE);
+    run_int8(&g, xs, ref, sizeof ref);
+    build(&g, 0);
+    pack_for(&g, MCN_TARGET_CORTEX_M4);
+    run_int8(&g, xs, m4, sizeof m4);
+    ck_assert_mem_eq(ref, m4, sizeof ref);
+}
+END_TEST
+
+START_TEST(unknown_target_is_a_usage_error)
+{
+    char *err = NULL;
+    int rc = tu_run(TU_BIN("mcn-pack") " --target cortex-m99 /dev/null -o "
+                    "/dev/null", NULL, &err);
+    ck_assert_int_eq(rc, 2);
+    ck_assert_ptr_nonnull(strstr(err, "mcn-pack: unknown target 'cortex-m99'"));
+    free(err);
+    mcn_target t;
+    ck_assert_int_eq(pack_target_parse("cortex-m7", &t), 0);
+    ck_assert_int_eq(t, MCN_TARGET_CORTEX_M7);
+    ck_assert_int_eq(pack_target_parse("m7", &t), -1);
+}
+END_TEST
+
+Suite *suite_pack_kernels(void)
+{
+    Suite *s = suite_create("pack_kernels");
+    TCase *tc = tcase_create("pack_kernels");
+    tcase_add_test(tc, m4_folds_the_bias_and_names_the_kernel);
+    tcase_add_test(tc, reference_and_shared_weights_stay);
+    tcase_add_test(tc, same_bytes_as_the_reference);
+    tcase_add_test(tc, unknown_target_is_a_usage_error);
+    suite_add_tcase(s, tc);
+    return s;
+}
