@@ -359,6 +359,16 @@ void mcn_k_dwconv_s8(const mcn_k_conv_params *p);
    packer rewrites the weights and bias into); same bits as the reference
    kernels wherever it applies. */
 
+/* Every requant multiplier >= 0, as QuantizeMultiplier gives them: where
+   the optimised kernels apply, since their mcn_mbqm_pos needs it. */
+static inline int mcn_k_rq_nonneg(const mcn_k_requant *rq)
+{
+    for (int32_t i = 0; i < rq->count; i++)
+        if (rq->multiplier[i] < 0)
+            return 0;
+    return 1;
+}
+
 /* bias[c] += input_offset * (the weights of output channel c), mod 2^32:
    for kernels that multiply raw input bytes (fold_input_offset.c). */
 void mcn_k_fold_input_offset(const mcn_k_conv_params *p, int depthwise,

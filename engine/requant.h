@@ -184,6 +184,23 @@ static inline int32_t mcn_mbqm(int32_t x, int32_t multiplier, int shift)
     return mcn_rdbpot(mcn_srdhm(mcn_shl_wrap(x, left), multiplier), right);
 }
 
+/* mcn_mbqm for a multiplier >= 0, in fewer instructions: the high
+   multiply as (a * b + 2^30) >> 31 with an arithmetic shift, which equals
+   gemmlowp's sign-dependent nudge and truncating division for every
+   product (floor((m) / 2^31) = ceil((m + 1) / 2^31) - 1 with m = ab +
+   2^30), and the saturation case cannot arise (a multiplier >= 0 is never
+   INT32_MIN). The optimised kernels use it; they apply only where every
+   multiplier is >= 0 (mcn_k_rq_nonneg), as QuantizeMultiplier's are. */
+static inline int32_t mcn_mbqm_pos(int32_t x, int32_t multiplier, int shift)
+{
+    int left = shift > 0 ? shift : 0;
+    int right = shift > 0 ? 0 : -shift;
+    int64_t m = (int64_t)mcn_shl_wrap(x, left) * multiplier + (1 << 30);
+    /* An arithmetic shift without shifting a negative value. */
+    int32_t hi = (int32_t)(m >= 0 ? m >> 31 : ~(~m >> 31));
+    return mcn_rdbpot(hi, right);
+}
+
 /* MultiplyByQuantizedMultiplierGreaterThanOne, 0 <= left_shift <= 31. */
 static inline int32_t mcn_mbqm_gt_one(int32_t x, int32_t multiplier,
                                       int left_shift)

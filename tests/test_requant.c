@@ -164,6 +164,35 @@ START_TEST(exp_and_reciprocal)
 }
 END_TEST
 
+/* The optimised kernels' requantization is mcn_mbqm's for multipliers
+   >= 0: at the edges (zero, INT32_MAX and INT32_MIN inputs, the largest
+   multiplier, every shift) and on a million random triples. */
+START_TEST(mbqm_pos_is_mbqm)
+{
+    static const int32_t xs[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN,
+                                 INT32_MIN + 1, 1 << 30, -(1 << 30)};
+    static const int32_t ms[] = {0, 1, 1 << 30, (1 << 30) + 1, INT32_MAX};
+    for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++)
+        for (size_t j = 0; j < sizeof ms / sizeof ms[0]; j++)
+            for (int sh = -31; sh <= 31; sh++)
+                ck_assert_int_eq(mcn_mbqm_pos(xs[i], ms[j], sh),
+                                 mcn_mbqm(xs[i], ms[j], sh));
+    uint64_t st = 99;
+    for (int k = 0; k < 1000000; k++) {
+        uint64_t z = (st += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        z ^= z >> 31;
+        int32_t x = (int32_t)(uint32_t)z;
+        int32_t m = (int32_t)((uint32_t)(z >> 32) >> 1);
+        int sh = (int)((z >> 8) % 63) - 31;
+        if (k % 3 == 0)
+            x = mcn_asr(x, (int)(z % 31));
+        ck_assert_int_eq(mcn_mbqm_pos(x, m, sh), mcn_mbqm(x, m, sh));
+    }
+}
+END_TEST
+
 Suite *suite_requant(void)
 {
     Suite *s = suite_create("requant");
@@ -175,6 +204,7 @@ Suite *suite_requant(void)
     tcase_add_test(tc, helpers_without_ub);
     tcase_add_test(tc, srmbpot_saturates_and_rounds);
     tcase_add_test(tc, exp_and_reciprocal);
+    tcase_add_test(tc, mbqm_pos_is_mbqm);
     suite_add_tcase(s, tc);
     return s;
 }

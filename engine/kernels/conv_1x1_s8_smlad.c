@@ -16,7 +16,7 @@
 
 int mcn_k_conv_1x1_s8_smlad_applies(const mcn_k_conv_params *p)
 {
-    return mcn_k_conv_1x1_s8_applies(p);
+    return mcn_k_conv_1x1_s8_applies(p) && mcn_k_rq_nonneg(&p->rq);
 }
 
 void mcn_k_conv_1x1_s8_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
@@ -33,7 +33,7 @@ static inline int8_t finish(const mcn_k_conv_params *p, int32_t acc,
                             int32_t oc)
 {
     const int32_t r = p->rq.count > 1 ? oc : 0;
-    int32_t v = mcn_mbqm(acc, p->rq.multiplier[r], (int)p->rq.shift[r]);
+    int32_t v = mcn_mbqm_pos(acc, p->rq.multiplier[r], (int)p->rq.shift[r]);
     v = mcn_wrap_add(v, p->output_offset);
     return (int8_t)mcn_clamp(v, p->act_min, p->act_max);
 }
