@@ -123,6 +123,11 @@ typedef struct {
        output channel, holding the reference bias or zeros) in place. */
     void (*layout)(const mcn_k_conv_params *p, int8_t *w, int32_t *bias);
     void (*run)(const mcn_k_conv_params *p);
+    /* NULL: the output must not overlap the input. Otherwise 1 when it
+       may, by the order the kernel reads and writes, with the offsets
+       (output start - input start, in bytes) it tolerates in [*lo, *hi];
+       a disjoint output is always fine. */
+    int (*overlap)(const mcn_k_conv_params *p, int32_t *lo, int32_t *hi);
 } mcn_conv_kernel;
 
 #define MCN_KOP_CONV 1u

@@ -15,7 +15,8 @@
 static const mcn_conv_kernel table[] = {
     /* 1 */ {"conv_1x1_s8_smlad", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
              mcn_k_conv_1x1_s8_smlad_applies, 0,
-             mcn_k_conv_1x1_s8_smlad_layout, mcn_k_conv_1x1_s8_smlad},
+             mcn_k_conv_1x1_s8_smlad_layout, mcn_k_conv_1x1_s8_smlad,
+             mcn_k_conv_1x1_s8_smlad_overlap},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])

@@ -8,9 +8,12 @@
 #include "fb_read.h"
 #include "mcn_internal.h"
 
-/* The parts every weighted op shares: input, output, bias, requant. */
+/* The parts every weighted op shares: input, output, bias, requant. An
+   optimised kernel that tolerates an output overlapping its input says
+   how far in check_kernel. */
 static mcn_status check_weighted(const mcn_opview *v, int32_t channels)
 {
+    const mcn_conv_kernel *k = mcn_conv_kernel_get(v->kernel);
     if (v->n_in < 2 || v->n_out != 1)
         return MCN_ERR_MODEL;
     MCN_TRY(mcn_chk_int8(&v->in[0], 0));
@@ -26,9 +29,24 @@ static mcn_status check_weighted(const mcn_opview *v, int32_t channels)
             return MCN_ERR_MODEL;
     }
     MCN_TRY(mcn_chk_requant(v, channels));
-    for (uint32_t i = 0; i < v->n_in; i++)
+    for (uint32_t i = (k && k->overlap) ? 1 : 0; i < v->n_in; i++)
         MCN_TRY(mcn_chk_alias(&v->out, &v->in[i], 0));
     return MCN_OK;
+}
+
+/* Output against input 0 for kernel k: disjoint, or overlapping by an
+   offset inside the window k gives for these parameters. */
+static mcn_status check_overlap(const mcn_opview *v,
+                                const mcn_conv_kernel *k,
+                                const mcn_k_conv_params *p)
+{
+    if (mcn_chk_alias(&v->out, &v->in[0], 0) == MCN_OK)
+        return MCN_OK;
+    int32_t lo, hi;
+    if (!k->overlap(p, &lo, &hi))
+        return MCN_ERR_MODEL;
+    int64_t d = (int64_t)(v->out.data - v->in[0].data);
+    return d >= lo && d <= hi ? MCN_OK : MCN_ERR_MODEL;
 }
 
 static const int32_t *bias_of(const mcn_opview *v)
@@ -110,6 +128,8 @@ static mcn_status check_kernel(const mcn_opview *v,
     const mcn_conv_kernel *k = mcn_conv_kernel_get(v->kernel);
     if (!k || !(k->ops & kop) || !k->applies(p) || (k->layout && !p->bias))
         return MCN_ERR_MODEL;
+    if (k->overlap)
+        MCN_TRY(check_overlap(v, k, p));
     uint32_t need = k->scratch_bytes ? k->scratch_bytes(p) : 0;
     if (need == 0)
         return MCN_OK;

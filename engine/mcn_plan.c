@@ -45,6 +45,8 @@ mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
     if (k) {
         out->scratch_bytes = k->scratch_bytes ? k->scratch_bytes(&p) : 0;
         out->relayout = k->layout != 0;
+        out->overlap = k->overlap &&
+                       k->overlap(&p, &out->overlap_lo, &out->overlap_hi);
 #ifndef MCN_STRIP_ERROR_STRINGS
         out->name = k->name;
 #endif

@@ -36,6 +36,10 @@ typedef struct {
     uint8_t kernel;          /* for Operator.kernel; 0 = reference */
     uint32_t scratch_bytes;  /* what that kernel needs (Operator.scratch_*) */
     uint8_t relayout;        /* 1: weights and bias via mcn_plan_layout */
+    /* 1: the output may overlap input 0 (which must then die at this
+       operator) with (output start - input start) in [lo, hi] bytes. */
+    uint8_t overlap;
+    int32_t overlap_lo, overlap_hi;
     const char *name;        /* "conv_1x1_s8_smlad"; "" when stripped */
 } mcn_plan_choice;
 

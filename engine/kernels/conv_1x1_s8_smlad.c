@@ -28,6 +28,36 @@ void mcn_k_conv_1x1_s8_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
     mcn_k_fold_input_offset(p, 0, bias);
 }
 
+/* Pixels go in pairs, each pair's outputs written while both its inputs
+   are still read; a last odd pixel alone. So the output may start up to
+   d bytes after the input when, for every step, the furthest byte it
+   writes lies before the first input byte still to be read:
+   d + (px + 2) * out_c <= px * depth for a pair at px, and
+   d + (px + 1) * out_c <= px * depth for the odd pixel. */
+int mcn_k_conv_1x1_s8_smlad_overlap(const mcn_k_conv_params *p, int32_t *lo,
+                                    int32_t *hi)
+{
+    const int64_t pixels = (int64_t)p->output.n * p->output.h * p->output.w;
+    const int64_t depth = p->input.c, out_c = p->output.c;
+    int64_t best = INT64_MAX;
+    for (int64_t px = 0; px + 2 <= pixels; px += 2) {
+        /* Linear in px: only the first and last pair can be the least. */
+        if (px != 0 && px + 4 <= pixels)
+            continue;
+        int64_t d = px * depth - (px + 2) * out_c;
+        best = d < best ? d : best;
+    }
+    if (pixels % 2) {
+        int64_t d = (pixels - 1) * depth - pixels * out_c;
+        best = d < best ? d : best;
+    }
+    if (best < INT32_MIN)
+        return 0;
+    *lo = INT32_MIN;
+    *hi = best > INT32_MAX ? INT32_MAX : (int32_t)best;
+    return 1;
+}
+
 /* One output: the folded sum requantized and clamped. */
 static inline int8_t finish(const mcn_k_conv_params *p, int32_t acc,
                             int32_t oc)
