@@ -7,6 +7,8 @@
 #   make demo       install what is missing, then run the MNIST example
 #   make test       install what is missing, then every test under ASan+UBSan
 #   make conformance  ONNX's backend test cases, one line each (mcn-conformance)
+#   make bench      mcn against TFLite Micro on the emulated Cortex-M4, and
+#                   the host tools' speed: bench/results.md
 #   make install PREFIX=/usr/local DESTDIR=
 #
 # Options: SANITIZE=1 (ASan+UBSan), BUILD=dir, V=1.
@@ -70,7 +72,7 @@ Q := $(if $(V),,@)
 # lines would otherwise print after the test summary.
 .SECONDARY:
 
-.PHONY: all tools arm deps demo test check-build check conformance install clean refs
+.PHONY: all tools arm deps demo test check-build check conformance bench install clean refs
 all: tools arm
 
 tools: $(BINS) $(LIB)
@@ -184,6 +186,11 @@ test: deps
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh examples/mnist/demo.sh $(BUILD)/bin
+
+# ---- benchmarks: bench/bench.sh runs the tools; bench/*.awk parse ----
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh bench/bench.sh $(BUILD)/bin $(SHARED) bench/results.md
 
 # ---- packages (Debian) ----
 DEB_PKGS := protobuf-c-compiler libprotobuf-c-dev libonnx-dev libonnx-testdata \
