@@ -5,7 +5,9 @@
 # Cortex-M4 (mcn-sim --json); TFLM's figures for the same models come from
 # ../shared/reference/tflm/figures.md; then the host tools are timed on
 # MobileNetV2-0.35. report.awk makes the tables, printed and written to
-# OUT.md. Shell and awk only: bench/*.awk hold the parsing.
+# OUT.md, and a summary of them replaces what README.md (beside bench/)
+# holds between its "<!-- bench:begin -->" and "<!-- bench:end -->"
+# lines. Shell and awk only: bench/*.awk hold the parsing.
 set -eu
 if [ $# -ne 3 ]; then
     echo "usage: $0 BIN SHARED OUT.md" >&2
@@ -121,3 +123,10 @@ fi
 awk -f "$HERE/report.awk" "$FACTS" >"$T/results.md"
 cp "$T/results.md" "$OUT"
 cat "$OUT"
+
+# README.md's summary, when it has the markers for one.
+awk -v part=summary -f "$HERE/report.awk" "$FACTS" >"$T/summary.md"
+if awk -v block="$T/summary.md" -f "$HERE/splice.awk" "$SRC/README.md" \
+        >"$T/README.md"; then
+    cat "$T/README.md" >"$SRC/README.md"
+fi

@@ -10,7 +10,8 @@
 #   host KEY TEXT...                 the host tools' timing
 #
 # Every number in the tables comes from these lines; a model TFLM has no
-# figures for shows "n/a" in TFLM's columns.
+# figures for shows "n/a" in TFLM's columns. With -v part=summary it
+# prints only the short table README.md quotes.
 function commas(n,    s, sign, out) {
     s = sprintf("%.0f", n)
     sign = ""
@@ -148,7 +149,32 @@ function table3(    t) {
     printf "| all three | %.2f |\n", t
 }
 
+function summary(    i, m, insns) {
+    print "| model | instructions | TFLM ref ÷ mcn | CMSIS-NN ÷ mcn | SRAM: arena + stack | CMSIS-NN arena ÷ mcn | code | CMSIS-NN code ÷ mcn |"
+    print "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for (i = 1; i <= n_models; i++) {
+        m = models[i]
+        insns = get("mcn", m, "instructions")
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", m,
+            commas(insns), tflm_ratio(m, "ref_insns", insns),
+            tflm_ratio(m, "cmsis_insns", insns),
+            commas(get("mcn", m, "arena_bytes") + \
+                   get("mcn", m, "stack_bytes")),
+            tflm_ratio(m, "cmsis_arena", get("mcn", m, "arena_bytes") + \
+                       get("mcn", m, "stack_bytes")),
+            commas(get("mcn", m, "code_bytes")),
+            tflm_ratio(m, "cmsis_flash", get("mcn", m, "code_bytes"))
+    }
+    print ""
+    print "From bench/results.md, " meta["date"] ", commit " meta["commit"] \
+          "; above 1, mcn needs less."
+}
+
 END {
+    if (part == "summary") {
+        summary()
+        exit
+    }
     print "# mcn benchmarks"
     print ""
     print "Written by `make bench` (bench/bench.sh) on " meta["date"] \

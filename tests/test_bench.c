@@ -195,6 +195,36 @@ START_TEST(report_tables_from_facts)
     ck_assert_ptr_nonnull(strstr(out, "| all three | 1.88 |\n"));
     ck_assert_ptr_nonnull(strstr(out, "- mcn: commit C\n"));
     free(out);
+
+    /* README's summary: m1's 1,500 bytes of SRAM against 2,100. */
+    out = awk_out(BENCH("report.awk"), "-v part=summary", path, 0);
+    ck_assert_msg(strstr(out, "| m1 | 6,000 | 2.00 | 0.50 | 1,500 | 1.40 | "
+                              "20,000 | 2.00 |\n| m2 | 1,234,567 | n/a | "
+                              "n/a | 96 | n/a | 20,000 | n/a |\n") != NULL,
+                  "%s", out);
+    ck_assert_ptr_null(strstr(out, "## "));
+    free(out);
+}
+END_TEST
+
+/* The summary goes between README's markers, replacing what was there;
+   without both markers nothing is written. */
+START_TEST(splice_between_markers)
+{
+    char doc[700], block[700];
+    put(block, sizeof block, "block.md", "new 1\nnew 2\n");
+    put(doc, sizeof doc, "doc.md",
+        "a\n<!-- bench:begin -->\nold\n<!-- bench:end -->\nb\n");
+    char vars[800];
+    snprintf(vars, sizeof vars, "-v block='%s'", block);
+    char *out = awk_out(BENCH("splice.awk"), vars, doc, 0);
+    ck_assert_str_eq(out, "a\n<!-- bench:begin -->\nnew 1\nnew 2\n"
+                          "<!-- bench:end -->\nb\n");
+    free(out);
+    put(doc, sizeof doc, "doc.md", "a\n<!-- bench:begin -->\nb\n");
+    out = awk_out(BENCH("splice.awk"), vars, doc, 1);
+    ck_assert_str_eq(out, "");
+    free(out);
 }
 END_TEST
 
@@ -311,6 +341,7 @@ Suite *suite_bench(void)
     tcase_add_test(tc, sim_json_numbers_and_ops);
     tcase_add_test(tc, report_tables_from_facts);
     tcase_add_test(tc, report_flags_other_macs);
+    tcase_add_test(tc, splice_between_markers);
     tcase_add_test(tc, npy_row_takes_one_row);
     tcase_add_test(tc, calib_samples_are_fixed);
     suite_add_tcase(s, tc);

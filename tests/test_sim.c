@@ -374,6 +374,51 @@ START_TEST(every_board_gives_the_hosts_bytes)
 }
 END_TEST
 
+/* A board too small for the model says so before building anything:
+   600,000 bytes of weights against mps3-an547's 512 KiB of flash (its
+   ITCM); the other boards have 4 MiB. */
+START_TEST(a_board_too_small_says_so)
+{
+    char *d = tu_mkdtemp(), model[700], x[700], *err = NULL;
+    ck_assert_ptr_nonnull(d);
+    snprintf(model, sizeof model, "%s/big.mcn", d);
+    snprintf(x, sizeof x, "%s/x.npy", d);
+    graph g;
+    graph_init(&g);
+    int32_t s_x[2] = {1, 1200}, s_y[2] = {1, 500}, s_w[2] = {500, 1200};
+    int in = act8(&g, 2, s_x, 0.1f, 0), out = act8(&g, 2, s_y, 0.5f, 0);
+    /* One scale for all 500 rows (weights() makes one per row, for 16). */
+    int w = graph_add_tensor(&g, NULL, MCN_DT_INT8, 2, s_w);
+    int8_t *wv = calloc(600000, 1);
+    ck_assert_ptr_nonnull(wv);
+    graph_set_data(&g, w, wv, 600000);
+    free(wv);
+    float ws = 0.01f;
+    graph_set_quant(&g, w, 1, &ws, NULL, 0);
+    node(&g, MCN_OP_FULLY_CONNECTED, in, w, -1, out);
+    g.inputs[g.n_inputs++] = in;
+    g.outputs[g.n_outputs++] = out;
+    mcn_err e = {{0}};
+    ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
+    ck_assert_msg(graph_save_file(&g, model, &e) == 0, "%s", e.msg);
+    graph_free(&g);
+    size_t len = 0;
+    free(tu_read_file(model, &len));
+    int8_t q[1200] = {0};
+    npy_array a = {NPY_I8, 2, {1, 1200}, q, sizeof q};
+    ck_assert_int_eq(npy_save(x, &a, &e), 0);
+    ck_assert_int_eq(run(NULL, &err, TU_BIN("mcn-sim") " '%s' '%s' --board "
+                         "mps3-an547 -o '%s/y.npy'", model, x, d), 1);
+    char want[200];
+    snprintf(want, sizeof want, "mcn-sim: the model takes %zu bytes; "
+             "mps3-an547 has 524288 bytes of flash for the model and the "
+             "code\n", len);
+    ck_assert_str_eq(err, want);
+    free(err);
+    tu_rmdir(d);
+}
+END_TEST
+
 START_TEST(failures_are_one_line)
 {
     fixture f;
@@ -442,6 +487,7 @@ Suite *suite_sim(void)
     tcase_add_test(tc, sim_gives_mcn_runs_bytes);
     tcase_add_test(tc, json_reports_the_models_costs);
     tcase_add_test(tc, every_board_gives_the_hosts_bytes);
+    tcase_add_test(tc, a_board_too_small_says_so);
     tcase_add_test(tc, failures_are_one_line);
     suite_add_tcase(s, tc);
     return s;

@@ -456,8 +456,9 @@ static int check_fits(const sim_job *j, const sim_board *b, mcn_err *e)
                         (unsigned)(b->harness_bytes - 4u * (uint64_t)
                                    (j->n_ops > 0 ? j->n_ops : 1)));
     if (j->model_len > b->flash_bytes)
-        return mcn_fail(e, "the model takes %zu bytes; %s has %u of flash",
-                        j->model_len, b->name, (unsigned)b->flash_bytes);
+        return mcn_fail(e, "the model takes %zu bytes; %s has %u bytes of "
+                        "flash for the model and the code", j->model_len,
+                        b->name, (unsigned)b->flash_bytes);
     if (j->arena_bytes > b->sram_bytes - b->stack_bytes)
         return mcn_fail(e, "the arena needs %u bytes; %s has %u beside the "
                         "stack", (unsigned)j->arena_bytes, b->name,
