@@ -11,24 +11,10 @@
 
 #define BENCH(f) MCN_SRC_DIR "/bench/" f
 
-static char *dir;
-
-static void setup(void)
-{
-    dir = tu_mkdtemp();
-    ck_assert_ptr_nonnull(dir);
-}
-
-static void teardown(void)
-{
-    tu_rmdir(dir);
-    dir = NULL;
-}
-
-/* dir/name holding text; its path in path. */
+/* tu_scratch/name holding text; its path in path. */
 static void put(char *path, size_t cap, const char *name, const char *text)
 {
-    snprintf(path, cap, "%s/%s", dir, name);
+    snprintf(path, cap, "%s/%s", tu_scratch, name);
     ck_assert_int_eq(tu_write_file(path, text, strlen(text)), 0);
 }
 
@@ -247,8 +233,8 @@ END_TEST
 START_TEST(npy_row_takes_one_row)
 {
     char in[700], out[700], cmd[2048], *err = NULL;
-    snprintf(in, sizeof in, "%s/in.npy", dir);
-    snprintf(out, sizeof out, "%s/row.npy", dir);
+    snprintf(in, sizeof in, "%s/in.npy", tu_scratch);
+    snprintf(out, sizeof out, "%s/row.npy", tu_scratch);
     int8_t v[72];
     for (int i = 0; i < 72; i++)
         v[i] = (int8_t)i;
@@ -300,7 +286,7 @@ END_TEST
 START_TEST(calib_samples_are_fixed)
 {
     char path[700], cmd[2048], *err = NULL;
-    snprintf(path, sizeof path, "%s/c.npy", dir);
+    snprintf(path, sizeof path, "%s/c.npy", tu_scratch);
     snprintf(cmd, sizeof cmd, "awk -v n=2 -v shape='2, 3' -f '%s' > '%s'",
              BENCH("calib_npy.awk"), path);
     ck_assert_int_eq(tu_run(cmd, NULL, &err), 0);
@@ -335,7 +321,7 @@ Suite *suite_bench(void)
 {
     Suite *s = suite_create("bench");
     TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tu_scratch_setup, tu_scratch_teardown);
     tcase_add_test(tc, figures_by_column_name);
     tcase_add_test(tc, figures_md_as_published);
     tcase_add_test(tc, sim_json_numbers_and_ops);
