@@ -449,12 +449,14 @@ static int run_firmware(const work *w, const sim_job *j, sim_run *r,
 static int check_fits(const sim_job *j, const sim_board *b, mcn_err *e)
 {
     uint64_t samples = (uint64_t)j->sample_bytes * (uint64_t)j->n_samples;
-    uint64_t harness = samples + 4u * (uint64_t)(j->n_ops > 0 ? j->n_ops : 1);
-    if (harness > b->harness_bytes)
-        return mcn_fail(e, "%d samples take %" PRIu64 " bytes; %s holds %u "
-                        "(split the batch)", j->n_samples, samples, b->name,
-                        (unsigned)(b->harness_bytes - 4u * (uint64_t)
-                                   (j->n_ops > 0 ? j->n_ops : 1)));
+    uint64_t counts = 4u * (uint64_t)(j->n_ops > 0 ? j->n_ops : 1);
+    if (counts >= b->harness_bytes)
+        return mcn_fail(e, "%d operators are more than %s's harness RAM "
+                        "can count", j->n_ops, b->name);
+    if (samples + counts > b->harness_bytes)
+        return mcn_fail(e, "%d samples take %" PRIu64 " bytes; %s holds %"
+                        PRIu64 " (split the batch)", j->n_samples, samples,
+                        b->name, b->harness_bytes - counts);
     if (j->model_len > b->flash_bytes)
         return mcn_fail(e, "the model takes %zu bytes; %s has %u bytes of "
                         "flash for the model and the code", j->model_len,
