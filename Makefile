@@ -7,6 +7,8 @@
 #   make demo       install what is missing, then run the MNIST example
 #   make test       install what is missing, then every test under ASan+UBSan
 #   make conformance  ONNX's backend test cases, one line each (mcn-conformance)
+#   make bench      mcn against TFLite Micro on the emulated Cortex-M4, and
+#                   the host tools' speed: bench/results.md
 #   make install PREFIX=/usr/local DESTDIR=
 #
 # Options: SANITIZE=1 (ASan+UBSan), BUILD=dir, V=1.
@@ -32,9 +34,19 @@ ENGINE_CFLAGS := -std=c99 -ffreestanding $(OPT) $(WARN) $(SANFLAGS) -Iformats -I
 LDLIBS   := -lprotobuf-c -lz -lm
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
 
-# Cortex-M4 (mps2-an386): the same engine sources, freestanding.
-ARM_FLAGS  := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
-ARM_CFLAGS := -std=c99 -ffreestanding -O2 -g $(WARN) $(ARM_FLAGS) \
+# Cortex-M: the same engine sources, freestanding, one library per CPU in
+# $(ARM_DIR)/<cpu> with the firmware parts mcn-sim links around a model and
+# the flags they were built with (cflags, which mcn-sim links with). The
+# boards are in tools/sim/host/sim_board.c. GCC 12 misjudges the length of
+# the MVE code its SLP vectorizer makes for the M55 and emits cbz/cbnz
+# branches out of range ("Error: branch out of range"), hence
+# -fno-tree-slp-vectorize there; loop vectorization stays on.
+ARM_CPUS := cortex-m3 cortex-m4 cortex-m7 cortex-m55
+ARM_FLAGS_cortex-m3  := -mcpu=cortex-m3 -mthumb -mfloat-abi=soft
+ARM_FLAGS_cortex-m4  := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+ARM_FLAGS_cortex-m7  := -mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16
+ARM_FLAGS_cortex-m55 := -mcpu=cortex-m55 -mthumb -mfloat-abi=hard -mfpu=auto -fno-tree-slp-vectorize
+ARM_CFLAGS := -std=c99 -ffreestanding -O2 -g $(WARN) \
               -ffunction-sections -fdata-sections -Iformats -Iengine -Itools/sim
 
 ENGINE_SRC := formats/fb_read.c $(wildcard engine/*.c engine/kernels/*.c)
@@ -48,13 +60,11 @@ SIM_SRC    := $(wildcard tools/sim/*.c)
 
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
 HOST_OBJ   := $(HOST_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/onnx.pb-c.o
-ARM_OBJ    := $(ENGINE_SRC:%.c=$(BUILD)/arm/%.o)
-SIM_OBJ    := $(SIM_SRC:%.c=$(BUILD)/arm/%.o)
 BINS       := $(TOOLS:%=$(BUILD)/bin/%)
 LIB        := $(BUILD)/lib/libmcn.a
 HOSTLIB    := $(BUILD)/lib/libmcnhost.a
 ARM_DIR    := $(BUILD)/lib/mcn/arm
-ARM_LIB    := $(ARM_DIR)/libmcn.a
+ARM_LDS    := $(patsubst tools/sim/%,$(ARM_DIR)/%,$(wildcard tools/sim/*.ld))
 
 Q := $(if $(V),,@)
 
@@ -62,7 +72,7 @@ Q := $(if $(V),,@)
 # lines would otherwise print after the test summary.
 .SECONDARY:
 
-.PHONY: all tools arm deps demo test check-build check conformance install clean refs
+.PHONY: all tools arm deps demo test check-build check conformance bench install clean refs
 all: tools arm
 
 tools: $(BINS) $(LIB)
@@ -101,20 +111,37 @@ $(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(HOSTLIB) $(LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(SANFLAGS) $< $(HOSTLIB) $(LIB) $(LDLIBS) -o $@
 
-# ---- Cortex-M4 engine, and the firmware parts mcn-sim links around a model ----
-$(BUILD)/arm/%.o: %.c
-	@mkdir -p $(dir $@)
-	@echo "  ARM-CC  $<"
-	$(Q)$(ARM_CC) $(ARM_CFLAGS) -MMD -MP -c $< -o $@
+# ---- Cortex-M engines, and the firmware parts mcn-sim links around a model ----
+# One set of rules per CPU: $(BUILD)/arm/<cpu>/ holds the objects,
+# $(ARM_DIR)/<cpu>/ what mcn-sim needs (libmcn.a, sim_*.o, cflags).
+define ARM_CPU_RULES
+$(BUILD)/arm/$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	@echo "  ARM-CC  $$< ($(1))"
+	$$(Q)$$(ARM_CC) $$(ARM_CFLAGS) $$(ARM_FLAGS_$(1)) -MMD -MP -c $$< -o $$@
 
-$(ARM_LIB): $(ARM_OBJ)
-	@mkdir -p $(dir $@)
-	$(Q)rm -f $@ && arm-none-eabi-ar rcs $@ $^
+$(ARM_DIR)/$(1)/libmcn.a: $(ENGINE_SRC:%.c=$(BUILD)/arm/$(1)/%.o)
+	@mkdir -p $$(dir $$@)
+	$$(Q)rm -f $$@ && arm-none-eabi-ar rcs $$@ $$^
 
-arm: $(ARM_LIB) $(SIM_OBJ)
-	@mkdir -p $(ARM_DIR)
-	$(Q)$(if $(SIM_OBJ),cp $(SIM_OBJ) $(ARM_DIR)/,true)
-	$(Q)cp tools/sim/*.ld $(ARM_DIR)/ 2>/dev/null || true
+$(ARM_DIR)/$(1)/%.o: $(BUILD)/arm/$(1)/tools/sim/%.o
+	@mkdir -p $$(dir $$@)
+	$$(Q)cp $$< $$@
+
+$(ARM_DIR)/$(1)/cflags: Makefile
+	@mkdir -p $$(dir $$@)
+	$$(Q)echo '$$(ARM_FLAGS_$(1))' > $$@
+
+ARM_ALL += $(ARM_DIR)/$(1)/libmcn.a $(ARM_DIR)/$(1)/cflags \
+           $(patsubst tools/sim/%.c,$(ARM_DIR)/$(1)/%.o,$(SIM_SRC))
+endef
+$(foreach cpu,$(ARM_CPUS),$(eval $(call ARM_CPU_RULES,$(cpu))))
+
+$(ARM_DIR)/%.ld: tools/sim/%.ld
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+arm: $(ARM_ALL) $(ARM_LDS)
 
 # ---- tests: one Check runner over every tests/test_*.c suite ----
 # Each test file defines `Suite *suite_NAME(void)`; the list is generated.
@@ -160,6 +187,11 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh examples/mnist/demo.sh $(BUILD)/bin
 
+# ---- benchmarks: bench/bench.sh runs the tools; bench/*.awk parse ----
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh bench/bench.sh $(BUILD)/bin $(SHARED) bench/results.md
+
 # ---- packages (Debian) ----
 DEB_PKGS := protobuf-c-compiler libprotobuf-c-dev libonnx-dev libonnx-testdata \
             flatbuffers-compiler zlib1g-dev check pkg-config \
@@ -180,11 +212,13 @@ refs:
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/mcn \
-	  $(DESTDIR)$(PREFIX)/lib/mcn/arm $(DESTDIR)$(PREFIX)/share/mcn
+	  $(ARM_CPUS:%=$(DESTDIR)$(PREFIX)/lib/mcn/arm/%) $(DESTDIR)$(PREFIX)/share/mcn
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 engine/mcn.h formats/mcn_format.h $(DESTDIR)$(PREFIX)/include/mcn/
-	install -m 644 $(ARM_DIR)/* $(DESTDIR)$(PREFIX)/lib/mcn/arm/
+	install -m 644 $(ARM_LDS) $(DESTDIR)$(PREFIX)/lib/mcn/arm/
+	$(Q)for cpu in $(ARM_CPUS); do \
+	  install -m 644 $(ARM_DIR)/$$cpu/* $(DESTDIR)$(PREFIX)/lib/mcn/arm/$$cpu/ || exit 1; done
 	install -m 644 schemas/mcn.fbs $(DESTDIR)$(PREFIX)/share/mcn/
 
 clean:

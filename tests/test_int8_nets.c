@@ -77,26 +77,12 @@ static const int8_case cases[] = {
 #define N_EVAL 4   /* seeded ones, after the committed input */
 #define MNIST_AGREE 0.90
 
-static char *dir;
-
-static void setup(void)
-{
-    dir = tu_mkdtemp();
-    ck_assert_ptr_nonnull(dir);
-}
-
-static void teardown(void)
-{
-    tu_rmdir(dir);
-    dir = NULL;
-}
-
 /* Run a command in the scratch directory; fail the test with its stderr. */
 static void run(const char *cmd)
 {
     char full[4096];
     char *err = NULL;
-    snprintf(full, sizeof full, "cd '%s' && %s", dir, cmd);
+    snprintf(full, sizeof full, "cd '%s' && %s", tu_scratch, cmd);
     int rc = tu_run(full, NULL, &err);
     ck_assert_msg(rc == 0, "%s\nexit %d: %s", cmd, rc, err ? err : "");
     free(err);
@@ -107,7 +93,7 @@ static npy_array load(const char *file)
     char path[1024];
     npy_array a;
     mcn_err e;
-    snprintf(path, sizeof path, "%s/%s", dir, file);
+    snprintf(path, sizeof path, "%s/%s", tu_scratch, file);
     ck_assert_msg(npy_load(path, &a, &e) == 0, "%s: %s", path, e.msg);
     return a;
 }
@@ -159,7 +145,7 @@ static void write_batch(const char *file, const npy_array *x, int keep_x,
     a.data = v;
     char path[1024];
     mcn_err e;
-    snprintf(path, sizeof path, "%s/%s", dir, file);
+    snprintf(path, sizeof path, "%s/%s", tu_scratch, file);
     ck_assert_msg(npy_save(path, &a, &e) == 0, "%s", e.msg);
     free(v);
 }
@@ -170,7 +156,7 @@ static double output_scale(void)
     char path[1024];
     graph g;
     mcn_err e;
-    snprintf(path, sizeof path, "%s/q.mcn", dir);
+    snprintf(path, sizeof path, "%s/q.mcn", tu_scratch);
     ck_assert_msg(graph_load_file(&g, path, &e) == 0, "%s", e.msg);
     const graph_tensor *y = &g.tensors[g.outputs[0]];
     ck_assert_int_eq(y->nscale, 1);
@@ -294,7 +280,7 @@ Suite *suite_int8_nets(void)
 {
     Suite *s = suite_create("int8_nets");
     TCase *tc = tcase_create("int8_nets");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tu_scratch_setup, tu_scratch_teardown);
     /* VGG-19 (144M weights) through every tool under ASan. */
     tcase_set_timeout(tc, 900);
     tcase_add_loop_test(tc, int8_tracks_float, 0,

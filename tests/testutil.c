@@ -1,6 +1,7 @@
 /* testutil.c: see testutil.h. */
 #include "testutil.h"
 
+#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,20 @@ void tu_rmdir(char *dir)
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
     free(dir);
+}
+
+char *tu_scratch;
+
+void tu_scratch_setup(void)
+{
+    tu_scratch = tu_mkdtemp();
+    ck_assert_ptr_nonnull(tu_scratch);
+}
+
+void tu_scratch_teardown(void)
+{
+    tu_rmdir(tu_scratch);
+    tu_scratch = NULL;
 }
 
 uint8_t *tu_read_file(const char *path, size_t *len)
