@@ -28,7 +28,7 @@ OPT      := -O2 -g
 comma    := ,
 SANFLAGS := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 INC      := -Iformats -Iengine -Iconverters -Iquantizer -Ipacker -Inas -Iconformance \
-            -Itools/sim -Itools/sim/host -I$(BUILD)/gen
+            -Itools/sim -Itools/sim/host -Itools/gen -I$(BUILD)/gen
 HOST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SANFLAGS) $(INC) $(CFLAGS)
 ENGINE_CFLAGS := -std=c99 -ffreestanding $(OPT) $(WARN) $(SANFLAGS) -Iformats -Iengine $(CFLAGS)
 LDLIBS   := -lprotobuf-c -lz -lm
@@ -52,7 +52,7 @@ ARM_CFLAGS := -std=c99 -ffreestanding -O2 -g $(WARN) \
 ENGINE_SRC := formats/fb_read.c $(wildcard engine/*.c engine/kernels/*.c)
 HOST_SRC   := $(filter-out formats/fb_read.c,$(wildcard formats/*.c)) \
               $(wildcard converters/*.c quantizer/*.c packer/*.c nas/*.c conformance/*.c) \
-              $(wildcard tools/sim/host/*.c)
+              $(wildcard tools/sim/host/*.c tools/gen/*.c)
 GEN_SRC    := $(BUILD)/gen/onnx/onnx.pb-c.c
 TOOLS      := $(patsubst tools/%.c,%,$(wildcard tools/mcn-*.c))
 TEST_SRC   := $(wildcard tests/test_*.c)
@@ -151,6 +151,7 @@ $(BUILD)/tests/suites.h: $(TEST_SRC)
 	  sed 's/Suite \*\(suite_[a-z0-9_]*\)(void)/X(\1)/' > $@.tmp && mv $@.tmp $@
 
 TEST_DEFS := -DMCN_SRC_DIR='"$(CURDIR)"' -DMCN_BUILD_DIR='"$(abspath $(BUILD))"' \
+             -DMCN_CC='"$(CC)"' -DMCN_SANFLAGS='"$(SANFLAGS)"' \
              -DMCN_SHARED_DIR='"$(SHARED)"'
 
 $(BUILD)/obj/tests/%.o: tests/%.c $(BUILD)/tests/suites.h $(BUILD)/gen/onnx/onnx.pb-c.h

@@ -3,8 +3,9 @@
        mcn-import NET.onnx -o f.mcn
        mcn-quantize --calib calib.npy < f.mcn | mcn-pack -o p.mcn
        mcn-run p.mcn eval.npy    (host engine)   vs   mcn-run f.mcn eval.npy
-   and, for the nets marked `sim`, mcn-sim p.mcn eval.npy on the emulated
-   Cortex-M4 gives the host engine's bytes.
+   and, for the nets marked `sim` (those a microcontroller can hold),
+   mcn-sim p.mcn eval.npy on the emulated Cortex-M4 and the code mcn-gen
+   writes for p.mcn, compiled for the host, give the host engine's bytes.
 
    How int8 is judged to track float, per net (the floors below were
    measured with this test, MCN_TEST_VERBOSE=1 prints the figures, and set
@@ -218,17 +219,29 @@ static void judge(const int8_case *c)
     npy_free(&yq);
 }
 
-/* The emulated Cortex-M4 gives the host engine's bytes. */
-static void same_on_the_chip(void)
+static void same_bytes(const char *a, const char *b, const char *what)
+{
+    npy_array x = load(a), y = load(b);
+    ck_assert_int_eq(x.nbytes, y.nbytes);
+    ck_assert_msg(memcmp(x.data, y.data, x.nbytes) == 0,
+                  "%s differ from the host engine's", what);
+    npy_free(&x);
+    npy_free(&y);
+}
+
+/* The emulated Cortex-M4 gives the host engine's bytes, and so does the
+   code mcn-gen writes for the model, compiled for the host. */
+static void same_on_the_chip_and_generated(void)
 {
     run(MCN_BUILD_DIR "/bin/mcn-run p.mcn eval.npy --raw -o hr.npy && "
         MCN_BUILD_DIR "/bin/mcn-sim p.mcn eval.npy --raw -o sr.npy");
-    npy_array h = load("hr.npy"), s = load("sr.npy");
-    ck_assert_int_eq(h.nbytes, s.nbytes);
-    ck_assert_msg(memcmp(h.data, s.data, h.nbytes) == 0,
-                  "mcn-sim's bytes differ from the host engine's");
-    npy_free(&h);
-    npy_free(&s);
+    same_bytes("hr.npy", "sr.npy", "mcn-sim's bytes");
+    char *err = NULL, model[1024];
+    snprintf(model, sizeof model, "%s/p.mcn", dir);
+    ck_assert_msg(tu_gen_build(dir, model, &err) == 0, "mcn-gen: %s", err);
+    free(err);
+    run("./host p.mcn eval.npy gr.npy");
+    same_bytes("hr.npy", "gr.npy", "the generated code's bytes");
 }
 
 START_TEST(int8_tracks_float)
@@ -272,7 +285,7 @@ START_TEST(int8_tracks_float)
     run(cmd);
     judge(c);
     if (c->sim)
-        same_on_the_chip();
+        same_on_the_chip_and_generated();
 }
 END_TEST
 

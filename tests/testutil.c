@@ -152,3 +152,17 @@ uint8_t *tu_flatc(const char *schema, const char *json_path,
     snprintf(path, sizeof path, "%s/%.*s.%s", out_dir, (int)n, base, ext);
     return tu_read_file(path, len);
 }
+
+int tu_gen_build(const char *dir, const char *model, char **err)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "%s '%s' -o '%s' && %s -std=c11 -D_POSIX_C_SOURCE=200809L -O1 "
+             "-Wall -Wextra -Werror %s -I'%s' -I%s/engine -I%s/formats "
+             "'%s/net.c' %s/tests/gen_host_main.c %s/lib/libmcnhost.a "
+             "%s/lib/libmcn.a -lprotobuf-c -lz -lm -o '%s/host'",
+             TU_BIN("mcn-gen"), model, dir, MCN_CC, MCN_SANFLAGS, dir,
+             MCN_SRC_DIR, MCN_SRC_DIR, dir, MCN_SRC_DIR, MCN_BUILD_DIR,
+             MCN_BUILD_DIR, dir);
+    return tu_run(cmd, NULL, err);
+}

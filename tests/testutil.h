@@ -40,4 +40,10 @@ uint8_t *tu_flatc(const char *schema, const char *json_path,
                   const char *out_dir, const char *ext, size_t *len,
                   char **err);
 
+/* mcn-gen on a packed model, and the generated code compiled on the host
+   with tests/gen_host_main.c into DIR/host (MODEL.mcn IN.npy OUT.npy:
+   raw int8 outputs), with the flags and libraries this build's tools
+   have. 0, or the exit status with what failed in *err (malloc'd). */
+int tu_gen_build(const char *dir, const char *model, char **err);
+
 #endif
