@@ -237,8 +237,9 @@ static void same_on_the_chip_and_generated(void)
         MCN_BUILD_DIR "/bin/mcn-sim p.mcn eval.npy --raw -o sr.npy");
     same_bytes("hr.npy", "sr.npy", "mcn-sim's bytes");
     char *err = NULL, model[1024];
-    snprintf(model, sizeof model, "%s/p.mcn", dir);
-    ck_assert_msg(tu_gen_build(dir, model, &err) == 0, "mcn-gen: %s", err);
+    snprintf(model, sizeof model, "%s/p.mcn", tu_scratch);
+    ck_assert_msg(tu_gen_build(tu_scratch, model, &err) == 0, "mcn-gen: %s",
+                  err);
     free(err);
     run("./host p.mcn eval.npy gr.npy");
     same_bytes("hr.npy", "gr.npy", "the generated code's bytes");

@@ -374,6 +374,48 @@ START_TEST(every_board_gives_the_hosts_bytes)
 }
 END_TEST
 
+/* The generated form (mcn-gen's code for the model, without the
+   interpreter) gives the interpreter's bytes on every board, says so in
+   the JSON, and counts its own calls as code and its constants as the
+   model; it links no model parser, so it has less code. */
+START_TEST(generated_form_gives_the_interpreters_bytes)
+{
+    fixture f;
+    setup(&f);
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(run(NULL, &err, TU_BIN("mcn-run") " '%s' '%s' --raw "
+                         "-o '%s/run.npy'", f.model, f.x8, f.dir), 0);
+    free(err);
+    ck_assert_int_eq(run(&out, &err, TU_BIN("mcn-sim") " '%s' '%s' --raw "
+                         "--json -o '%s/i.npy'", f.model, f.x8, f.dir), 0);
+    int64_t code_i = json_num(out, "code_bytes");
+    free(out);
+    free(err);
+    static const char *const boards[] = {"mps2-an385", "mps2-an386",
+                                         "mps2-an500", "mps3-an547"};
+    for (size_t i = 0; i < sizeof boards / sizeof *boards; i++) {
+        int rc = run(&out, &err, TU_BIN("mcn-sim") " '%s' '%s' --raw "
+                     "--board %s --form generated --json -o '%s/g.npy'",
+                     f.model, f.x8, boards[i], f.dir);
+        ck_assert_msg(rc == 0, "%s: %s", boards[i], err);
+        ck_assert_ptr_nonnull(strstr(out, "\"form\": \"generated\""));
+        int64_t code_g = json_num(out, "code_bytes");
+        int64_t model_g = json_num(out, "model_bytes");
+        ck_assert_int_gt(code_g, 0);
+        ck_assert_int_lt(code_g, code_i);
+        ck_assert_int_gt(model_g, 0);
+        ck_assert_int_eq(json_num(out, "flash_bytes"), code_g + model_g);
+        free(out);
+        free(err);
+        char a[700], b[700];
+        snprintf(a, sizeof a, "%s/run.npy", f.dir);
+        snprintf(b, sizeof b, "%s/g.npy", f.dir);
+        same_files(a, b);
+    }
+    tu_rmdir(f.dir);
+}
+END_TEST
+
 /* A board too small for the model says so before building anything:
    600,000 bytes of weights against mps3-an547's 512 KiB of flash (its
    ITCM); the other boards have 4 MiB. */
@@ -429,13 +471,6 @@ START_TEST(failures_are_one_line)
     ck_assert_str_eq(err, "mcn-sim: unknown board 'mps2-an505' (one of "
                           "mps2-an385, mps2-an386, mps2-an500, mps3-an547)\n");
     free(err);
-    /* The switch a code generator will plug into, refused until then. */
-    ck_assert_int_eq(run(NULL, &err, TU_BIN("mcn-sim") " '%s' '%s' --form "
-                         "generated -o '%s/y.npy'", f.model, f.x8, f.dir), 1);
-    ck_assert_str_eq(err, "mcn-sim: --form generated: there is no code "
-                          "generator (mcn-gen) yet; use --form "
-                          "interpreter\n");
-    free(err);
     ck_assert_int_eq(run(NULL, &err, TU_BIN("mcn-sim") " '%s' '%s' --form "
                          "jit -o '%s/y.npy'", f.model, f.x8, f.dir), 1);
     ck_assert_str_eq(err, "mcn-sim: unknown form 'jit' (interpreter or "
@@ -487,6 +522,7 @@ Suite *suite_sim(void)
     tcase_add_test(tc, sim_gives_mcn_runs_bytes);
     tcase_add_test(tc, json_reports_the_models_costs);
     tcase_add_test(tc, every_board_gives_the_hosts_bytes);
+    tcase_add_test(tc, generated_form_gives_the_interpreters_bytes);
     tcase_add_test(tc, a_board_too_small_says_so);
     tcase_add_test(tc, failures_are_one_line);
     suite_add_tcase(s, tc);

@@ -10,9 +10,9 @@
 ** part; instructions are counted the way TFLM's Cortex-M4 figures were
 ** (../shared/reference/tflm/figures.md), so the two compare directly.
 **
-** --form says which engine runs the model: "interpreter" (the engine
-** library reading the packed model) is the only one so far; "generated"
-** is where code generated for the one model (mcn-gen) will plug in.
+** --form says what runs the model: "interpreter" (the engine library
+** reading the packed model) or "generated" (mcn-gen's C for this model,
+** compiled for the board: only the kernels it calls, no model parser).
 */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "gen.h"
 #include "graph_cost.h"
 #include "graph_io.h"
 #include "mcn.h"
@@ -38,7 +39,7 @@ static const char usage[] =
 typedef struct {
     const char *model, *input, *out, *keep;
     const sim_board *board;
-    bool raw, json;
+    bool raw, json, generated;
     int timeout_s;
 } sim_args;
 
@@ -50,6 +51,7 @@ typedef struct {
     npy_array x, y;
     sample_batch b;
     sim_run run;
+    gen_out gen;          /* the generated form's source */
     const sim_board *board;
     const char *file;   /* what a failure is about */
     mcn_err e;
@@ -145,6 +147,18 @@ static uint32_t stack_bytes(const sim_state *s)
                                          : s->run.res.stack_bytes;
 }
 
+/* Flash: the code (runtime and kernels, and for generated code its
+   calls) and the model (the packed file, or the generated constants). */
+static uint64_t code_bytes(const sim_state *s)
+{
+    return s->run.engine_bytes + s->run.gen_code_bytes;
+}
+
+static uint64_t model_bytes(const sim_state *s)
+{
+    return s->gen.c_src ? s->run.gen_data_bytes : (uint64_t)s->model_len;
+}
+
 static void report_ops_json(FILE *f, const sim_state *s)
 {
     const sim_results *r = &s->run.res;
@@ -163,16 +177,17 @@ static void report_ops_json(FILE *f, const sim_state *s)
 
 static void report_json(FILE *f, const sim_state *s)
 {
-    fprintf(f, "{\"board\": \"%s\", \"form\": \"interpreter\", "
+    fprintf(f, "{\"board\": \"%s\", \"form\": \"%s\", "
             "\"instructions\": %" PRIu64 ", \"instructions_per_sample\": [",
-            s->board->name, mean_insns(s, s->b.n));
+            s->board->name, s->gen.c_src ? "generated" : "interpreter",
+            mean_insns(s, s->b.n));
     for (int i = 0; i < s->b.n; i++)
         fprintf(f, "%s%" PRIu64, i ? ", " : "", insns(s, i));
     fprintf(f, "], \"arena_bytes\": %" PRIu32 ", \"stack_bytes\": %" PRIu32
-            ", \"code_bytes\": %" PRIu64 ", \"model_bytes\": %zu"
+            ", \"code_bytes\": %" PRIu64 ", \"model_bytes\": %" PRIu64
             ", \"flash_bytes\": %" PRIu64 ", \"firmware_bytes\": %" PRIu64
-            ", ", s->g.arena_bytes, stack_bytes(s), s->run.engine_bytes,
-            s->model_len, (uint64_t)s->model_len + s->run.engine_bytes,
+            ", ", s->g.arena_bytes, stack_bytes(s), code_bytes(s),
+            model_bytes(s), code_bytes(s) + model_bytes(s),
             s->run.firmware_bytes);
     report_ops_json(f, s);
     fprintf(f, "}\n");
@@ -188,8 +203,8 @@ static void report_text(const sim_state *s)
         hi = insns(s, i) > hi ? insns(s, i) : hi;
     }
     fprintf(stderr, "mcn-sim: %d sample%s on %s (%s, QEMU -icount "
-            "shift=0)\n", n, n == 1 ? "" : "s", s->board->name,
-            s->board->core);
+            "shift=0), %s\n", n, n == 1 ? "" : "s", s->board->name,
+            s->board->core, s->gen.c_src ? "generated code" : "interpreter");
     fprintf(stderr, "  instructions per inference: %" PRIu64 " mean",
             mean_insns(s, n));
     if (n > 1 && n <= 16) {
@@ -201,11 +216,10 @@ static void report_text(const sim_state *s)
         fprintf(stderr, " (min %" PRIu64 ", max %" PRIu64 ")", lo, hi);
     }
     fprintf(stderr, "\n  arena_bytes %" PRIu32 "  stack_bytes %" PRIu32
-            "  flash_bytes %" PRIu64 " (model %zu + code %" PRIu64
+            "  flash_bytes %" PRIu64 " (model %" PRIu64 " + code %" PRIu64
             ")  firmware_bytes %" PRIu64 "\n",
-            s->g.arena_bytes, stack_bytes(s),
-            (uint64_t)s->model_len + s->run.engine_bytes, s->model_len,
-            s->run.engine_bytes, s->run.firmware_bytes);
+            s->g.arena_bytes, stack_bytes(s), code_bytes(s) + model_bytes(s),
+            model_bytes(s), code_bytes(s), s->run.firmware_bytes);
     if (stack_overflowed(r))
         fprintf(stderr, "mcn-sim: warning: the stack reached the bottom of "
                 "its %" PRIu32 "-byte region; stack_bytes is a lower bound\n",
@@ -226,6 +240,9 @@ static int run(const sim_args *a, sim_state *s)
         return fail_in(s, "mcn-sim");
     if (load_model(s, a->model))
         return -1;
+    if (a->generated &&
+        gen_model(s->model, s->model_len, "net", &s->gen, &s->e))
+        return fail_in(s, a->model);
     if (npy_load(a->input, &s->x, &s->e) ||
         sample_inputs_from_npy(&s->g, 0, &s->x, &s->b, &s->e))
         return fail_in(s, a->input);
@@ -242,6 +259,7 @@ static int run(const sim_args *a, sim_state *s)
         .n_outputs = s->g.n_outputs, .out_bytes = out_bytes,
         .n_ops = s->g.n_nodes, .board = s->board,
         .keep_dir = a->keep, .arm_dir = NULL, .timeout_s = a->timeout_s,
+        .gen_c = s->gen.c_src, .gen_h = s->gen.h_src,
     };
     if (sim_job_run(&j, &s->run, &s->e))
         return fail_in(s, "mcn-sim");
@@ -282,13 +300,8 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(s, "--form") == 0 && i + 1 < argc) {
             const char *form = argv[++i];
-            if (strcmp(form, "generated") == 0) {
-                fprintf(stderr, "mcn-sim: --form generated: there is no "
-                        "code generator (mcn-gen) yet; use --form "
-                        "interpreter\n");
-                return 1;
-            }
-            if (strcmp(form, "interpreter") != 0) {
+            a.generated = strcmp(form, "generated") == 0;
+            if (!a.generated && strcmp(form, "interpreter") != 0) {
                 fprintf(stderr, "mcn-sim: unknown form '%s' (interpreter or "
                         "generated)\n", form);
                 return 1;
@@ -327,6 +340,7 @@ int main(int argc, char **argv)
     npy_free(&s.y);
     sample_batch_free(&s.b);
     sim_run_free(&s.run);
+    gen_out_free(&s.gen);
     graph_free(&s.g);
     return rc ? 1 : 0;
 bad:

@@ -202,8 +202,10 @@ static void print_header(FILE *f, const gen_ctx *g, const mcn_ctx *ctx)
                "outputs. */\nvoid %s_invoke(void);\n"
                "int8_t *%s_input(int i);\nint8_t *%s_output(int i);\n"
                "uint32_t %s_input_bytes(int i);\n"
-               "uint32_t %s_output_bytes(int i);\n\n#endif\n",
-            g->name, g->name, g->name, g->name, g->name, g->name);
+               "uint32_t %s_output_bytes(int i);\n"
+               "int %s_inputs(void);\nint %s_outputs(void);\n\n#endif\n",
+            g->name, g->name, g->name, g->name, g->name, g->name, g->name,
+            g->name);
 }
 
 /* net_input / net_output and their byte counts, from the macros. */
@@ -283,6 +285,11 @@ static int print_source(gen_ctx *g, const mcn_ctx *ctx, FILE *f, int *calls)
         fprintf(f, "void %s_invoke(void)\n{\n%s}\n\n", g->name, invoke);
         print_io(f, g, ctx, "input", "INPUT", mcn_num_inputs(ctx));
         print_io(f, g, ctx, "output", "OUTPUT", mcn_num_outputs(ctx));
+        char up[MAX_NAME + 1];
+        upper(g->name, up);
+        fprintf(f, "int %s_inputs(void)\n{\n    return %s_INPUTS;\n}\n\n"
+                   "int %s_outputs(void)\n{\n    return %s_OUTPUTS;\n}\n",
+                g->name, up, g->name, up);
     }
     free(body);
     free(invoke);

@@ -15,7 +15,8 @@
 **   NET_INPUT<i>_BYTES / _OFFSET / _SCALE / _ZERO_POINT, NET_OUTPUT<i>_...;
 **   uint8_t net_arena[];  void net_invoke(void);
 **   int8_t *net_input(int i), *net_output(int i); uint32_t
-**   net_input_bytes(int i), net_output_bytes(int i).
+**   net_input_bytes(int i), net_output_bytes(int i); int net_inputs(void),
+**   net_outputs(void).
 ** NAME.c calls MCN_GEN_OP_HOOK(op, done) around each kernel when it is
 ** defined (profiling), as mcn_set_op_hook does for the interpreter.
 */

@@ -39,11 +39,13 @@ typedef struct {
     char cflags[512];     /* the cflags file, cut into words */
     const char *flag[MAX_CFLAGS];
     int n_flags;
+    bool gen;             /* the generated form (sim_job.gen_c) */
 } work;
 
 static const char *const work_files[] = {
     "model.mcn", "samples.bin", "run.S", "fw.elf", "fw.map", "link.log",
-    "qemu.log", SIM_OUT_FILE, NULL
+    "qemu.log", SIM_OUT_FILE, "net.c", "net.h", "net.o", "sim_gen_hook.h",
+    "cc.log", NULL
 };
 
 /* ---- processes ---- */
@@ -164,8 +166,9 @@ static int read_cflags(work *w, mcn_err *e)
 
 /* The board's linker scripts, and the CPU's engine, harness objects
    (every .o in its directory, which is what `make arm` and `make install`
-   put there) and flags. */
-static int find_arm(work *w, const char *arm_dir, mcn_err *e)
+   put there; for generated code gen/sim_main_gen.o in place of
+   sim_main.o) and flags. */
+static int find_arm(work *w, const char *arm_dir, bool gen, mcn_err *e)
 {
     char exe[4096], dir[4200];
     if (!arm_dir) {
@@ -207,10 +210,20 @@ static int find_arm(work *w, const char *arm_dir, mcn_err *e)
     int rc = 0;
     while (rc == 0 && (ent = readdir(d))) {
         size_t len = strlen(ent->d_name);
-        if (len >= 3 && strcmp(ent->d_name + len - 2, ".o") == 0)
+        if (len >= 3 && strcmp(ent->d_name + len - 2, ".o") == 0 &&
+            !(gen && strcmp(ent->d_name, "sim_main.o") == 0))
             rc = add_obj(w, ent->d_name, e);
     }
     closedir(d);
+    if (rc == 0 && gen) {
+        char main_gen[4400];
+        snprintf(main_gen, sizeof main_gen, "%s/gen/sim_main_gen.o", w->cpu);
+        if (access(main_gen, R_OK) != 0)
+            rc = mcn_fail(e, "no firmware main for generated code: %s is "
+                          "missing (make arm)", main_gen);
+        else
+            rc = add_obj(w, "gen/sim_main_gen.o", e);
+    }
     /* A stable link order, so two runs give the same firmware. */
     if (rc == 0)
         qsort(w->objs, (size_t)w->n_objs, sizeof *w->objs, by_name);
@@ -297,7 +310,8 @@ static const char *log_reason(const work *w, const char *name, char *buf,
    finds them in its working directory), the arena as bss. */
 static int put_run_s(const work *w, const sim_job *j, mcn_err *e)
 {
-    uint32_t arena = (j->arena_bytes + 15u) & ~15u;
+    /* Generated code has its arena in net.c. */
+    uint32_t arena = j->gen_c ? 0 : (j->arena_bytes + 15u) & ~15u;
     if (arena == 0)
         arena = 16;
     unsigned slots = j->n_ops > 0 ? (unsigned)j->n_ops : 0u;
@@ -339,6 +353,53 @@ static int put_run_s(const work *w, const sim_job *j, mcn_err *e)
         j->n_samples, j->sample_bytes, arena, slots, arena,
         4u * (slots ? slots : 1u));
     return put_file(w, "run.S", s, (size_t)n, e);
+}
+
+/* Generated code: net.c compiled with the engine's flags, its operator
+   hook routed to the harness's per-operator clock (sim_main_gen.c). */
+static int compile_generated(work *w, const sim_job *j, mcn_err *e)
+{
+    static const char hook[] =
+        "/* Written by mcn-sim: net.c's operator hook is the harness's. */\n"
+        "#include <stdint.h>\n"
+        "void sim_gen_hook(uint32_t op, int done);\n"
+        "#define MCN_GEN_OP_HOOK(op, done) sim_gen_hook((op), (done))\n";
+    if (put_file(w, "net.c", j->gen_c, strlen(j->gen_c), e) ||
+        put_file(w, "net.h", j->gen_h, strlen(j->gen_h), e) ||
+        put_file(w, "sim_gen_hook.h", hook, sizeof hook - 1, e))
+        return -1;
+    char inc[4200];
+    snprintf(inc, sizeof inc, "-I%s/include", w->arm);
+    const char *head[] = {"-std=c99", "-O2", "-ffunction-sections",
+                          "-fdata-sections", inc, "-include",
+                          "sim_gen_hook.h", "-c", "net.c", "-o", "net.o",
+                          NULL};
+    size_t nh = sizeof head / sizeof *head;
+    const char *argv[1 + MAX_CFLAGS + 16];
+    size_t k = 0;
+    argv[k++] = SIM_ARM_CC;
+    for (int i = 0; i < w->n_flags; i++)
+        argv[k++] = w->flag[i];
+    for (size_t i = 0; i < nh; i++)
+        argv[k++] = head[i];
+    int st = spawn(w->dir, argv, "cc.log", 0);
+    if (st != 0) {
+        char why[1024];
+        return mcn_fail(e, "compiling the generated code for %s failed: %s",
+                        w->board->name, log_reason(w, "cc.log", why,
+                                                   sizeof why));
+    }
+    char **grown = realloc(w->objs, (size_t)(w->n_objs + 1) * sizeof *grown);
+    char *path = strdup("net.o");
+    if (!grown || !path) {
+        free(path);
+        if (grown)
+            w->objs = grown;
+        return mcn_fail(e, "out of memory");
+    }
+    w->objs = grown;
+    w->objs[w->n_objs++] = path;
+    return 0;
 }
 
 static int link_firmware(const work *w, mcn_err *e)
@@ -394,6 +455,13 @@ static int measure(const work *w, sim_run *r, mcn_err *e)
     if (rc == 0)
         rc = fw_map_archive_bytes((const char *)buf, len, lib, flash,
                                   &r->engine_bytes, e);
+    static const char *const code[] = {".text", ".ARM.exidx", NULL};
+    static const char *const data[] = {".rodata", ".data", NULL};
+    if (rc == 0 && w->gen)
+        rc = fw_map_object_bytes((const char *)buf, len, "net.o", code,
+                                 &r->gen_code_bytes, e) ||
+             fw_map_object_bytes((const char *)buf, len, "net.o", data,
+                                 &r->gen_data_bytes, e);
     free(buf);
     buf = NULL;
     snprintf(path, sizeof path, "%s/fw.elf", w->dir);
@@ -481,9 +549,10 @@ int sim_job_run(const sim_job *j, sim_run *r, mcn_err *e)
     work w;
     memset(&w, 0, sizeof w);
     w.board = b;
+    w.gen = j->gen_c != NULL;
     int rc = sim_check_tools(e);
     if (rc == 0)
-        rc = find_arm(&w, j->arm_dir, e);
+        rc = find_arm(&w, j->arm_dir, w.gen, e);
     if (rc == 0)
         rc = make_dir(&w, j->keep_dir, e);
     if (rc == 0)
@@ -493,6 +562,8 @@ int sim_job_run(const sim_job *j, sim_run *r, mcn_err *e)
                       j->sample_bytes * (size_t)j->n_samples, e);
     if (rc == 0)
         rc = put_run_s(&w, j, e);
+    if (rc == 0 && w.gen)
+        rc = compile_generated(&w, j, e);
     if (rc == 0)
         rc = link_firmware(&w, e);
     if (rc == 0)

@@ -34,12 +34,19 @@ typedef struct {
     const char *keep_dir;     /* NULL: a temporary directory, removed */
     const char *arm_dir;      /* NULL: <this executable>/../lib/mcn/arm */
     int timeout_s;            /* QEMU is killed after this; 0: never */
+    /* The generated form: mcn-gen's net.c and net.h (gen.h, name "net"),
+       compiled for the board's CPU and run in place of the interpreter;
+       NULL: the interpreter reads `model`. */
+    const char *gen_c, *gen_h;
 } sim_job;
 
 typedef struct {
     sim_results res;          /* res.status != 0: the engine failed */
     uint64_t engine_bytes;    /* code + rodata + data of libmcn.a members */
     uint64_t firmware_bytes;  /* text + data of the ELF, samples left out */
+    /* The generated form's own: net.o's code (its calls) and its data
+       (weights, parameter structs); 0 for the interpreter. */
+    uint64_t gen_code_bytes, gen_data_bytes;
 } sim_run;
 
 /* 0 when the tools are on PATH; else which package to install. */
