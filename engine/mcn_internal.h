@@ -117,6 +117,12 @@ mcn_status mcn_chk_weights(const mcn_opview *v, const mcn_tview *w, int rank);
 /* Output vs an input: disjoint, or (if same_ok) exactly the same bytes. */
 mcn_status mcn_chk_alias(const mcn_tview *out, const mcn_tview *in,
                          int same_ok);
+/* 1 when in is an activation sharing arena bytes with out. */
+int mcn_overlapping(const mcn_tview *out, const mcn_tview *in);
+/* Output vs an input: disjoint, or overlapping with the output starting
+   at (input start + d), d inside the kernel's window w. */
+mcn_status mcn_chk_window(const mcn_tview *out, const mcn_tview *in,
+                          mcn_k_window w);
 /* Same rank and dims. */
 int mcn_same_shape(const mcn_tview *a, const mcn_tview *b);
 /* Rank-4 tensor as NHWC dims; MCN_ERR_MODEL if not rank 4. */

@@ -26,9 +26,22 @@ static mcn_status check_weighted(const mcn_opview *v, int32_t channels)
             return MCN_ERR_MODEL;
     }
     MCN_TRY(mcn_chk_requant(v, channels));
-    for (uint32_t i = 0; i < v->n_in; i++)
+    /* The input's overlap is the kernel's to allow (in_window). */
+    for (uint32_t i = 1; i < v->n_in; i++)
         MCN_TRY(mcn_chk_alias(&v->out, &v->in[i], 0));
     return MCN_OK;
+}
+
+/* The output against the input, if they overlap at all, inside the
+   window of the kernel that will run (computed only then: it walks the
+   output's pixels). */
+static mcn_status in_window(const mcn_opview *v,
+                            mcn_k_window (*window)(const mcn_k_conv_params *),
+                            const mcn_k_conv_params *p)
+{
+    if (!mcn_overlapping(&v->out, &v->in[0]))
+        return MCN_OK;
+    return mcn_chk_window(&v->out, &v->in[0], window(p));
 }
 
 static const int32_t *bias_of(const mcn_opview *v)
@@ -119,7 +132,9 @@ mcn_status mcn_op_conv(const mcn_opview *v, int run)
         return MCN_ERR_MODEL;
     if (mcn_k_conv_s8_scratch_bytes(&p) > v->scratch_bytes)
         return MCN_ERR_MODEL;
-    return MCN_OK;
+    return in_window(v, mcn_k_conv_1x1_s8_applies(&p)
+                            ? mcn_k_conv_1x1_s8_overlap
+                            : mcn_k_conv_s8_overlap, &p);
 }
 
 mcn_status mcn_op_dwconv(const mcn_opview *v, int run)
@@ -136,7 +151,7 @@ mcn_status mcn_op_dwconv(const mcn_opview *v, int run)
         p.filter.c != p.output.c ||
         (int64_t)p.input.c * p.depth_multiplier != p.output.c)
         return MCN_ERR_MODEL;
-    return MCN_OK;
+    return in_window(v, mcn_k_dwconv_s8_overlap, &p);
 }
 
 /* TRANSPOSE_CONV: the axes as the float graph defines them (one group),
@@ -180,6 +195,7 @@ mcn_status mcn_op_transpose_conv(const mcn_opview *v, int run)
         return MCN_OK;
     }
     MCN_TRY(check_conv_operands(v, &p));
+    MCN_TRY(mcn_chk_alias(&v->out, &v->in[0], 0));
     return check_tconv(v, &p);
 }
 
@@ -218,5 +234,7 @@ mcn_status mcn_op_fc(const mcn_opview *v, int run)
     if (out->rank < 1 || out->dims[out->rank - 1] != p.out_depth ||
         (uint64_t)p.batches * (uint64_t)p.depth != v->in[0].elems)
         return MCN_ERR_MODEL;
-    return MCN_OK;
+    if (!mcn_overlapping(&v->out, &v->in[0]))
+        return MCN_OK;
+    return mcn_chk_window(&v->out, &v->in[0], mcn_k_fc_s8_overlap(&p));
 }
