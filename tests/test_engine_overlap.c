@@ -1,13 +1,29 @@
 /* test_engine_overlap.c: where a kernel's output may overlap an input it
-   reads for the last time (the _overlap functions of mcn_kernels.h).
+   reads for the last time (the _overlap functions of mcn_kernels.h), and
+   that mcn_init allows exactly that much.
      - each window worked by hand from the kernel's read and write order;
      - every kernel run with its output overlapping its input at the edge
-       of its window, on random geometries, gives the bytes it gives apart. */
+       of its window, on random geometries, gives the bytes it gives apart;
+     - a float graph quantized and packed (the planner overlaps what the
+       windows allow), run against the float reference and against the
+       same model laid out with every tensor apart; then that model with
+       each operator's output one byte past its window, which mcn_init
+       refuses at that operator;
+     - the same for a zero-copy concatenation, whose inputs sit in its
+       output. */
 #include <check.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "float_exec.h"
+#include "graph_io.h"
 #include "mcn_kernels.h"
+#include "pack.h"
+#include "qmath.h"
+#include "quantize.h"
+#include "test_fexec_util.h"
+#include "test_tflite_util.h"
 
 /* ---- the windows, by hand ---- */
 
@@ -256,12 +272,310 @@ START_TEST(kernels_keep_their_bytes_inside_their_windows)
 }
 END_TEST
 
+/* ---- a packed model with its outputs on its inputs ---- */
+
+enum { NX = 18, NY = 3, N_CALIB = 24 };
+
+/* x [1,3,3,2] -> a = DEPTHWISE 3x3 pad 1 -> b = CONV_2D 1x1 to 4
+   channels -> c = AVERAGE_POOL 3x3 [1,1,1,4] -> r = RESHAPE [1,4]
+   -> d = FULLY_CONNECTED to 3 -> y = LOGISTIC. t[] = x a b c r d y. */
+static void build_chain(graph *g, int *t)
+{
+    graph_init(g);
+    static const float dw_w[18] = {0.1f, -0.2f, 0.3f, 0.1f, 0.5f, -0.3f,
+                                   0.2f, 0.2f, -0.1f, 0.4f, 0.3f, 0.1f,
+                                   -0.2f, 0.1f, 0.2f, -0.4f, 0.1f, 0.3f};
+    static const float pw_w[8] = {0.5f, -0.25f, 0.75f, 0.5f,
+                                  -0.5f, 1.0f, 0.25f, 0.25f};
+    static const float fc_w[12] = {1.0f, -0.5f, 0.25f, 0.5f, -1.0f, 0.5f,
+                                   0.75f, 0.25f, 0.5f, 0.5f, -0.25f, 1.0f};
+    int x = ft_tensor(g, "x", 4, (const int32_t[]){1, 3, 3, 2});
+    int a = ft_tensor(g, "a", 4, (const int32_t[]){1, 3, 3, 2});
+    int b = ft_tensor(g, "b", 4, (const int32_t[]){1, 3, 3, 4});
+    int c = ft_tensor(g, "c", 4, (const int32_t[]){1, 1, 1, 4});
+    int r = ft_tensor(g, "r", 2, (const int32_t[]){1, 4});
+    int d = ft_tensor(g, "d", 2, (const int32_t[]){1, 3});
+    int y = ft_tensor(g, "y", 2, (const int32_t[]){1, 3});
+    int dw = ft_const(g, "dw_w", 4, (const int32_t[]){1, 3, 3, 2}, dw_w);
+    int pw = ft_const(g, "pw_w", 4, (const int32_t[]){4, 1, 1, 2}, pw_w);
+    int fw = ft_const(g, "fc_w", 2, (const int32_t[]){3, 4}, fc_w);
+    graph_node *n = ft_node(g, MCN_OP_DEPTHWISE_CONV_2D, "dw", 2,
+                            (const int[]){x, dw}, a);
+    n->pad_top = n->pad_left = n->pad_bottom = n->pad_right = 1;
+    n->depth_multiplier = 1;
+    ft_node(g, MCN_OP_CONV_2D, "pw", 2, (const int[]){a, pw}, b);
+    n = ft_node(g, MCN_OP_AVERAGE_POOL_2D, "pool", 1, &b, c);
+    n->filter_h = n->filter_w = 3;
+    ft_node(g, MCN_OP_RESHAPE, "flat", 1, &c, r);
+    ft_node(g, MCN_OP_FULLY_CONNECTED, "fc", 2, (const int[]){r, fw}, d);
+    ft_node(g, MCN_OP_LOGISTIC, "sigmoid", 1, &d, y);
+    ft_io(g, 1, &x, y);
+    int all[7] = {x, a, b, c, r, d, y};
+    memcpy(t, all, sizeof all);
+}
+
+static void samples(float (*x)[NX], int n, uint32_t s)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < NX; j++) {
+            s = s * 1664525u + 1013904223u;
+            x[i][j] = (float)(s >> 8) / (float)(1u << 24) * 4.0f - 2.0f;
+        }
+}
+
+/* The float graph `build` makes, quantized on N_CALIB samples. */
+static void quantized(void (*build)(graph *, int *), graph *g, int *t)
+{
+    static float calib[N_CALIB][NX];
+    samples(calib, N_CALIB, 3);
+    const float *ptrs[N_CALIB];
+    for (int i = 0; i < N_CALIB; i++)
+        ptrs[i] = calib[i];
+    build(g, t);
+    quantize_opts o = {N_CALIB, ptrs, NULL, NULL};
+    mcn_err e = {{0}};
+    ck_assert_msg(quantize_graph(g, &o, &e) == 0, "%s", e.msg);
+}
+
+/* Run a packed g (kept) on the engine: mcn_init's status, and output 0's
+   ny bytes in y when it is MCN_OK. */
+static mcn_status run_packed(const graph *g, const int8_t *x, size_t nx,
+                             int8_t *y, size_t ny)
+{
+    graph c;
+    mcn_err e = {{0}};
+    ck_assert_int_eq(graph_clone(&c, g, &e), 0);
+    uint8_t *buf;
+    size_t len;
+    ck_assert_msg(graph_to_mcn(&c, &buf, &len, &e) == 0, "%s", e.msg);
+    size_t arena_len = (c.arena_bytes + 15u) / 16u * 16u;
+    graph_free(&c);
+    void *arena = aligned_alloc(16, arena_len);
+    mcn_ctx ctx;
+    mcn_status s = mcn_init(&ctx, buf, len, arena, arena_len);
+    if (s == MCN_OK) {
+        mcn_tensor t;
+        mcn_input(&ctx, 0, &t);
+        ck_assert_uint_eq(t.bytes, nx);
+        memcpy(t.data, x, nx);
+        ck_assert_int_eq(mcn_invoke(&ctx), MCN_OK);
+        mcn_output(&ctx, 0, &t);
+        ck_assert_uint_eq(t.bytes, ny);
+        memcpy(y, t.data, ny);
+    }
+    free(arena);
+    free(buf);
+    return s;
+}
+
+static int init_fails_at(const graph *g)
+{
+    graph c;
+    mcn_err e = {{0}};
+    ck_assert_int_eq(graph_clone(&c, g, &e), 0);
+    int32_t failed;
+    mcn_status s = init_status(&c, &failed);
+    return s == MCN_OK ? -1 : s == MCN_ERR_MODEL ? failed : -2;
+}
+
+/* The chain laid out with every tensor apart (c and r one RESHAPE). */
+static const int32_t apart[7] = {0, 32, 64, 112, 112, 0, 16};
+
+static void lay_out(graph *g, const int *t, const int32_t *at)
+{
+    for (int k = 0; k < 7; k++)
+        g->tensors[t[k]].arena_offset = at[k];
+    g->arena_bytes = 128;
+}
+
+START_TEST(packed_chain_overlaps_as_far_as_the_kernels_allow)
+{
+    graph g, fg;
+    int t[7], ft[7];
+    quantized(build_chain, &g, t);
+    build_chain(&fg, ft);
+    mcn_err e = {{0}};
+    ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
+    /* Windows: DEPTHWISE -8 (as above), the 1x1 conv 2 -> 4 over 9
+       pixels 2 * 8 - 1 - 4 * 8 - 2 = -19, the 3x3 pool to one pixel
+       0 - 1 + 1 = 0, FC 4 -> 3: -2, LOGISTIC 0. Largest first: b(36,
+       [1,2])@0; x(18,[-1,0]) meets only a, unplaced: 0; a(18,[0,1])
+       cannot start 8 below x and must start 19 or more above b: 32;
+       c(4,[2,4]) on b: 0; d(3,[4,5]) cannot start 2 below c: 16; y on or
+       below d: 0. Node 1 needs b and a at 19 or more above it, on a 16
+       boundary: 50 is the least. */
+    ck_assert_int_eq(g.arena_bytes, 50);
+    const int32_t planned[7] = {0, 32, 0, 0, 0, 16, 0};
+    for (int k = 0; k < 7; k++)
+        ck_assert_int_eq(g.tensors[t[k]].arena_offset, planned[k]);
+
+    float_exec *fx;
+    ck_assert_msg(fexec_create(&fx, &fg, &e) == 0, "%s", e.msg);
+    static float test[8][NX];
+    samples(test, 8, 3);  /* calibration's first eight: nothing clips */
+    const graph_tensor *xin = &g.tensors[t[0]], *yo = &g.tensors[t[6]];
+    graph wide;
+    ck_assert_int_eq(graph_clone(&wide, &g, &e), 0);
+    lay_out(&wide, t, apart);
+    for (int i = 0; i < 8; i++) {
+        int8_t xq[NX], y[NY], y_apart[NY];
+        for (int j = 0; j < NX; j++)
+            xq[j] = (int8_t)qmath_quantize_value(test[i][j], xin->scale[0],
+                                                 xin->zero_point[0]);
+        ck_assert_int_eq(run_packed(&g, xq, NX, y, NY), MCN_OK);
+        ck_assert_int_eq(run_packed(&wide, xq, NX, y_apart, NY), MCN_OK);
+        ck_assert_mem_eq(y, y_apart, NY);
+        /* LOGISTIC's output grid is 1/256: within 2 steps of float, the
+           rounding of four ops carried through (measured: 1.1). */
+        const float *in = test[i];
+        ck_assert_msg(fexec_run(fx, &in, &e) == 0, "%s", e.msg);
+        const float *f = fexec_tensor(fx, fg.outputs[0]);
+        for (int j = 0; j < NY; j++) {
+            double got = yo->scale[0] * (y[j] - yo->zero_point[0]);
+            ck_assert_msg(fabs(got - f[j]) <= 2.0 / 256, "%g vs %g", got,
+                          (double)f[j]);
+        }
+    }
+    fexec_free(fx);
+    graph_free(&fg);
+
+    /* Each operator's output at the edge of its window (accepted, same
+       bytes) and one byte past it (refused at that operator). */
+    static const struct {
+        int out, in;     /* into t[] */
+        int32_t at_in;   /* where the input goes */
+        int32_t hi;      /* the window's edge */
+        int op;
+    } edge[] = {
+        {1, 0, 16, -8, 0}, {2, 1, 32, -19, 1}, {3, 2, 64, 0, 2},
+        {5, 4, 112, -2, 4}, {6, 5, 0, 0, 5},
+    };
+    int8_t xq[NX], y[NY], y_apart[NY];
+    for (int j = 0; j < NX; j++)
+        xq[j] = (int8_t)(j * 13 - 100);
+    ck_assert_int_eq(run_packed(&wide, xq, NX, y_apart, NY), MCN_OK);
+    for (size_t k = 0; k < sizeof edge / sizeof edge[0]; k++) {
+        for (int past = 0; past < 2; past++) {
+            int32_t at[7];
+            memcpy(at, apart, sizeof at);
+            at[edge[k].in] = edge[k].at_in;
+            if (edge[k].in == 4)
+                at[3] = edge[k].at_in;  /* c and r are one */
+            at[edge[k].out] = edge[k].at_in + edge[k].hi + past;
+            graph m;
+            ck_assert_int_eq(graph_clone(&m, &g, &e), 0);
+            lay_out(&m, t, at);
+            if (past) {
+                ck_assert_int_eq(init_fails_at(&m), edge[k].op);
+            } else {
+                ck_assert_int_eq(run_packed(&m, xq, NX, y, NY), MCN_OK);
+                ck_assert_mem_eq(y, y_apart, NY);
+            }
+            graph_free(&m);
+        }
+    }
+    graph_free(&wide);
+    graph_free(&g);
+}
+END_TEST
+
+/* ---- zero-copy concatenation ---- */
+
+/* x [1,3,3,2] -> p = CONV_2D 1x1 [1,3,3,2], q = LOGISTIC(x), then
+   c = CONCATENATION(p, q) on H [1,6,3,2] (outer dims 1: p and q are runs
+   of c) -> y = AVERAGE_POOL 3x3 stride 3 [1,2,1,2]. t[] = x p q c y. */
+static void build_concat(graph *g, int *t)
+{
+    graph_init(g);
+    static const float pw_w[4] = {0.5f, -0.25f, 0.75f, 0.5f};
+    int x = ft_tensor(g, "x", 4, (const int32_t[]){1, 3, 3, 2});
+    int p = ft_tensor(g, "p", 4, (const int32_t[]){1, 3, 3, 2});
+    int q = ft_tensor(g, "q", 4, (const int32_t[]){1, 3, 3, 2});
+    int c = ft_tensor(g, "c", 4, (const int32_t[]){1, 6, 3, 2});
+    int y = ft_tensor(g, "y", 4, (const int32_t[]){1, 2, 1, 2});
+    int pw = ft_const(g, "pw_w", 4, (const int32_t[]){2, 1, 1, 2}, pw_w);
+    ft_node(g, MCN_OP_CONV_2D, "pw", 2, (const int[]){x, pw}, p);
+    ft_node(g, MCN_OP_LOGISTIC, "sig", 1, &x, q);
+    ft_node(g, MCN_OP_CONCATENATION, "cat", 2, (const int[]){p, q}, c)->axis =
+        1;
+    graph_node *n = ft_node(g, MCN_OP_AVERAGE_POOL_2D, "pool", 1, &c, y);
+    n->filter_h = n->filter_w = n->stride_h = n->stride_w = 3;
+    ft_io(g, 1, &x, y);
+    int all[5] = {x, p, q, c, y};
+    memcpy(t, all, sizeof all);
+}
+
+START_TEST(concat_inputs_written_in_place)
+{
+    graph g, fg, copies;
+    int t[5], ft[5];
+    quantized(build_concat, &g, t);
+    build_concat(&fg, ft);
+    mcn_err e = {{0}};
+    ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(graph_clone(&copies, &g, &e), 0);
+    plan_opts no_views = {.overlap = pack_overlap_window,
+                          .no_concat_views = true};
+    ck_assert_msg(plan_arena_with(&copies, &no_views, &e) == 0, "%s", e.msg);
+    /* p is c's first 18 bytes and q the next 18. */
+    int32_t at = g.tensors[t[3]].arena_offset;
+    ck_assert_int_eq(g.tensors[t[1]].arena_offset, at);
+    ck_assert_int_eq(g.tensors[t[2]].arena_offset, at + 18);
+    ck_assert_int_lt(g.arena_bytes, copies.arena_bytes);
+
+    float_exec *fx;
+    ck_assert_msg(fexec_create(&fx, &fg, &e) == 0, "%s", e.msg);
+    static float test[8][NX];
+    samples(test, 8, 3);
+    const graph_tensor *xin = &g.tensors[t[0]], *yo = &g.tensors[t[4]];
+    for (int i = 0; i < 8; i++) {
+        int8_t xq[NX], y[4], y_copied[4];
+        for (int j = 0; j < NX; j++)
+            xq[j] = (int8_t)qmath_quantize_value(test[i][j], xin->scale[0],
+                                                 xin->zero_point[0]);
+        ck_assert_int_eq(run_packed(&g, xq, NX, y, 4), MCN_OK);
+        ck_assert_int_eq(run_packed(&copies, xq, NX, y_copied, 4), MCN_OK);
+        ck_assert_mem_eq(y, y_copied, 4);
+        const float *in = test[i];
+        ck_assert_msg(fexec_run(fx, &in, &e) == 0, "%s", e.msg);
+        const float *f = fexec_tensor(fx, fg.outputs[0]);
+        /* Within one of the output's steps: the branch's rounding and
+           the pool's (measured: 0.63). */
+        for (int j = 0; j < 4; j++) {
+            double got = yo->scale[0] * (y[j] - yo->zero_point[0]);
+            ck_assert_msg(fabs(got - f[j]) <= yo->scale[0], "%g vs %g", got,
+                          (double)f[j]);
+        }
+    }
+    fexec_free(fx);
+    graph_free(&fg);
+    graph_free(&copies);
+
+    /* The concatenation takes an input at its own run or apart from
+       it: q one byte off its run, or on p's, is refused. */
+    int cat = -1;
+    for (int i = 0; i < g.n_nodes; i++)
+        if (g.nodes[i].op == MCN_OP_CONCATENATION)
+            cat = i;
+    for (int k = 0; k < 2; k++) {
+        graph m;
+        ck_assert_int_eq(graph_clone(&m, &g, &e), 0);
+        m.tensors[t[2]].arena_offset = k ? at : at + 19;
+        ck_assert_int_eq(init_fails_at(&m), cat);
+        graph_free(&m);
+    }
+    graph_free(&g);
+}
+END_TEST
+
 Suite *suite_engine_overlap(void)
 {
     Suite *s = suite_create("engine_overlap");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, windows_by_hand);
     tcase_add_test(tc, kernels_keep_their_bytes_inside_their_windows);
+    tcase_add_test(tc, packed_chain_overlaps_as_far_as_the_kernels_allow);
+    tcase_add_test(tc, concat_inputs_written_in_place);
     suite_add_tcase(s, tc);
     return s;
 }
