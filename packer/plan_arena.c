@@ -6,9 +6,10 @@
 **     group; one block per group, one per node scratch;
 **   - per execution order, every block's lifetime and the windows in which
 **     a node's output block may overlap an input block dying there;
-**   - placement (plan_place.c) with and without concatenation views.
-** The plan with the lowest peak wins; the first on ties, so zero-copy
-** concatenation is kept unless copying does better.
+**   - placement (plan_place.c) for each candidate: the stored order and
+**     the schedules of plan_order.c, with and without concatenation views.
+** The plan with the lowest peak wins; the first on ties, so the stored
+** order and zero-copy concatenation are kept unless the others do better.
 */
 #include "plan_internal.h"
 
@@ -444,17 +445,20 @@ static void try_order(planner *p, const int *order)
     memcpy(p->best_order, order, (size_t)p->nn * sizeof *order);
 }
 
-/* Every candidate: with concatenation views (if any) and without. */
+/* Every candidate: with concatenation views (if any) and without, each
+   in the stored order and in the schedules. */
 static int search(planner *p, mcn_err *e)
 {
+    bool keep = p->o && p->o->keep_order;
     bool views = !(p->o && p->o->no_concat_views);
     int *stored = malloc(((size_t)p->nn + 1) * sizeof *stored);
+    int *orders[PLAN_ORDERS] = {0};
     if (!stored)
         return mcn_fail(e, "out of memory planning the arena");
     for (int i = 0; i < p->nn; i++)
         stored[i] = i;
-    int plain = 0;
-    for (int pass = 0; pass < 2; pass++) {
+    int rc = 0, plain = 0;
+    for (int pass = 0; pass < 2 && !rc; pass++) {
         bool v = pass == 0 && views;
         if (pass == 1 && (plain || !views))
             break;
@@ -466,12 +470,21 @@ static int search(planner *p, mcn_err *e)
                 plain = p->root[t] < 0 || p->voff[t] == 0;
         }
         try_order(p, stored);
+        int n = keep ? 0
+                     : plan_orders(p->g, p->tblock, p->gsize, p->n_groups,
+                                   orders);
+        if (n < 0)
+            rc = mcn_fail(e, "out of memory planning the arena");
+        for (int k = 0; k < n; k++) {
+            try_order(p, orders[k]);
+            free(orders[k]);
+        }
     }
     free(stored);
-    if (p->best_peak > PLAN_MAX_BYTES)
-        return mcn_fail(e, "the arena would need %lld bytes, more than 2 GiB",
-                        (long long)p->best_peak);
-    return 0;
+    if (!rc && p->best_peak > PLAN_MAX_BYTES)
+        rc = mcn_fail(e, "the arena would need %lld bytes, more than 2 GiB",
+                      (long long)p->best_peak);
+    return rc;
 }
 
 static int64_t plan(planner *p, const graph *g, const plan_opts *o,
@@ -496,6 +509,24 @@ int64_t plan_arena_peak_with(const graph *g, const plan_opts *o,
     return peak;
 }
 
+/* g->nodes in the planned order. */
+static int reorder(graph *g, const int *order, mcn_err *e)
+{
+    int same = 1;
+    for (int i = 0; i < g->n_nodes && same; i++)
+        same = order[i] == i;
+    if (same)
+        return 0;
+    graph_node *nodes = malloc((size_t)g->n_nodes * sizeof *nodes);
+    if (!nodes)
+        return mcn_fail(e, "out of memory planning the arena");
+    for (int i = 0; i < g->n_nodes; i++)
+        nodes[i] = g->nodes[order[i]];
+    memcpy(g->nodes, nodes, (size_t)g->n_nodes * sizeof *nodes);
+    free(nodes);
+    return 0;
+}
+
 int plan_arena_with(graph *g, const plan_opts *o, mcn_err *e)
 {
     planner p;
@@ -507,8 +538,9 @@ int plan_arena_with(graph *g, const plan_opts *o, mcn_err *e)
     for (int i = 0; i < g->n_nodes; i++)
         g->nodes[i].scratch_offset = (int32_t)p.best_soff[i];
     g->arena_bytes = (uint32_t)peak;
+    int rc = reorder(g, p.best_order, e);
     planner_free(&p);
-    return 0;
+    return rc;
 }
 
 int plan_arena(graph *g, mcn_err *e)

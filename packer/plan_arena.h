@@ -13,7 +13,9 @@
 ** write order allows it: pack_overlap_window in pack.h).
 **
 ** Placement is first fit in several orders, the lowest peak kept
-** (plan_place.c). Fast enough for mcn-nas to cost thousands of
+** (plan_place.c); the nodes run in the stored order unless a
+** memory-aware schedule plans lower (plan_order.c), and then plan_arena
+** reorders g->nodes. Fast enough for mcn-nas to cost thousands of
 ** candidates a second, and O(n log n)-ish on long graphs.
 */
 #ifndef MCN_PLAN_ARENA_H
@@ -40,11 +42,12 @@ typedef int (*plan_overlap_fn)(void *user, const graph *g, int node,
 typedef struct {
     plan_overlap_fn overlap;  /* NULL: no output overlaps an input */
     void *user;
+    bool keep_order;          /* plan the stored node order only */
     bool no_concat_views;     /* every CONCATENATION input its own block */
 } plan_opts;
 
-/* Sets tensor arena_offset, node scratch_offset and g->arena_bytes. o
-   may be NULL: the defaults, no overlaps. */
+/* Sets tensor arena_offset, node scratch_offset and g->arena_bytes, and
+   may reorder g->nodes. o may be NULL: the defaults, no overlaps. */
 int plan_arena_with(graph *g, const plan_opts *o, mcn_err *e);
 /* Peak bytes only, without changing the graph. */
 int64_t plan_arena_peak_with(const graph *g, const plan_opts *o,

@@ -1,7 +1,8 @@
 /*
 ** plan_internal.h: what the arena planner's files share (plan_arena.h is
 ** the API): the blocks to place, the windows in which two of them may
-** overlap, and the placement search (plan_place.c).
+** overlap, and the two searches, placement (plan_place.c) and execution
+** order (plan_order.c).
 */
 #ifndef MCN_PLAN_INTERNAL_H
 #define MCN_PLAN_INTERNAL_H
@@ -43,5 +44,17 @@ void plan_placer_free(plan_placer *p);
 /* Sets every block's offset: the lowest peak over several first-fit
    orders (and, for a handful of blocks, over every order); returns it. */
 int64_t plan_place(plan_placer *p, plan_set *s);
+
+/* ---- plan_order.c ---- */
+
+/* Execution orders other than the stored one that a memory-aware list
+   schedule gives: up to PLAN_ORDERS of them, each n_nodes positions
+   (orders[k][i] = the node run i-th), each different from the stored
+   order and from the others. block_of_tensor maps a tensor to its block
+   (-1: not in the arena); sizes are the blocks'. Returns how many, or -1
+   when out of memory. */
+#define PLAN_ORDERS 2
+int plan_orders(const graph *g, const int *block_of_tensor,
+                const int64_t *block_size, int n_blocks, int **orders);
 
 #endif

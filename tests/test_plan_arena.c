@@ -278,6 +278,78 @@ START_TEST(window_needs_the_input_to_die)
 }
 END_TEST
 
+/* ---- execution order ---- */
+
+/* x feeds two arms, p -> p2 and q -> q2, joined by o. Stored order runs
+   both big tensors before either small one. */
+static void build_arms(graph *g, int *t)
+{
+    graph_init(g);
+    int x = act(g, 16), p = act(g, 200), q = act(g, 200), p2 = act(g, 16),
+        q2 = act(g, 16), o = act(g, 16);
+    node(g, MCN_OP_CONV_2D, x, -1, p);   /* 0 */
+    node(g, MCN_OP_CONV_2D, x, -1, q);   /* 1 */
+    node(g, MCN_OP_CLIP, p, -1, p2);     /* 2 */
+    node(g, MCN_OP_CLIP, q, -1, q2);     /* 3 */
+    node(g, MCN_OP_ADD, p2, q2, o);      /* 4 */
+    g->inputs[g->n_inputs++] = x;
+    g->outputs[g->n_outputs++] = o;
+    int all[6] = {x, p, q, p2, q2, o};
+    memcpy(t, all, sizeof all);
+}
+
+START_TEST(branches_run_in_the_order_that_needs_least)
+{
+    graph g;
+    int t[6];
+    build_arms(&g, t);
+    plan_opts keep = {.keep_order = true};
+    mcn_err e = {{0}};
+    /* Stored order: node 1 holds x, p and q. 16 + 200 + 200, each block
+       after the one below on a 16 boundary: x@0, p@16, q@224 -> 424. */
+    ck_assert_int_eq(plan_arena_peak_with(&g, &keep, &e), 424);
+    /* The list schedule, fewest bytes alive after each node: node 0 or
+       1 first (equal; stored order breaks the tie), then node 2 (frees
+       p: 16 + 16 alive) before node 1 (adds q: 416), then 1, 3, 4.
+       Lifetimes x[-1,2] p[0,1] p2[1,4] q[2,3] q2[3,4] o[4,5]: at most
+       200 + 16 + 16 alive at once, and longest lived first lays it out
+       in 232: x@0, p2@16, p@32, q@32 (p is dead), q2@0 (x is), o@32. */
+    ck_assert_int_eq(plan_ok_with(&g, NULL), 232);
+    const int want[5][2] = {{t[0], t[1]}, {t[1], t[3]}, {t[0], t[2]},
+                            {t[2], t[4]}, {t[3], t[5]}};
+    for (int i = 0; i < 5; i++) {
+        ck_assert_int_eq(g.nodes[i].in[0], want[i][0]);
+        ck_assert_int_eq(g.nodes[i].out[0], want[i][1]);
+    }
+    ck_assert_int_eq(g.tensors[t[0]].arena_offset, 0);
+    ck_assert_int_eq(g.tensors[t[3]].arena_offset, 16);
+    ck_assert_int_eq(g.tensors[t[1]].arena_offset, 32);
+    ck_assert_int_eq(g.tensors[t[2]].arena_offset, 32);
+    ck_assert_int_eq(g.tensors[t[4]].arena_offset, 0);
+    ck_assert_int_eq(g.tensors[t[5]].arena_offset, 32);
+    /* Planning the planned graph keeps its order and plan. */
+    ck_assert_int_eq(plan_ok_with(&g, NULL), 232);
+    ck_assert_int_eq(g.nodes[1].out[0], t[3]);
+    graph_free(&g);
+}
+END_TEST
+
+START_TEST(a_chain_keeps_its_order)
+{
+    graph g;
+    graph_init(&g);
+    int x = act(&g, 32), a = act(&g, 48), b = act(&g, 16);
+    node(&g, MCN_OP_CLIP, x, -1, a);
+    node(&g, MCN_OP_CLIP, a, -1, b);
+    g.inputs[g.n_inputs++] = x;
+    g.outputs[g.n_outputs++] = b;
+    plan_ok(&g);
+    ck_assert_int_eq(g.nodes[0].out[0], a);
+    ck_assert_int_eq(g.nodes[1].out[0], b);
+    graph_free(&g);
+}
+END_TEST
+
 /* ---- zero-copy concatenation ---- */
 
 /* x -> a [1,32], x -> b [1,48], c = concat(a, b) [1,80] on `axis`
@@ -576,6 +648,8 @@ Suite *suite_plan_arena(void)
     tcase_add_test(tc, elementwise_outputs_run_in_place);
     tcase_add_test(tc, window_puts_output_before_input);
     tcase_add_test(tc, window_needs_the_input_to_die);
+    tcase_add_test(tc, branches_run_in_the_order_that_needs_least);
+    tcase_add_test(tc, a_chain_keeps_its_order);
     tcase_add_test(tc, concat_inputs_are_slices_of_its_output);
     tcase_add_test(tc, concat_with_outer_rows_copies);
     tcase_add_test(tc, concat_of_one_tensor_twice_copies);
