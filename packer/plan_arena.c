@@ -230,7 +230,18 @@ static int concat_view_ok(const planner *p, const graph_node *nd, int k)
     return 1;
 }
 
-static void concat_views(planner *p, const graph_node *nd)
+/* How a concatenation's inputs are grouped: each its own block, as
+   slices of the output where they may be, or (a planned graph's layout)
+   where the stored offsets put them there. */
+enum { VIEWS_NONE, VIEWS_ALL, VIEWS_STORED };
+
+static int stored_at(const planner *p, int t, int y, int64_t at)
+{
+    return p->g->tensors[t].arena_offset ==
+           p->g->tensors[y].arena_offset + at;
+}
+
+static void concat_views(planner *p, const graph_node *nd, int views)
 {
     const graph *g = p->g;
     if (nd->n_out != 1 || p->bytes[nd->out[0]] < 0 || nd->n_in < 1)
@@ -256,7 +267,9 @@ static void concat_views(planner *p, const graph_node *nd)
         return;
     int ok[GRAPH_MAX_IO];
     for (int k = 0; k < nd->n_in; k++)
-        ok[k] = concat_view_ok(p, nd, k);
+        ok[k] = concat_view_ok(p, nd, k) &&
+                (views != VIEWS_STORED ||
+                 stored_at(p, nd->in[k], nd->out[0], at[k]));
     int ry = p->root[nd->out[0]];
     for (int k = 0; k < nd->n_in; k++)
         if (ok[k])
@@ -264,7 +277,7 @@ static void concat_views(planner *p, const graph_node *nd)
 }
 
 /* One block per group; returns how many. */
-static int group(planner *p, bool views)
+static int group(planner *p, int views)
 {
     const graph *g = p->g;
     for (int t = 0; t < p->nt; t++) {
@@ -278,11 +291,13 @@ static int group(planner *p, bool views)
         const graph_node *nd = &g->nodes[i];
         if (nd->op == MCN_OP_RESHAPE && nd->n_in >= 1 && nd->n_out >= 1 &&
             is_arena(g, nd->in[0]) && is_arena(g, nd->out[0]) &&
-            p->root[nd->in[0]] != p->root[nd->out[0]])
+            p->root[nd->in[0]] != p->root[nd->out[0]] &&
+            (views != VIEWS_STORED ||
+             stored_at(p, nd->out[0], nd->in[0], 0)))
             merge(p, p->root[nd->out[0]], p->root[nd->in[0]],
                   p->voff[nd->in[0]]);
-        if (views && nd->op == MCN_OP_CONCATENATION)
-            concat_views(p, nd);
+        if (views != VIEWS_NONE && nd->op == MCN_OP_CONCATENATION)
+            concat_views(p, nd, views);
     }
     int n = 0;
     for (int t = 0; t < p->nt; t++)
@@ -462,7 +477,7 @@ static int search(planner *p, mcn_err *e)
         bool v = pass == 0 && views;
         if (pass == 1 && (plain || !views))
             break;
-        p->n_groups = group(p, v);
+        p->n_groups = group(p, v ? VIEWS_ALL : VIEWS_NONE);
         if (v) {
             /* Views that changed nothing need no second pass. */
             plain = 1;
@@ -551,4 +566,44 @@ int plan_arena(graph *g, mcn_err *e)
 int64_t plan_arena_peak(const graph *g, mcn_err *e)
 {
     return plan_arena_peak_with(g, NULL, e);
+}
+
+int plan_arena_layout(const graph *g, plan_extent **out, int *n, mcn_err *e)
+{
+    *out = NULL;
+    *n = 0;
+    if (!g->arena_bytes)
+        return mcn_fail(e, "the graph has no arena plan (run mcn-pack)");
+    planner p;
+    if (planner_init(&p, g, NULL, e))
+        return -1;
+    int rc = measure(&p, e);
+    int *order = rc ? NULL : malloc(((size_t)p.nn + 1) * sizeof *order);
+    if (!rc && !order)
+        rc = mcn_fail(e, "out of memory");
+    if (!rc) {
+        for (int i = 0; i < p.nn; i++)
+            order[i] = i;
+        p.n_groups = group(&p, VIEWS_STORED);
+        int nb = lifetimes(&p, order);
+        *out = calloc((size_t)nb + 1, sizeof **out);
+        if (!*out)
+            rc = mcn_fail(e, "out of memory");
+        for (int k = 0; k < nb && !rc; k++) {
+            const plan_block *b = &p.blocks[k];
+            plan_extent *x = &(*out)[k];
+            x->bytes = b->size;
+            x->first = b->birth;
+            x->last = b->death;
+            x->tensor = b->id >= 0 ? b->id : -1;
+            x->node = b->id >= 0 ? -1 : -b->id - 1;
+            x->offset = b->id >= 0 ? g->tensors[b->id].arena_offset
+                                   : g->nodes[x->node].scratch_offset;
+        }
+        if (!rc)
+            *n = nb;
+    }
+    free(order);
+    planner_free(&p);
+    return rc;
 }

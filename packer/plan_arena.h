@@ -56,4 +56,17 @@ int64_t plan_arena_peak_with(const graph *g, const plan_opts *o,
 int plan_arena(graph *g, mcn_err *e);
 int64_t plan_arena_peak(const graph *g, mcn_err *e);
 
+/* A planned graph's blocks as its stored offsets lay them out (its node
+   order, the RESHAPE outputs and concatenation slices that share their
+   bytes): what mcn-info --memory draws. *blocks is malloc'd. */
+typedef struct {
+    int64_t offset, bytes;
+    int first, last;  /* the positions it lives over: -1 before the first
+                         node, n_nodes after the last */
+    int tensor;       /* its group's root tensor, or -1 for scratch */
+    int node;         /* scratch: its node; else -1 */
+} plan_extent;
+int plan_arena_layout(const graph *g, plan_extent **blocks, int *n,
+                      mcn_err *e);
+
 #endif
