@@ -19,6 +19,7 @@
 
 /* Largest arena whose offsets fit Tensor.arena_offset (an int). */
 #define PLAN_MAX_BYTES ((int64_t)INT32_MAX)
+#define WINDOW_REACH (4 * PLAN_MAX_BYTES)
 
 /* A window between a node's output block and an input block. */
 typedef struct {
@@ -184,8 +185,15 @@ static int measure(planner *p, mcn_err *e)
     for (int i = 0; i < p->nn; i++)
         for (int j = 0; j < g->nodes[i].n_in; j++) {
             int k = i * GRAPH_MAX_IO + j;
+            plan_window *w = &p->win[k];
             p->has_win[k] = is_arena(g, g->nodes[i].in[j]) &&
-                            p->o->overlap(p->o->user, g, i, j, &p->win[k]);
+                            p->o->overlap(p->o->user, g, i, j, w);
+            /* Beyond the arena's reach a bound means nothing; clipped,
+               offsets plus bounds cannot overflow. */
+            if (w->lo < -WINDOW_REACH)
+                w->lo = -WINDOW_REACH;
+            if (w->hi > WINDOW_REACH)
+                w->hi = WINDOW_REACH;
         }
     return 0;
 }
@@ -433,9 +441,8 @@ static void pair_up(planner *p, int n_blocks)
         const raw_pair *w = &p->raw[r];
         plan_block *o = &p->blocks[w->out], *in = &p->blocks[w->in];
         p->pairs[o->pair0 + o->npairs++] = (plan_pair){w->in, w->lo, w->hi};
-        p->pairs[in->pair0 + in->npairs++] =
-            (plan_pair){w->out, w->hi == INT64_MAX ? INT64_MIN : -w->hi,
-                        w->lo == INT64_MIN ? INT64_MAX : -w->lo};
+        p->pairs[in->pair0 + in->npairs++] = (plan_pair){w->out, -w->hi,
+                                                         -w->lo};
     }
 }
 

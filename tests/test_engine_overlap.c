@@ -337,35 +337,15 @@ static void quantized(void (*build)(graph *, int *), graph *g, int *t)
     ck_assert_msg(quantize_graph(g, &o, &e) == 0, "%s", e.msg);
 }
 
-/* Run a packed g (kept) on the engine: mcn_init's status, and output 0's
-   ny bytes in y when it is MCN_OK. */
-static mcn_status run_packed(const graph *g, const int8_t *x, size_t nx,
-                             int8_t *y, size_t ny)
+/* Run a packed g (kept) once: mcn_init's status, and output 0's ny
+   bytes in y when it is MCN_OK. */
+static mcn_status run_packed(const graph *g, const int8_t *x, int8_t *y,
+                             size_t ny)
 {
     graph c;
     mcn_err e = {{0}};
     ck_assert_int_eq(graph_clone(&c, g, &e), 0);
-    uint8_t *buf;
-    size_t len;
-    ck_assert_msg(graph_to_mcn(&c, &buf, &len, &e) == 0, "%s", e.msg);
-    size_t arena_len = (c.arena_bytes + 15u) / 16u * 16u;
-    graph_free(&c);
-    void *arena = aligned_alloc(16, arena_len);
-    mcn_ctx ctx;
-    mcn_status s = mcn_init(&ctx, buf, len, arena, arena_len);
-    if (s == MCN_OK) {
-        mcn_tensor t;
-        mcn_input(&ctx, 0, &t);
-        ck_assert_uint_eq(t.bytes, nx);
-        memcpy(t.data, x, nx);
-        ck_assert_int_eq(mcn_invoke(&ctx), MCN_OK);
-        mcn_output(&ctx, 0, &t);
-        ck_assert_uint_eq(t.bytes, ny);
-        memcpy(y, t.data, ny);
-    }
-    free(arena);
-    free(buf);
-    return s;
+    return run_packed_outputs(&c, &x, 1, &y, &ny);
 }
 
 static int init_fails_at(const graph *g)
@@ -422,8 +402,8 @@ START_TEST(packed_chain_overlaps_as_far_as_the_kernels_allow)
         for (int j = 0; j < NX; j++)
             xq[j] = (int8_t)qmath_quantize_value(test[i][j], xin->scale[0],
                                                  xin->zero_point[0]);
-        ck_assert_int_eq(run_packed(&g, xq, NX, y, NY), MCN_OK);
-        ck_assert_int_eq(run_packed(&wide, xq, NX, y_apart, NY), MCN_OK);
+        ck_assert_int_eq(run_packed(&g, xq, y, NY), MCN_OK);
+        ck_assert_int_eq(run_packed(&wide, xq, y_apart, NY), MCN_OK);
         ck_assert_mem_eq(y, y_apart, NY);
         /* LOGISTIC's output grid is 1/256: within 2 steps of float, the
            rounding of four ops carried through (measured: 1.1). */
@@ -453,7 +433,7 @@ START_TEST(packed_chain_overlaps_as_far_as_the_kernels_allow)
     int8_t xq[NX], y[NY], y_apart[NY];
     for (int j = 0; j < NX; j++)
         xq[j] = (int8_t)(j * 13 - 100);
-    ck_assert_int_eq(run_packed(&wide, xq, NX, y_apart, NY), MCN_OK);
+    ck_assert_int_eq(run_packed(&wide, xq, y_apart, NY), MCN_OK);
     for (size_t k = 0; k < sizeof edge / sizeof edge[0]; k++) {
         for (int past = 0; past < 2; past++) {
             int32_t at[7];
@@ -468,7 +448,7 @@ START_TEST(packed_chain_overlaps_as_far_as_the_kernels_allow)
             if (past) {
                 ck_assert_int_eq(init_fails_at(&m), edge[k].op);
             } else {
-                ck_assert_int_eq(run_packed(&m, xq, NX, y, NY), MCN_OK);
+                ck_assert_int_eq(run_packed(&m, xq, y, NY), MCN_OK);
                 ck_assert_mem_eq(y, y_apart, NY);
             }
             graph_free(&m);
@@ -533,8 +513,8 @@ START_TEST(concat_inputs_written_in_place)
         for (int j = 0; j < NX; j++)
             xq[j] = (int8_t)qmath_quantize_value(test[i][j], xin->scale[0],
                                                  xin->zero_point[0]);
-        ck_assert_int_eq(run_packed(&g, xq, NX, y, 4), MCN_OK);
-        ck_assert_int_eq(run_packed(&copies, xq, NX, y_copied, 4), MCN_OK);
+        ck_assert_int_eq(run_packed(&g, xq, y, 4), MCN_OK);
+        ck_assert_int_eq(run_packed(&copies, xq, y_copied, 4), MCN_OK);
         ck_assert_mem_eq(y, y_copied, 4);
         const float *in = test[i];
         ck_assert_msg(fexec_run(fx, &in, &e) == 0, "%s", e.msg);

@@ -9,21 +9,12 @@
 #include "graph.h"
 #include "plan_arena.h"
 #include "plan_svg.h"
+#include "test_model_util.h"
 
 static int act(graph *g, const char *name, int bytes)
 {
     int32_t shape[2] = {1, bytes};
     return graph_add_tensor(g, name, MCN_DT_INT8, 2, shape);
-}
-
-static int node(graph *g, mcn_opcode op, int a, int b, int out)
-{
-    int n = graph_add_node(g, op, NULL);
-    graph_node_add_input(g, n, a);
-    if (b >= 0)
-        graph_node_add_input(g, n, b);
-    graph_node_add_output(g, n, out);
-    return n;
 }
 
 /* The value of attribute `name` in the element starting at s. */
@@ -46,10 +37,11 @@ START_TEST(one_rect_per_block_at_its_offset)
     graph_init(&g);
     int x = act(&g, "x<&\"'>", 16), a = act(&g, NULL, 32),
         b = act(&g, NULL, 48), c = act(&g, NULL, 80), o = act(&g, NULL, 16);
-    node(&g, MCN_OP_CLIP, x, -1, a);
-    node(&g, MCN_OP_CLIP, x, -1, b);
-    g.nodes[node(&g, MCN_OP_CONCATENATION, a, b, c)].axis = 1;
-    int last = node(&g, MCN_OP_CLIP, c, -1, o);
+    tm_node(&g, MCN_OP_CLIP, x, -1, a);
+    tm_node(&g, MCN_OP_CLIP, x, -1, b);
+    int cat = tm_node(&g, MCN_OP_CONCATENATION, a, b, c);
+    g.nodes[cat].axis = 1;
+    int last = tm_node(&g, MCN_OP_CLIP, c, -1, o);
     g.nodes[last].scratch_bytes = 40;
     g.inputs[g.n_inputs++] = x;
     g.outputs[g.n_outputs++] = o;
@@ -129,7 +121,7 @@ START_TEST(an_unplanned_graph_has_no_picture)
     graph g;
     graph_init(&g);
     int x = act(&g, NULL, 16), y = act(&g, NULL, 16);
-    node(&g, MCN_OP_CLIP, x, -1, y);
+    tm_node(&g, MCN_OP_CLIP, x, -1, y);
     g.inputs[g.n_inputs++] = x;
     g.outputs[g.n_outputs++] = y;
     char *svg;
