@@ -81,6 +81,24 @@ mcn_status mcn_chk_alias(const mcn_tview *out, const mcn_tview *in,
     return MCN_ERR_MODEL;
 }
 
+int mcn_overlapping(const mcn_tview *out, const mcn_tview *in)
+{
+    if (!in->present || in->is_const || !in->data || !out->data)
+        return 0;
+    const uint8_t *a = out->data, *b = in->data;
+    return !(a + out->bytes <= b || b + in->bytes <= a);
+}
+
+mcn_status mcn_chk_window(const mcn_tview *out, const mcn_tview *in,
+                          mcn_k_window w)
+{
+    if (!mcn_overlapping(out, in))
+        return MCN_OK;
+    /* Both in the arena, so the difference is defined. */
+    int64_t d = (int64_t)(out->data - in->data);
+    return d >= w.lo && d <= w.hi ? MCN_OK : MCN_ERR_MODEL;
+}
+
 int mcn_same_shape(const mcn_tview *a, const mcn_tview *b)
 {
     if (a->rank != b->rank)

@@ -150,6 +150,12 @@ typedef struct {
 #define MCN_KOP_DWCONV 2u
 #define MCN_KOP_FC 4u
 
+/* Kernel k's overlap window for p as the planner and mcn_chk_window take
+   it (mcn_kernels.h): disjoint when k has no overlap function or it
+   says no. */
+mcn_k_window mcn_conv_kernel_window(const mcn_conv_kernel *k,
+                                    const mcn_k_conv_params *p);
+
 /* Kernel `id` (1-based, as Operator.kernel), or NULL. */
 const mcn_conv_kernel *mcn_conv_kernel_get(uint8_t id);
 /* The best kernel for p on target among those serving `kop`: its id, or
@@ -179,6 +185,12 @@ mcn_status mcn_chk_weights(const mcn_opview *v, const mcn_tview *w, int rank);
 /* Output vs an input: disjoint, or (if same_ok) exactly the same bytes. */
 mcn_status mcn_chk_alias(const mcn_tview *out, const mcn_tview *in,
                          int same_ok);
+/* 1 when in is an activation sharing arena bytes with out. */
+int mcn_overlapping(const mcn_tview *out, const mcn_tview *in);
+/* Output vs an input: disjoint, or overlapping with the output starting
+   at (input start + d), d inside the kernel's window w. */
+mcn_status mcn_chk_window(const mcn_tview *out, const mcn_tview *in,
+                          mcn_k_window w);
 /* Same rank and dims. */
 int mcn_same_shape(const mcn_tview *a, const mcn_tview *b);
 /* Rank-4 tensor as NHWC dims; MCN_ERR_MODEL if not rank 4. */

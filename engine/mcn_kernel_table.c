@@ -37,3 +37,15 @@ uint8_t mcn_conv_kernel_choose(const mcn_k_conv_params *p, uint8_t kop,
             return (uint8_t)(i + 1);
     return 0;
 }
+
+mcn_k_window mcn_conv_kernel_window(const mcn_conv_kernel *k,
+                                    const mcn_k_conv_params *p)
+{
+    int32_t lo, hi;
+    if (!k->overlap || !k->overlap(p, &lo, &hi))
+        return mcn_k_disjoint_window();
+    mcn_k_window w;
+    w.lo = lo == INT32_MIN ? MCN_K_WINDOW_MIN : lo;
+    w.hi = hi;
+    return w;
+}

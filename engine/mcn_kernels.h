@@ -423,4 +423,50 @@ void mcn_k_prelu_s8(const mcn_k_prelu_params *p);
 void mcn_k_lut_s8(const mcn_k_lut_params *p);
 void mcn_k_log_softmax_s8(const mcn_k_log_softmax_params *p);
 
+/* ---- Overlap windows ----
+** A kernel may let its output overlap an input it reads for the last time
+** (the packer ends that input's life at this operator). Its _overlap
+** function says where, from its read and write order: the output may
+** start at (input start + d) for every d in [lo, hi] (bytes; lo > hi:
+** never); anywhere else the two must be disjoint. mcn_init refuses any
+** other overlap, and the packer plans with these windows. A kernel that
+** reads ahead or writes in another order must say so in its own. */
+typedef struct {
+    int64_t lo, hi;
+} mcn_k_window;
+#define MCN_K_WINDOW_MIN (-(INT64_C(1) << 40))  /* "any start before" */
+
+/* Element i of the output written after element i of a same-sized input
+   is read, in increasing i: the output may start at or before the
+   input (d <= 0). */
+mcn_k_window mcn_k_elementwise_window(void);
+/* No overlap at all. */
+mcn_k_window mcn_k_disjoint_window(void);
+
+/* Raster order, which the convolutions, pools and FULLY_CONNECTED (a
+   1x1 image per batch) share: output pixels (batch, row, column) in
+   turn; each pixel's out_pixel bytes in turn, byte oc written once its
+   value is computed. Every input byte that pixel reads lies at or after
+   its window's top-left corner (the clipped row max(0, oy * stride_h -
+   pad_top), then column), and for byte oc at or after the corner's byte
+   (oc / group_out) * group_in: a convolution reads every channel of its
+   group, a depthwise convolution or a pool only its own. */
+typedef struct {
+    int32_t n;
+    int32_t in_h, in_w, in_pixel;
+    int32_t out_h, out_w, out_pixel;
+    int32_t stride_h, stride_w, pad_top, pad_left;
+    int32_t group_out, group_in;
+} mcn_k_raster;
+/* The window that keeps every write below every input byte still to be
+   read: lo = MCN_K_WINDOW_MIN, hi the least over the writes. */
+mcn_k_window mcn_k_raster_window(const mcn_k_raster *r);
+
+mcn_k_window mcn_k_conv_s8_overlap(const mcn_k_conv_params *p);
+mcn_k_window mcn_k_conv_1x1_s8_overlap(const mcn_k_conv_params *p);
+mcn_k_window mcn_k_dwconv_s8_overlap(const mcn_k_conv_params *p);
+mcn_k_window mcn_k_fc_s8_overlap(const mcn_k_fc_params *p);
+/* MAX_POOL_2D and AVERAGE_POOL_2D walk alike. */
+mcn_k_window mcn_k_pool_s8_overlap(const mcn_k_pool_params *p);
+
 #endif

@@ -2,8 +2,8 @@
 ** mcn_ops_act.c: the int8 activations with arithmetic of their own
 ** (LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU) and those that are a table
 ** (ELU, HARD_SIGMOID): kernel parameters, their checks, and the call.
-** Each may run in place: every element is read before the same element
-** is written.
+** Each may run in place, or with its output starting before its input:
+** element i is written after element i is read, in increasing i.
 */
 #include "mcn_internal.h"
 
@@ -19,7 +19,7 @@ static mcn_status check_unary(const mcn_opview *v, uint32_t n)
         return MCN_ERR_MODEL;
     if (!v->has_requant || v->n_rq != n)
         return MCN_ERR_MODEL;
-    return mcn_chk_alias(&v->out, &v->in[0], 1);
+    return mcn_chk_window(&v->out, &v->in[0], mcn_k_elementwise_window());
 }
 
 /* ---- LOGISTIC and TANH ---- */
@@ -141,7 +141,7 @@ mcn_status mcn_op_lut(const mcn_opview *v, mcn_call *call)
         if (!table->present || !table->is_const || !table->data ||
             table->dtype != MCN_DT_INT8 || table->elems != 256)
             return MCN_ERR_MODEL;
-        return mcn_chk_alias(&v->out, &v->in[0], 1);
+        return mcn_chk_window(&v->out, &v->in[0], mcn_k_elementwise_window());
     }
     p.size = v->out.elems;
     p.table = (const int8_t *)table->data;

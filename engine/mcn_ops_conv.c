@@ -8,12 +8,11 @@
 #include "fb_read.h"
 #include "mcn_internal.h"
 
-/* The parts every weighted op shares: input, output, bias, requant. An
-   optimised kernel that tolerates an output overlapping its input says
-   how far in check_kernel. */
+/* The parts every weighted op shares: input, output, bias, requant. How
+   far the output may overlap the input is the kernel's to say
+   (in_window, check_kernel). */
 static mcn_status check_weighted(const mcn_opview *v, int32_t channels)
 {
-    const mcn_conv_kernel *k = mcn_conv_kernel_get(v->kernel);
     if (v->n_in < 2 || v->n_out != 1)
         return MCN_ERR_MODEL;
     MCN_TRY(mcn_chk_int8(&v->in[0], 0));
@@ -29,24 +28,22 @@ static mcn_status check_weighted(const mcn_opview *v, int32_t channels)
             return MCN_ERR_MODEL;
     }
     MCN_TRY(mcn_chk_requant(v, channels));
-    for (uint32_t i = (k && k->overlap) ? 1 : 0; i < v->n_in; i++)
+    /* The input's overlap is the kernel's to allow (in_window). */
+    for (uint32_t i = 1; i < v->n_in; i++)
         MCN_TRY(mcn_chk_alias(&v->out, &v->in[i], 0));
     return MCN_OK;
 }
 
-/* Output against input 0 for kernel k: disjoint, or overlapping by an
-   offset inside the window k gives for these parameters. */
-static mcn_status check_overlap(const mcn_opview *v,
-                                const mcn_conv_kernel *k,
-                                const mcn_k_conv_params *p)
+/* The output against the input, if they overlap at all, inside the
+   window of the kernel that will run (computed only then: it walks the
+   output's pixels). */
+static mcn_status in_window(const mcn_opview *v,
+                            mcn_k_window (*window)(const mcn_k_conv_params *),
+                            const mcn_k_conv_params *p)
 {
-    if (mcn_chk_alias(&v->out, &v->in[0], 0) == MCN_OK)
+    if (!mcn_overlapping(&v->out, &v->in[0]))
         return MCN_OK;
-    int32_t lo, hi;
-    if (!k->overlap(p, &lo, &hi))
-        return MCN_ERR_MODEL;
-    int64_t d = (int64_t)(v->out.data - v->in[0].data);
-    return d >= lo && d <= hi ? MCN_OK : MCN_ERR_MODEL;
+    return mcn_chk_window(&v->out, &v->in[0], window(p));
 }
 
 static const int32_t *bias_of(const mcn_opview *v)
@@ -128,8 +125,9 @@ static mcn_status check_kernel(const mcn_opview *v,
     const mcn_conv_kernel *k = mcn_conv_kernel_get(v->kernel);
     if (!k || !(k->ops & kop) || !k->applies(p) || (k->layout && !p->bias))
         return MCN_ERR_MODEL;
-    if (k->overlap)
-        MCN_TRY(check_overlap(v, k, p));
+    if (mcn_overlapping(&v->out, &v->in[0]))
+        MCN_TRY(mcn_chk_window(&v->out, &v->in[0], mcn_conv_kernel_window(k,
+                                                                        p)));
     uint32_t need = k->scratch_bytes ? k->scratch_bytes(p) : 0;
     if (need == 0)
         return MCN_OK;
@@ -168,7 +166,9 @@ mcn_status mcn_op_conv(const mcn_opview *v, mcn_call *call)
         return check_kernel(v, &p, MCN_KOP_CONV);
     if (mcn_k_conv_s8_scratch_bytes(&p) > v->scratch_bytes)
         return MCN_ERR_MODEL;
-    return MCN_OK;
+    return in_window(v, mcn_k_conv_1x1_s8_applies(&p)
+                            ? mcn_k_conv_1x1_s8_overlap
+                            : mcn_k_conv_s8_overlap, &p);
 }
 
 mcn_status mcn_op_dwconv(const mcn_opview *v, mcn_call *call)
@@ -188,7 +188,8 @@ mcn_status mcn_op_dwconv(const mcn_opview *v, mcn_call *call)
         p.filter.c != p.output.c ||
         (int64_t)p.input.c * p.depth_multiplier != p.output.c)
         return MCN_ERR_MODEL;
-    return v->kernel ? check_kernel(v, &p, MCN_KOP_DWCONV) : MCN_OK;
+    return v->kernel ? check_kernel(v, &p, MCN_KOP_DWCONV)
+                     : in_window(v, mcn_k_dwconv_s8_overlap, &p);
 }
 
 /* TRANSPOSE_CONV: the axes as the float graph defines them (one group),
@@ -232,6 +233,7 @@ mcn_status mcn_op_transpose_conv(const mcn_opview *v, mcn_call *call)
         return MCN_OK;
     }
     MCN_TRY(check_conv_operands(v, &p));
+    MCN_TRY(mcn_chk_alias(&v->out, &v->in[0], 0));
     return check_tconv(v, &p);
 }
 
@@ -329,5 +331,7 @@ mcn_status mcn_op_fc(const mcn_opview *v, mcn_call *call)
         fc_as_conv(v, &c);
         return check_kernel(v, &c, MCN_KOP_FC);
     }
-    return MCN_OK;
+    if (!mcn_overlapping(&v->out, &v->in[0]))
+        return MCN_OK;
+    return mcn_chk_window(&v->out, &v->in[0], mcn_k_fc_s8_overlap(&p));
 }

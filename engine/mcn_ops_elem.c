@@ -1,9 +1,10 @@
 /*
 ** mcn_ops_elem.c: the element-wise and row-wise ops (ADD, SUB, MUL, DIV,
 ** PRELU, SOFTMAX, LOG_SOFTMAX, CLIP, QUANTIZE, RESHAPE): kernel
-** parameters, their checks, and the call. Each may run in place (output
-** at its input's offset): every element is read before the same element
-** is written.
+** parameters, their checks, and the call. Each but RESHAPE may run in
+** place, or with its output starting before its input: element i is
+** written after element i is read, in increasing i (SOFTMAX's rows are
+** read whole first, then written in that order).
 */
 #include "mcn_internal.h"
 
@@ -38,9 +39,17 @@ static mcn_status bcast_of(const mcn_tview *a, const mcn_tview *b,
     return MCN_OK;
 }
 
+/* An input with the output's element count is read at the index being
+   written (broadcasting only pads its shape with 1s); a broadcast one is
+   read many times, so it must not be overwritten. */
+static mcn_k_window elem_window(const mcn_tview *in, const mcn_tview *out)
+{
+    return in->elems == out->elems ? mcn_k_elementwise_window()
+                                   : mcn_k_disjoint_window();
+}
+
 /* The inputs and output of ADD or MUL: int8, broadcastable, and the
-   output either apart from an input or exactly on one of its own shape
-   (a broadcast input is read many times, so it cannot be overwritten). */
+   output overlapping an input only as elem_window allows. */
 static mcn_status check_binary(const mcn_opview *v)
 {
     if (v->n_in != 2 || v->n_out != 1)
@@ -52,8 +61,8 @@ static mcn_status check_binary(const mcn_opview *v)
     mcn_k_bcast bc;
     MCN_TRY(bcast_of(&v->in[0], &v->in[1], &v->out, &broadcast, &bc));
     for (int k = 0; k < 2; k++)
-        MCN_TRY(mcn_chk_alias(&v->out, &v->in[k],
-                              v->in[k].elems == v->out.elems));
+        MCN_TRY(mcn_chk_window(&v->out, &v->in[k], elem_window(&v->in[k],
+                                                                &v->out)));
     MCN_TRY(mcn_chk_requant(v, 1));
     return MCN_OK;
 }
@@ -67,7 +76,7 @@ static mcn_status check_unary(const mcn_opview *v)
     MCN_TRY(mcn_chk_int8(&v->out, 1));
     if (!mcn_same_shape(&v->in[0], &v->out))
         return MCN_ERR_MODEL;
-    return mcn_chk_alias(&v->out, &v->in[0], 1);
+    return mcn_chk_window(&v->out, &v->in[0], mcn_k_elementwise_window());
 }
 
 static void add_params(const mcn_opview *v, int subtract,
@@ -178,8 +187,8 @@ mcn_status mcn_op_prelu(const mcn_opview *v, mcn_call *call)
         if (!mcn_same_shape(x, &v->out))
             return MCN_ERR_MODEL;
         MCN_TRY(bcast_of(x, alpha, &v->out, &broadcast, &p.bcast));
-        MCN_TRY(mcn_chk_alias(&v->out, x, 1));
-        MCN_TRY(mcn_chk_alias(&v->out, alpha, alpha->elems == v->out.elems));
+        MCN_TRY(mcn_chk_window(&v->out, x, mcn_k_elementwise_window()));
+        MCN_TRY(mcn_chk_window(&v->out, alpha, elem_window(alpha, &v->out)));
         if (!v->has_requant || v->n_rq != 2)
             return MCN_ERR_MODEL;
         MCN_TRY(mcn_chk_shift(v->shift[0]));

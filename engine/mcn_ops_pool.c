@@ -100,7 +100,9 @@ static mcn_status check_pool(const mcn_opview *v, int global,
         !axis_ok(p->input.w, p->filter_w, p->dilation_w, p->stride_w,
                  p->pad_left, p->pad_right, p->output.w))
         return MCN_ERR_MODEL;
-    return mcn_chk_alias(&v->out, &v->in[0], 0);
+    if (!mcn_overlapping(&v->out, &v->in[0]))
+        return MCN_OK;
+    return mcn_chk_window(&v->out, &v->in[0], mcn_k_pool_s8_overlap(p));
 }
 
 /* Check (call NULL) or fill the call of one pool; max or average,

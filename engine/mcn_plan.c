@@ -10,7 +10,8 @@
 
 /* Operator op of a verified model, decoded without an arena. */
 static mcn_status decode(const void *model, size_t size, uint32_t op,
-                         mcn_k_conv_params *p, uint8_t *kop, int *family)
+                         mcn_k_conv_params *p, uint8_t *kop, int *family,
+                         uint8_t *kernel)
 {
     if (!model || ((uintptr_t)model & 3u) != 0)
         return MCN_ERR_ARG;
@@ -22,6 +23,7 @@ static mcn_status decode(const void *model, size_t size, uint32_t op,
         return MCN_ERR_ARG;
     mcn_opview v;
     MCN_TRY(mcn_opview_get(&ctx, op, &v));
+    *kernel = v.kernel;
     mcn_status s = mcn_conv_family_params(&v, p, kop);
     *family = s != MCN_ERR_UNSUPPORTED;
     return *family ? s : MCN_OK;
@@ -35,18 +37,21 @@ mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
     memset(out, 0, sizeof *out);
     out->name = "";
     mcn_k_conv_params p;
-    uint8_t kop = 0;
+    uint8_t kop = 0, named;
     int family;
-    MCN_TRY(decode(model, model_size, op, &p, &kop, &family));
+    out->overlap_lo = 1;   /* disjoint, unless a kernel says otherwise */
+    MCN_TRY(decode(model, model_size, op, &p, &kop, &family, &named));
     if (!family)
         return MCN_OK;
-    out->kernel = mcn_conv_kernel_choose(&p, kop, (int)target);
+    out->kernel = named ? named : mcn_conv_kernel_choose(&p, kop,
+                                                         (int)target);
     const mcn_conv_kernel *k = mcn_conv_kernel_get(out->kernel);
     if (k) {
         out->scratch_bytes = k->scratch_bytes ? k->scratch_bytes(&p) : 0;
         out->relayout = k->layout != 0;
-        out->overlap = k->overlap &&
-                       k->overlap(&p, &out->overlap_lo, &out->overlap_hi);
+        mcn_k_window w = mcn_conv_kernel_window(k, &p);
+        out->overlap_lo = w.lo;
+        out->overlap_hi = w.hi;
 #ifndef MCN_STRIP_ERROR_STRINGS
         out->name = k->name;
 #endif
@@ -59,9 +64,9 @@ mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,
                            int32_t *bias, size_t bias_count)
 {
     mcn_k_conv_params p;
-    uint8_t kop = 0;
+    uint8_t kop = 0, named;
     int family;
-    MCN_TRY(decode(model, model_size, op, &p, &kop, &family));
+    MCN_TRY(decode(model, model_size, op, &p, &kop, &family, &named));
     const mcn_conv_kernel *k = mcn_conv_kernel_get(kernel);
     if (!family || !k || !(k->ops & kop) || !k->layout || !w || !bias)
         return MCN_ERR_ARG;

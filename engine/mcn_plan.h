@@ -36,16 +36,17 @@ typedef struct {
     uint8_t kernel;          /* for Operator.kernel; 0 = reference */
     uint32_t scratch_bytes;  /* what that kernel needs (Operator.scratch_*) */
     uint8_t relayout;        /* 1: weights and bias via mcn_plan_layout */
-    /* 1: the output may overlap input 0 (which must then die at this
-       operator) with (output start - input start) in [lo, hi] bytes. */
-    uint8_t overlap;
-    int32_t overlap_lo, overlap_hi;
+    /* Where the output may start against input 0 when that input dies at
+       this operator: (output start - input start) in [lo, hi] bytes;
+       lo > hi: never (they must be disjoint). */
+    int64_t overlap_lo, overlap_hi;
     const char *name;        /* "conv_1x1_s8_smlad"; "" when stripped */
 } mcn_plan_choice;
 
 /* The kernel for operator `op` of a model that passes mcn_verify (it need
-   not be planned yet) on `target`. Ops outside the conv family, and
-   target REFERENCE, get kernel 0 with scratch 0. */
+   not be planned yet) on `target`: the one it names already, or the best
+   that applies. Ops outside the conv family, and target REFERENCE, get
+   kernel 0 with scratch 0 and no overlap. */
 mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
                            mcn_target target, mcn_plan_choice *out);
 

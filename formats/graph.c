@@ -117,6 +117,7 @@ int graph_add_node(graph *g, mcn_opcode op, const char *name)
     n->op = op;
     n->stride_h = n->stride_w = 1;
     n->dilation_h = n->dilation_w = 1;
+    n->window_lo = 1;   /* no overlap window until the packer notes one */
     n->groups = n->depth_multiplier = 1;
     n->beta = 1.0f;
     n->scratch_offset = -1;

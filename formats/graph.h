@@ -88,6 +88,9 @@ typedef struct {
     int32_t scratch_offset;  /* -1 = none */
     uint32_t scratch_bytes;
     uint8_t kernel;          /* Operator.kernel: 0 = reference family */
+    /* The packer's note of that kernel's overlap window for input 0
+       (mcn_plan_choice; not stored in the model): lo > hi = none. */
+    int64_t window_lo, window_hi;
 } graph_node;
 
 typedef struct {

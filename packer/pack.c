@@ -59,8 +59,9 @@ static int pack_named(graph *g, const pack_opts *o, mcn_err *e)
     for (int i = 0; i < g->n_nodes; i++)
         if (pack_requant_node(g, i, e))
             return -1;
+    plan_opts po = {.overlap = pack_overlap_window};
     return pack_choose_kernels(g, o ? o->target : MCN_TARGET_REFERENCE, e) ||
-           pack_layout_weights(g, e) || plan_arena(g, e) ? -1 : 0;
+           pack_layout_weights(g, e) || plan_arena_with(g, &po, e) ? -1 : 0;
 }
 
 int pack_graph(graph *g, const pack_opts *o, mcn_err *e)

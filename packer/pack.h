@@ -4,7 +4,8 @@
 **   - derives Requant (qmath.h) per node: multipliers, shifts, clamps,
 **     ADD's input scaling, SOFTMAX's input scaling and diff_min
 **   - lays weights out for the kernels (reference layout: as graph.h)
-**   - plans the arena (plan_arena.h) and strips names unless asked not to
+**   - plans the arena (plan_arena.h), letting outputs overlap inputs as
+**     far as the kernels allow, and strips names unless asked not to
 ** Packing a packed graph gives the same graph again.
 */
 #ifndef MCN_PACK_H
@@ -19,6 +20,7 @@
 
 /* What the tools pack for unless told otherwise (mcn-pack --target). */
 #define PACK_DEFAULT_TARGET MCN_TARGET_CORTEX_M4
+#include "plan_arena.h"
 
 typedef struct {
     bool keep_names;
@@ -79,6 +81,13 @@ int pack_target_parse(const char *name, mcn_target *t);
    kernel reads, and record the kernel and its scratch (pack_kernels.c).
    Nodes that already name a kernel keep it. */
 int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e);
+/* The planner's overlap callback (plan_arena.h) for the engine's kernels
+   (plan_overlap.c): where node `node`'s output may overlap its input in
+   `slot`, as the kernel that will run it says (its _overlap function in
+   engine/mcn_kernels.h). pack_graph plans with it; so should a search
+   that wants mcn-pack's peak (plan_arena_peak_with). */
+int pack_overlap_window(void *user, const graph *g, int node, int slot,
+                        plan_window *w);
 
 /* Reorder constant weights for the kernels. The kernels read graph.h's
    layout for now, so this is the identity. */

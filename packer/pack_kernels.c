@@ -69,8 +69,6 @@ int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e)
     int rc = 0;
     for (int i = 0; i < g->n_nodes && rc == 0; i++) {
         graph_node *nd = &g->nodes[i];
-        if (nd->kernel != 0)
-            continue;   /* packed before: its weights are laid out */
         mcn_plan_choice ch;
         mcn_status s = mcn_plan_kernel(buf, len, (uint32_t)i, target, &ch);
         if (s != MCN_OK) {
@@ -79,7 +77,8 @@ int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e)
         }
         if (ch.kernel == 0)
             continue;
-        if (ch.relayout) {
+        /* A node packed before keeps its kernel and laid-out weights. */
+        if (ch.relayout && nd->kernel == 0) {
             int b = nd->n_in >= 3 ? nd->in[2] : -1;
             if (!own_constant(g, nd->in[1]) || (b >= 0 && !own_constant(g, b)))
                 continue;   /* shared weights stay as the reference reads them */
@@ -88,6 +87,8 @@ int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e)
         }
         g->nodes[i].kernel = ch.kernel;
         g->nodes[i].scratch_bytes = ch.scratch_bytes;
+        g->nodes[i].window_lo = ch.overlap_lo;
+        g->nodes[i].window_hi = ch.overlap_hi;
     }
     free(buf);
     return rc;

@@ -62,7 +62,8 @@ static int pack_each(graph *g, pack_blocker_fn report, void *user)
     uint8_t *buf = NULL;
     size_t len;
     int node;
-    if (pack_layout_weights(g, &e) || plan_arena(g, &e) ||
+    plan_opts po = {.overlap = pack_overlap_window};
+    if (pack_layout_weights(g, &e) || plan_arena_with(g, &po, &e) ||
         graph_to_mcn(g, &buf, &len, &e)) {
         report(user, -1, e.msg);
         n = 1;

@@ -218,18 +218,37 @@ END_TEST
 
 /* ---- what mcn_init refuses ---- */
 
-/* Edits made to a packed model M or P before it is written. */
-static void perm_repeats(graph *g) { g->nodes[0].ints[2] = 3; }
-static void perm_short(graph *g) { g->nodes[0].n_ints = 3; }
-static void slice_first_outside(graph *g) { g->nodes[1].ints[1] = 3; }
-static void slice_last_outside(graph *g) { g->nodes[1].ints[5] = -3; }
-static void slice_step_zero(graph *g) { g->nodes[1].ints[7] = 0; }
+/* Edits made to a packed model M or P before it is written. Packing may
+   run the nodes in another order (plan_arena.h), so they are found by
+   their op. */
+static int index_of(const graph *g, mcn_opcode op)
+{
+    for (int i = 0; i < g->n_nodes; i++)
+        if (g->nodes[i].op == op)
+            return i;
+    ck_abort_msg("no %s node", graph_op_name(op));
+    return -1;
+}
+
+static graph_node *op_node(graph *g, mcn_opcode op)
+{
+    return &g->nodes[index_of(g, op)];
+}
+
+static void perm_repeats(graph *g) { op_node(g, MCN_OP_TRANSPOSE)->ints[2] = 3; }
+static void perm_short(graph *g) { op_node(g, MCN_OP_TRANSPOSE)->n_ints = 3; }
+static void slice_first_outside(graph *g) { op_node(g, MCN_OP_SLICE)->ints[1] = 3; }
+static void slice_last_outside(graph *g) { op_node(g, MCN_OP_SLICE)->ints[5] = -3; }
+static void slice_step_zero(graph *g) { op_node(g, MCN_OP_SLICE)->ints[7] = 0; }
 static void slice_rescales(graph *g) { g->tensors[2].zero_point[0] = 1; }
 static void gmp_rescales(graph *g) { g->tensors[3].zero_point[0] = 1; }
 /* Stride 3 leaves 2 windows either way: 3 is no output size. */
-static void pool_size(graph *g) { g->nodes[0].stride_h = 3; }
+static void pool_size(graph *g) { op_node(g, MCN_OP_MAX_POOL_2D)->stride_h = 3; }
 /* Dilation 3 spans 4: (6 - 4) / 2 + 1 = 2 windows, no ceil_mode one. */
-static void pool_dilation(graph *g) { g->nodes[1].dilation_w = 3; }
+static void pool_dilation(graph *g)
+{
+    op_node(g, MCN_OP_AVERAGE_POOL_2D)->dilation_w = 3;
+}
 
 START_TEST(prepare_rejects_bad_perms_bounds_and_windows)
 {
@@ -237,17 +256,17 @@ START_TEST(prepare_rejects_bad_perms_bounds_and_windows)
         void (*build)(graph *);
         void (*edit)(graph *);
         mcn_status want;
-        int32_t op;
+        mcn_opcode op;
     } cases[] = {
-        {build_m, perm_repeats, MCN_ERR_MODEL, 0},
-        {build_m, perm_short, MCN_ERR_MODEL, 0},
-        {build_m, slice_first_outside, MCN_ERR_MODEL, 1},
-        {build_m, slice_last_outside, MCN_ERR_MODEL, 1},
-        {build_m, slice_step_zero, MCN_ERR_MODEL, 1},
-        {build_m, slice_rescales, MCN_ERR_UNSUPPORTED, 1},
-        {build_m, gmp_rescales, MCN_ERR_UNSUPPORTED, 2},
-        {build_p, pool_size, MCN_ERR_MODEL, 0},
-        {build_p, pool_dilation, MCN_ERR_MODEL, 1},
+        {build_m, perm_repeats, MCN_ERR_MODEL, MCN_OP_TRANSPOSE},
+        {build_m, perm_short, MCN_ERR_MODEL, MCN_OP_TRANSPOSE},
+        {build_m, slice_first_outside, MCN_ERR_MODEL, MCN_OP_SLICE},
+        {build_m, slice_last_outside, MCN_ERR_MODEL, MCN_OP_SLICE},
+        {build_m, slice_step_zero, MCN_ERR_MODEL, MCN_OP_SLICE},
+        {build_m, slice_rescales, MCN_ERR_UNSUPPORTED, MCN_OP_SLICE},
+        {build_m, gmp_rescales, MCN_ERR_UNSUPPORTED, MCN_OP_GLOBAL_MAX_POOL},
+        {build_p, pool_size, MCN_ERR_MODEL, MCN_OP_MAX_POOL_2D},
+        {build_p, pool_dilation, MCN_ERR_MODEL, MCN_OP_AVERAGE_POOL_2D},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         graph g;
@@ -255,13 +274,13 @@ START_TEST(prepare_rejects_bad_perms_bounds_and_windows)
         cases[i].build(&g);
         ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
         cases[i].edit(&g);
+        int at = index_of(&g, cases[i].op);
         mcn_ctx ctx;
         mcn_status s;
         free(bind(&g, 0, &ctx, &s));
-        ck_assert_msg(s == cases[i].want && ctx.failed_op == cases[i].op,
+        ck_assert_msg(s == cases[i].want && ctx.failed_op == at,
                       "case %zu: status %d at op %d, want %d at %d", i,
-                      (int)s, (int)ctx.failed_op, (int)cases[i].want,
-                      (int)cases[i].op);
+                      (int)s, (int)ctx.failed_op, (int)cases[i].want, at);
     }
 }
 END_TEST

@@ -37,6 +37,10 @@ void shape_is(const graph_tensor *t, int rank, const int32_t *want);
 void run_int8_outputs(graph *g, const int8_t *const *x, int n_out,
                       int8_t *const *y, const size_t *ny);
 void run_int8(graph *g, const int8_t *const *x, int8_t *y, size_t ny);
+/* The same for a g already packed (perhaps since laid out anew), freed:
+   mcn_init's status, and the outputs when it is MCN_OK. */
+mcn_status run_packed_outputs(graph *g, const int8_t *const *x, int n_out,
+                              int8_t *const *y, const size_t *ny);
 /* Write an already packed (perhaps since edited) g, free it, and return
    what mcn_init says of it, with the failing operator in *failed_op. */
 mcn_status init_status(graph *g, int32_t *failed_op);

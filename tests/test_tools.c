@@ -1,6 +1,7 @@
 /* test_tools.c: mcn-pack, mcn-run and mcn-info from the command line:
    bad files give one line naming the file and leave no output; a good
-   model packs, compiles as a C array, reports its arena and runs. */
+   model packs, compiles as a C array, reports and draws its arena and
+   runs. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,6 +218,70 @@ START_TEST(info_reports_the_packed_arena)
 }
 END_TEST
 
+/* --memory: the packed model's blocks (test_pack.c works the plan out)
+   as rectangles at their offsets over their lifetimes. */
+START_TEST(info_draws_the_arena)
+{
+    char cmd[2400], *o = NULL, *err = NULL;
+    char *packed = path_in("packed.mcn"), *svg = path_in("arena.svg");
+    snprintf(cmd, sizeof cmd, "%s '%s' -o '%s'", TU_BIN("mcn-pack"), model,
+             packed);
+    ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
+    for (int k = 0; k < 2; k++) {
+        /* The packed model, then the unpacked one (packed on the way). */
+        snprintf(cmd, sizeof cmd, "%s '%s' --memory '%s'", TU_BIN("mcn-info"),
+                 k ? model : packed, svg);
+        ck_assert_int_eq(tu_run(cmd, &o, &err), 0);
+        ck_assert_ptr_nonnull(strstr(o, "peak_sram_bytes: 48\n"));
+        size_t len;
+        char *pic = (char *)tu_read_file(svg, &len);
+        ck_assert_ptr_nonnull(pic);
+        ck_assert_ptr_nonnull(strstr(pic, "peak 48 bytes"));
+        /* x(16)@32 [-1,0], c(32)@0 [0,1], p and r (8)@0 [1,3], f(3)@16
+           [3,4], y(3)@0 [4,5]. */
+        static const char *const want[5] = {
+            "data-offset=\"32\" data-bytes=\"16\" data-first=\"-1\" "
+            "data-last=\"0\"",
+            "data-offset=\"0\" data-bytes=\"32\" data-first=\"0\" "
+            "data-last=\"1\"",
+            "data-offset=\"0\" data-bytes=\"8\" data-first=\"1\" "
+            "data-last=\"3\"",
+            "data-offset=\"16\" data-bytes=\"3\" data-first=\"3\" "
+            "data-last=\"4\"",
+            "data-offset=\"0\" data-bytes=\"3\" data-first=\"4\" "
+            "data-last=\"5\"",
+        };
+        const char *at = pic;
+        for (int i = 0; i < 5; i++) {
+            at = strstr(at, want[i]);
+            ck_assert_msg(at != NULL, "block %d missing", i);
+        }
+        int rects = 0;
+        for (const char *r = strstr(pic, "data-offset="); r;
+             r = strstr(r + 1, "data-offset="))
+            rects++;
+        ck_assert_int_eq(rects, 5);
+        free(pic);
+        free(o);
+        free(err);
+    }
+    /* A picture that cannot be written: one line naming it, exit 1. */
+    snprintf(cmd, sizeof cmd, "%s '%s' --memory '%s/no/such/dir/a.svg'",
+             TU_BIN("mcn-info"), packed, dir);
+    ck_assert_int_eq(tu_run(cmd, &o, &err), 1);
+    ck_assert_int_eq(tu_count_lines(err), 1);
+    ck_assert_ptr_nonnull(strstr(err, "/no/such/dir/a.svg: cannot "));
+    free(o);
+    free(err);
+    /* --memory needs a file name. */
+    snprintf(cmd, sizeof cmd, "%s '%s' --memory", TU_BIN("mcn-info"),
+             packed);
+    ck_assert_int_eq(tu_run(cmd, &o, &err), 2);
+    free(o);
+    free(err);
+}
+END_TEST
+
 START_TEST(run_prints_classes_and_accuracy)
 {
     char cmd[2400], *o = NULL, *err = NULL;
@@ -262,6 +327,7 @@ Suite *suite_tools(void)
     tcase_add_test(tc, bad_models_fail_cleanly);
     tcase_add_test(tc, c_array_compiles);
     tcase_add_test(tc, info_reports_the_packed_arena);
+    tcase_add_test(tc, info_draws_the_arena);
     tcase_add_test(tc, run_prints_classes_and_accuracy);
     suite_add_tcase(s, tc);
     return s;

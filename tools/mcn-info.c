@@ -4,7 +4,8 @@
 ** model that is not packed yet, both come from packing or planning a copy,
 ** so the numbers are what mcn-pack would give. For a float model it also
 ** says which nodes would stop it from running in int8, and why, before
-** the user calibrates (pack_int8_blockers).
+** the user calibrates (pack_int8_blockers). --memory draws the arena plan
+** (plan_svg.h) of the packed model, or of that copy.
 */
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,8 +18,10 @@
 #include "graph_io.h"
 #include "pack.h"
 #include "plan_arena.h"
+#include "plan_svg.h"
 
-static const char usage[] = "usage: mcn-info MODEL [--json]";
+static const char usage[] =
+    "usage: mcn-info MODEL [--json] [--memory OUT.svg]";
 
 static const graph_tensor *tensor(const graph *g, int t)
 {
@@ -60,30 +63,49 @@ static bool is_float_graph(const graph *g)
 }
 
 /* Peak SRAM and flash: the packed model's own, or a packed (int8) or
-   planned and serialized (float) copy's. */
+   planned and serialized (float) copy's; that copy, when `planned` is
+   not NULL, goes there (else the model itself is the plan). */
 static int sizes(const graph *g, size_t file_len, int64_t *peak,
-                 size_t *flash, mcn_err *e)
+                 size_t *flash, graph *planned, mcn_err *e)
 {
     if (g->arena_bytes) {
         *peak = g->arena_bytes;
         *flash = file_len;
         return 0;
     }
-    if (is_float_graph(g)) {
-        *peak = plan_arena_peak(g, e);
-        *flash = file_len;
-        return *peak < 0 ? -1 : 0;
-    }
     graph c;
-    uint8_t *buf = NULL;
-    pack_opts o = {.keep_names = false, .target = PACK_DEFAULT_TARGET};
     if (graph_clone(&c, g, e))
         return -1;
-    int rc = pack_to_mcn(&c, &o, &buf, flash, e);
-    *peak = c.arena_bytes;
-    free(buf);
-    graph_free(&c);
+    int rc;
+    if (is_float_graph(g)) {
+        rc = plan_arena(&c, e);
+        *peak = c.arena_bytes;
+        *flash = file_len;
+    } else {
+        uint8_t *buf = NULL;
+        pack_opts o = {.keep_names = planned != NULL,
+                       .target = PACK_DEFAULT_TARGET};
+        rc = pack_to_mcn(&c, &o, &buf, flash, e);
+        *peak = c.arena_bytes;
+        free(buf);
+    }
+    if (rc == 0 && planned)
+        *planned = c;
+    else
+        graph_free(&c);
     return rc ? -1 : 0;
+}
+
+/* The plan's picture into path. */
+static int draw_memory(const graph *g, const char *path, mcn_err *e)
+{
+    char *svg;
+    size_t len;
+    if (plan_svg(g, &svg, &len, e))
+        return -1;
+    int rc = file_write_atomic(path, svg, len, e);
+    free(svg);
+    return rc;
 }
 
 static void print_layers(const graph *g, bool json, int64_t *macs,
@@ -171,11 +193,13 @@ static int report_blockers(const graph *g, bool json, mcn_err *e)
 
 int main(int argc, char **argv)
 {
-    const char *path = NULL;
+    const char *path = NULL, *memory = NULL;
     bool json = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
             json = true;
+        else if (strcmp(argv[i], "--memory") == 0 && i + 1 < argc && !memory)
+            memory = argv[++i];
         else if (!path && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0))
             path = argv[i];
         else {
@@ -192,16 +216,22 @@ int main(int argc, char **argv)
     uint8_t *buf = NULL;
     size_t len = 0, flash = 0;
     int64_t peak = 0;
-    graph g;
+    graph g, planned;
     graph_init(&g);
+    graph_init(&planned);
+    const char *failed = shown;
     if (file_read_all(path, &buf, &len, &e) ||
         graph_from_mcn(&g, buf, len, &e) ||
-        sizes(&g, len, &peak, &flash, &e)) {
-        fprintf(stderr, "%s: %s\n", shown, e.msg);
+        sizes(&g, len, &peak, &flash, memory ? &planned : NULL, &e) ||
+        (memory && (failed = memory) &&
+         draw_memory(planned.arena_bytes ? &planned : &g, memory, &e))) {
+        fprintf(stderr, "%s: %s\n", failed, e.msg);
         free(buf);
         graph_free(&g);
+        graph_free(&planned);
         return 1;
     }
+    graph_free(&planned);
     int64_t macs = 0, params = 0;
     if (json)
         printf("{\"layers\": [");

@@ -24,8 +24,12 @@ void mcn_k_concat_s8(const mcn_k_concat_params *p)
             const mcn_k_concat_input *in = &p->in[k];
             const uint32_t len = in->axis_len * p->inner;
             const int8_t *src = in->data + o * len;
+            /* An input the planner put at its own slice (a zero-copy
+               concatenation) is there already; one to requantize is
+               rewritten in place, element by element. */
             if (is_copy(in, p->output_offset)) {
-                memcpy(dst, src, len);
+                if (src != dst)
+                    memcpy(dst, src, len);
             } else {
                 for (uint32_t i = 0; i < len; i++) {
                     int32_t v = mcn_mbqm(src[i] + in->input_offset,

@@ -47,3 +47,14 @@ void mcn_k_conv_1x1_s8(const mcn_k_conv_params *p)
         }
     }
 }
+
+/* Raster order over pixels that are their own windows; every output
+   channel reads the whole input pixel. */
+mcn_k_window mcn_k_conv_1x1_s8_overlap(const mcn_k_conv_params *p)
+{
+    mcn_k_raster r = {
+        p->input.n, p->input.h, p->input.w, p->input.c,
+        p->output.h, p->output.w, p->output.c, 1, 1, 0, 0,
+        p->output.c, 0};
+    return mcn_k_raster_window(&r);
+}

@@ -59,3 +59,14 @@ void mcn_k_conv_s8(const mcn_k_conv_params *p)
         }
     }
 }
+
+/* Raster order; output channel oc reads its group's input channels. */
+mcn_k_window mcn_k_conv_s8_overlap(const mcn_k_conv_params *p)
+{
+    mcn_k_raster r = {
+        p->input.n, p->input.h, p->input.w, p->input.c,
+        p->output.h, p->output.w, p->output.c,
+        p->stride_h, p->stride_w, p->pad_top, p->pad_left,
+        p->output.c / p->groups, p->filter.c};
+    return mcn_k_raster_window(&r);
+}

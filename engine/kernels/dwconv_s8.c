@@ -49,3 +49,14 @@ void mcn_k_dwconv_s8(const mcn_k_conv_params *p)
         }
     }
 }
+
+/* Raster order; output channel oc reads input channel oc / mult only. */
+mcn_k_window mcn_k_dwconv_s8_overlap(const mcn_k_conv_params *p)
+{
+    mcn_k_raster r = {
+        p->input.n, p->input.h, p->input.w, p->input.c,
+        p->output.h, p->output.w, p->output.c,
+        p->stride_h, p->stride_w, p->pad_top, p->pad_left,
+        p->depth_multiplier, 1};
+    return mcn_k_raster_window(&r);
+}

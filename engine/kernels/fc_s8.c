@@ -29,3 +29,13 @@ void mcn_k_fc_s8(const mcn_k_fc_params *p)
         }
     }
 }
+
+/* Raster order over one-pixel images, one per batch row. Every output
+   reads the whole row again, so with one batch only the last output may
+   land on the row (on its first byte). */
+mcn_k_window mcn_k_fc_s8_overlap(const mcn_k_fc_params *p)
+{
+    mcn_k_raster r = {p->batches, 1, 1, p->depth, 1, 1, p->out_depth,
+                      1, 1, 0, 0, p->out_depth, 0};
+    return mcn_k_raster_window(&r);
+}
