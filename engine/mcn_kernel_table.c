@@ -28,7 +28,8 @@ static const mcn_conv_kernel table[] = {
     /* 3 */ {"fc_s8_smlad_paired", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
              mcn_k_fc_s8_smlad_paired_applies,
              mcn_k_fc_s8_smlad_paired_scratch_bytes,
-             mcn_k_fc_s8_smlad_paired_layout, mcn_k_fc_s8_smlad_paired, 0},
+             mcn_k_fc_s8_smlad_paired_layout, mcn_k_fc_s8_smlad_paired,
+             mcn_k_fc_s8_smlad_paired_overlap},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])

@@ -401,6 +401,8 @@ uint32_t mcn_k_fc_s8_smlad_paired_scratch_bytes(const mcn_k_conv_params *p);
 void mcn_k_fc_s8_smlad_paired_layout(const mcn_k_conv_params *p, int8_t *w,
                                      int32_t *bias);
 void mcn_k_fc_s8_smlad_paired(const mcn_k_conv_params *p);
+int mcn_k_fc_s8_smlad_paired_overlap(const mcn_k_conv_params *p, int32_t *lo,
+                                     int32_t *hi);
 /* TRANSPOSE_CONV; scratch holds output.h * output.w * output.c int32s
    (UINT32_MAX bytes: more than 4 GiB, which no arena has). */
 void mcn_k_transpose_conv_s8(const mcn_k_conv_params *p);

@@ -103,6 +103,17 @@ typedef struct {
 } acc2;
 
 #if MCN_ARCH_DSP
+/* One step of one pixel: weights E, O; inputs {x0e, x0o}. */
+#define STEP1                                         \
+    "ldrd   %[we], %[wo], [%[w]], #8\n\t"             \
+    "ldrd   %[xa], %[xb], [%[x]], #8\n\t"             \
+    "uxtb16 %[u], %[we]\n\t"                          \
+    "smlad  %[r0], %[we], %[xa], %[r0]\n\t"           \
+    "smlad  %[u0], %[u], %[xa], %[u0]\n\t"            \
+    "uxtb16 %[u], %[wo]\n\t"                          \
+    "smlad  %[r0], %[wo], %[xb], %[r0]\n\t"           \
+    "smlad  %[u0], %[u], %[xb], %[u0]\n\t"
+
 /* One step of two pixels: weights E, O; inputs {x0e, x1e}, {x0o, x1o}. */
 #define STEP2                                         \
     "ldrd   %[we], %[wo], [%[w]], #8\n\t"             \
@@ -119,17 +130,6 @@ typedef struct {
     "smlad  %[r1], %[wo], %[xb], %[r1]\n\t"           \
     "smlad  %[u1], %[u], %[xb], %[u1]\n\t"
 
-/* One step of one pixel: weights E, O; inputs {x0e, x0o}. */
-#define STEP1                                         \
-    "ldrd   %[we], %[wo], [%[w]], #8\n\t"             \
-    "ldrd   %[xa], %[xb], [%[x]], #8\n\t"             \
-    "uxtb16 %[u], %[we]\n\t"                          \
-    "smlad  %[r0], %[we], %[xa], %[r0]\n\t"           \
-    "smlad  %[u0], %[u], %[xa], %[u0]\n\t"            \
-    "uxtb16 %[u], %[wo]\n\t"                          \
-    "smlad  %[r0], %[wo], %[xb], %[r0]\n\t"           \
-    "smlad  %[u0], %[u], %[xb], %[u0]\n\t"
-
 /* Two steps per turn; an odd count enters at the second (the step count
    is bit `odd` of the input bytes to go). */
 #define TURNS(step, odd)                              \
@@ -141,8 +141,8 @@ typedef struct {
     "bne    1b\n\t"
 #endif
 
-PAIRED_INLINE void steps2(const uint32_t **wp, const uint32_t **xp, int32_t n,
-                   acc2 *a)
+PAIRED_INLINE void steps2(const uint32_t **wp, const uint32_t **xp,
+                          int32_t n, acc2 *a)
 {
     const uint32_t *w = *wp, *x = *xp;
 #if MCN_ARCH_DSP
@@ -168,8 +168,8 @@ PAIRED_INLINE void steps2(const uint32_t **wp, const uint32_t **xp, int32_t n,
     *xp = x;
 }
 
-PAIRED_INLINE void steps1(const uint32_t **wp, const uint32_t **xp, int32_t n,
-                   acc2 *a)
+PAIRED_INLINE void steps1(const uint32_t **wp, const uint32_t **xp,
+                          int32_t n, acc2 *a)
 {
     const uint32_t *w = *wp, *x = *xp;
 #if MCN_ARCH_DSP
@@ -192,12 +192,7 @@ PAIRED_INLINE void steps1(const uint32_t **wp, const uint32_t **xp, int32_t n,
     *xp = x;
 }
 
-/* ---- one pass over the pixels in scratch ---- */
-
-/* Pairs whose int32 sums are made before any is requantized: the sums of
-   a group wait in scratch, so the requantization runs as its own loop
-   with few registers live. */
-#define GROUP_PAIRS 16
+/* ---- the outputs of one or two widened pixels ---- */
 
 typedef struct {
     const mcn_k_conv_params *p;
@@ -205,114 +200,47 @@ typedef struct {
     int32_t depth, out_c, steps, rest, pairs;
     const uint8_t *tails;       /* part 3 of the layout */
     const int8_t *single;       /* an odd last channel's first weights */
-    int32_t *acc;               /* GROUP_PAIRS * 4 sums */
     uint32_t *xs;               /* the widened pixels */
 } conv_ctx;
 
-/* The sums of the common case: two pixels, mcn_rq_fast, 1 to
-   PAIRED_CHUNK_STEPS steps and no tail. Channel 2j's two pixels go to
-   acc[4i], acc[4i + 1], channel 2j + 1's to acc[4i + 2], acc[4i + 3],
-   for pair j = j0 + i; t[] is 128 * each pixel's sum. Everything the loop
-   reads is in locals: the stores to acc could alias a struct. */
-static const uint32_t *group_sums2(const int32_t *b, int32_t n,
-                                   const uint32_t *w, const uint32_t *xs,
-                                   int32_t steps, const uint32_t *t,
-                                   int32_t *acc)
-{
-    const uint32_t t0 = t[0], t1 = t[1];
-    for (const int32_t *end = b + 2 * n; b != end; b += 2, acc += 4) {
-        const int32_t bh = b[1];
-        acc2 a;
-        a.u0 = a.r0 = mcn_wrap_i32((uint32_t)b[0] - t0);
-        a.u1 = a.r1 = mcn_wrap_i32((uint32_t)b[0] - t1);
-        const uint32_t *x = xs;
-        steps2(&w, &x, steps, &a);
-        acc[0] = a.u0;
-        acc[1] = a.u1;
-        acc[2] = paired_high(bh, a.r0, a.u0);
-        acc[3] = paired_high(bh, a.r1, a.u1);
-    }
-    return w;
-}
-
-/* The same for any case, one or two pixels (sums s[]), with the tails. */
-static void group_sums(const conv_ctx *k, int32_t j0, int32_t n,
-                       const uint32_t **w, int pixels, const int32_t *s)
+/* Pair j's int32 sums over `pixels` widened pixels with sums s[]: both
+   channels for each pixel in lo[], hi[]; *w moves past the pair. */
+static void pair_sums(const conv_ctx *k, int32_t j, const uint32_t **w,
+                      int pixels, const int32_t *s, int32_t *lo, int32_t *hi)
 {
     const int32_t *bias = k->p->bias;
-    int32_t *acc = k->acc;
-    for (int32_t j = j0; j < j0 + n; j++, acc += 4) {
-        acc2 a;
-        a.u0 = mcn_wrap_i32((uint32_t)bias[2 * j] - paired_sum128(s[0]));
-        a.u1 = mcn_wrap_i32((uint32_t)bias[2 * j] - paired_sum128(s[1]));
+    acc2 a;
+    a.u0 = mcn_wrap_i32((uint32_t)bias[2 * j] - paired_sum128(s[0]));
+    a.u1 = mcn_wrap_i32((uint32_t)bias[2 * j] - paired_sum128(s[1]));
+    a.r0 = a.u0;
+    a.r1 = a.u1;
+    int32_t h0 = bias[2 * j + 1], h1 = h0;
+    const uint32_t *x = k->xs;
+    for (int32_t left = k->steps; left > 0; left -= PAIRED_CHUNK_STEPS) {
+        const int32_t n = left < PAIRED_CHUNK_STEPS ? left
+                                                    : PAIRED_CHUNK_STEPS;
+        if (pixels == 2)
+            steps2(w, &x, n, &a);
+        else
+            steps1(w, &x, n, &a);
+        h0 = paired_high(h0, a.r0, a.u0);
+        h1 = paired_high(h1, a.r1, a.u1);
         a.r0 = a.u0;
         a.r1 = a.u1;
-        int32_t h0 = bias[2 * j + 1], h1 = h0;
-        const uint32_t *x = k->xs;
-        for (int32_t left = k->steps; left > 0;
-             left -= PAIRED_CHUNK_STEPS) {
-            const int32_t m = left < PAIRED_CHUNK_STEPS ? left
-                                                        : PAIRED_CHUNK_STEPS;
-            if (pixels == 2)
-                steps2(w, &x, m, &a);
-            else
-                steps1(w, &x, m, &a);
-            paired_take_high(&h0, &a.r0, a.u0);
-            paired_take_high(&h1, &a.r1, a.u1);
-        }
-        const uint8_t *t = k->tails + (int64_t)2 * k->rest * j;
-        for (int32_t i = 0; i < k->rest; i++) {
-            const int32_t x0 = mcn_lo16(x[i]), x1 = mcn_hi16(x[i]);
-            const int32_t l = paired_tail_lo(t, i), h = paired_tail_hi(t, i);
-            a.u0 = paired_mac(a.u0, l, x0);
-            a.u1 = paired_mac(a.u1, l, x1);
-            h0 = paired_mac(h0, h, x0);
-            h1 = paired_mac(h1, h, x1);
-        }
-        acc[0] = a.u0;
-        acc[1] = a.u1;
-        acc[2] = h0;
-        acc[3] = h1;
     }
-}
-
-/* n channels' two pixels' sums acc[2i], acc[2i + 1] into d0[i], d1[i],
-   requantized by c[i * step] with mcn_rq_fast; two channels a turn. */
-static void out2_fast(const mcn_rq_fast *c, int32_t step, int32_t off,
-                      const int32_t *acc, int32_t n, int8_t *d0, int8_t *d1)
-{
-    int32_t i = 0;
-    for (; i + 2 <= n; i += 2, c += 2 * step, acc += 4) {
-        const mcn_rq_fast cl = c[0], ch = c[step];
-        const int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-        d0[i] = paired_out_fast(a0, &cl, off);
-        d1[i] = paired_out_fast(a1, &cl, off);
-        d0[i + 1] = paired_out_fast(a2, &ch, off);
-        d1[i + 1] = paired_out_fast(a3, &ch, off);
+    const uint8_t *t = k->tails + (int64_t)2 * k->rest * j;
+    for (int32_t i = 0; i < k->rest; i++) {
+        const int32_t x0 = mcn_lo16(x[i]), x1 = mcn_hi16(x[i]);
+        const int32_t l = paired_tail_lo(t, i), h = paired_tail_hi(t, i);
+        a.u0 = paired_mac(a.u0, l, x0);
+        a.u1 = paired_mac(a.u1, l, x1);
+        h0 = paired_mac(h0, h, x0);
+        h1 = paired_mac(h1, h, x1);
     }
-    if (i < n) {
-        const mcn_rq_fast cl = c[0];
-        const int32_t a0 = acc[0], a1 = acc[1];
-        d0[i] = paired_out_fast(a0, &cl, off);
-        d1[i] = paired_out_fast(a1, &cl, off);
-    }
-}
-
-/* Channels c0 .. c0 + n - 1 from their sums acc[2i], acc[2i + 1] (pixel
-   0, pixel 1) into d0 and, for two pixels, d1. */
-static void group_out(const conv_ctx *k, int32_t c0, int32_t n,
-                      const int32_t *acc, int8_t *d0, int8_t *d1)
-{
-    if (d1 && k->rq.fast && !k->rq.clamp) {
-        out2_fast(k->rq.c + c0 * k->rq.step, k->rq.step,
-                  k->p->output_offset, acc, n, d0 + c0, d1 + c0);
-        return;
-    }
-    for (int32_t i = 0; i < n; i++, acc += 2) {
-        d0[c0 + i] = paired_out(&k->rq, acc[0], c0 + i);
-        if (d1)
-            d1[c0 + i] = paired_out(&k->rq, acc[1], c0 + i);
-    }
+    lo[0] = a.u0;
+    lo[1] = a.u1;
+    hi[0] = h0;
+    hi[1] = h1;
 }
 
 /* The odd last channel, plain int8 weights, over the widened pixels. */
@@ -342,45 +270,167 @@ static void single_sums(const conv_ctx *k, int pixels, int32_t *acc)
     acc[1] = a1;
 }
 
+#if MCN_ARCH_DSP
+/* What the common case's loop reads, in the order it loads it. */
+typedef struct {
+    const uint32_t *w;          /*  0: weights of the first pair */
+    const int32_t *b;           /*  4: bias of the next pair */
+    uint32_t t0, t1;            /*  8: 128 * each pixel's sum */
+    const uint32_t *xs, *xend;  /* 16: the widened pixels */
+    const mcn_rq_fast *c;       /* 24: constants of the next channel */
+    int32_t off;                /* 28: output offset */
+    int8_t *d0, *d1;            /* 32: next outputs of the two pixels */
+    int8_t *d0end;              /* 40 */
+    int32_t stash;              /* 44: the loop's */
+} pw2_job;
+
+/* mcn_rq_fast_apply of register v, + output offset (lr), SSAT: constants
+   m r4, round_hi r5, shift r6; r7, r8 scratch. */
+#define RQ2(v)                                        \
+    "and    r7, " v ", #0x80000000\n\t"               \
+    "orr    r7, r7, #0x40000000\n\t"                  \
+    "add    r8, r5, " v ", asr #31\n\t"               \
+    "smlal  r7, r8, " v ", r4\n\t"                    \
+    "asr    r8, r8, r6\n\t"                           \
+    "add    " v ", r8, lr\n\t"                        \
+    "ssat   " v ", #8, " v "\n\t"
+
+/* One step of two pixels, registers fixed for LDM: R0 U0 R1 U1 in r0-r3,
+   inputs {x0e, x1e, x0o, x1o} r4-r7, weights E O r8 r9, lanes' low bytes
+   r10, weight pointer r11, input pointer r12, input end lr. */
+#define STEP2R                                        \
+    "ldrd   r8, r9, [r11], #8\n\t"                    \
+    "ldm    r12!, {r4-r7}\n\t"                        \
+    "uxtb16 r10, r8\n\t"                              \
+    "smlad  r0, r8, r4, r0\n\t"                       \
+    "smlad  r1, r10, r4, r1\n\t"                      \
+    "smlad  r2, r8, r5, r2\n\t"                       \
+    "smlad  r3, r10, r5, r3\n\t"                      \
+    "uxtb16 r10, r9\n\t"                              \
+    "smlad  r0, r9, r6, r0\n\t"                       \
+    "smlad  r1, r10, r6, r1\n\t"                      \
+    "smlad  r2, r9, r7, r2\n\t"                       \
+    "smlad  r3, r10, r7, r3\n\t"
+#endif
+
+/* Every pair of the common case, two pixels into d0, d1: mcn_rq_fast,
+   an act range of all int8, 1 to PAIRED_CHUNK_STEPS steps and no tail.
+   On the chip one hand-scheduled loop: 12 instructions a step, about 60
+   a pair besides. */
+static void pairs2_fast(const conv_ctx *k, const int32_t *s, int8_t *d0,
+                        int8_t *d1)
+{
+#if MCN_ARCH_DSP
+    pw2_job job = {
+        (const uint32_t *)(const void *)k->p->filter_data, k->p->bias,
+        paired_sum128(s[0]), paired_sum128(s[1]), k->xs,
+        k->xs + 4 * k->steps, k->rq.c, k->p->output_offset, d0, d1,
+        d0 + 2 * k->pairs, 0};
+    register pw2_job *j __asm__("r0") = &job;
+    /* The job is copied to the stack (12 words at sp) so that every
+       register is free for the loop. */
+    __asm__ volatile(
+        "ldm    r0, {r1-r12}\n\t"
+        "push   {r1-r12}\n\t"
+        "mov    r11, r1\n"
+        "3:\n\t"
+        "ldr    r10, [sp, #4]\n\t"
+        "ldrd   r4, r5, [sp, #8]\n\t"
+        "ldrd   r8, r9, [r10], #8\n\t"
+        "str    r10, [sp, #4]\n\t"
+        "str    r9, [sp, #44]\n\t"
+        "sub    r1, r8, r4\n\t"
+        "sub    r3, r8, r5\n\t"
+        "mov    r0, r1\n\t"
+        "mov    r2, r3\n\t"
+        "ldrd   r12, lr, [sp, #16]\n\t"
+        /* Four steps a turn, the first turn entered at step 4 - k for k
+           = steps % 4 (16 bytes of input a step). */
+        "sub    r10, lr, r12\n\t"
+        "ubfx   r10, r10, #4, #2\n\t"
+        PAIRED_TURNS4(STEP2R)
+        /* A_h = bh + (R - U) >> 8 for both pixels, then requantize
+           channel 2j (U0 r1, U1 r3) and 2j + 1 (r0, r2). */
+        "ldr    r9, [sp, #44]\n\t"
+        "sub    r4, r0, r1\n\t"
+        "add    r0, r9, r4, asr #8\n\t"
+        "sub    r4, r2, r3\n\t"
+        "add    r2, r9, r4, asr #8\n\t"
+        "ldr    r12, [sp, #24]\n\t"
+        "ldr    lr, [sp, #28]\n\t"
+        "ldm    r12!, {r4-r6}\n\t"
+        RQ2("r1") RQ2("r3")
+        "ldm    r12!, {r4-r6}\n\t"
+        "str    r12, [sp, #24]\n\t"
+        RQ2("r0") RQ2("r2")
+        "ldrd   r12, r10, [sp, #32]\n\t"
+        "bfi    r1, r0, #8, #8\n\t"
+        "strh   r1, [r12], #2\n\t"
+        "bfi    r3, r2, #8, #8\n\t"
+        "strh   r3, [r10], #2\n\t"
+        "strd   r12, r10, [sp, #32]\n\t"
+        "ldr    r4, [sp, #40]\n\t"
+        "cmp    r12, r4\n\t"
+        "bne    3b\n\t"
+        "add    sp, sp, #48\n\t"
+        : "+r"(j)
+        :
+        : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
+          "r11", "r12", "lr", "cc", "memory");
+#else
+    const uint32_t *w = (const uint32_t *)(const void *)k->p->filter_data;
+    const int32_t off = k->p->output_offset;
+    int32_t lo[2], hi[2];
+    for (int32_t j = 0; j < k->pairs; j++) {
+        pair_sums(k, j, &w, 2, s, lo, hi);
+        const mcn_rq_fast *c = k->rq.c + 2 * j;
+        d0[2 * j] = paired_out_fast(lo[0], c, off);
+        d1[2 * j] = paired_out_fast(lo[1], c, off);
+        d0[2 * j + 1] = paired_out_fast(hi[0], c + 1, off);
+        d1[2 * j + 1] = paired_out_fast(hi[1], c + 1, off);
+    }
+#endif
+}
+
 /* Outputs of `pixels` (1 or 2) widened pixels with sums s[] into d
    (out_c bytes per pixel). */
 static void pixels_out(const conv_ctx *k, int pixels, const int32_t *s,
                        int8_t *d)
 {
-    const uint32_t *w = (const uint32_t *)(const void *)k->p->filter_data;
-    int8_t *d1 = pixels == 2 ? d + k->out_c : 0;
-    const int hot = pixels == 2 && k->rq.fast && !k->rq.clamp &&
-                    k->rest == 0 && k->steps > 0 &&
-                    k->steps <= PAIRED_CHUNK_STEPS;
-    const uint32_t t[2] = {paired_sum128(s[0]), paired_sum128(s[1])};
-    for (int32_t j0 = 0; j0 < k->pairs; j0 += GROUP_PAIRS) {
-        const int32_t n = k->pairs - j0 < GROUP_PAIRS ? k->pairs - j0
-                                                      : GROUP_PAIRS;
-        if (hot)
-            w = group_sums2(k->p->bias + 2 * j0, n, w, k->xs, k->steps, t,
-                            k->acc);
-        else
-            group_sums(k, j0, n, &w, pixels, s);
-        group_out(k, 2 * j0, 2 * n, k->acc, d, d1);
+    const int32_t out_c = k->out_c;
+    int8_t *d1 = d + out_c;
+    int32_t lo[2], hi[2];
+    if (pixels == 2 && k->rq.fast && !k->rq.clamp && k->rest == 0 &&
+        k->steps > 0 && k->steps <= PAIRED_CHUNK_STEPS) {
+        if (k->pairs > 0)
+            pairs2_fast(k, s, d, d1);
+    } else {
+        const uint32_t *w =
+            (const uint32_t *)(const void *)k->p->filter_data;
+        for (int32_t j = 0; j < k->pairs; j++) {
+            pair_sums(k, j, &w, pixels, s, lo, hi);
+            d[2 * j] = paired_out(&k->rq, lo[0], 2 * j);
+            d[2 * j + 1] = paired_out(&k->rq, hi[0], 2 * j + 1);
+            if (pixels == 2) {
+                d1[2 * j] = paired_out(&k->rq, lo[1], 2 * j);
+                d1[2 * j + 1] = paired_out(&k->rq, hi[1], 2 * j + 1);
+            }
+        }
     }
-    if (k->out_c % 2) {
-        single_sums(k, pixels, k->acc);
-        group_out(k, k->out_c - 1, 1, k->acc, d, d1);
+    if (out_c % 2) {
+        single_sums(k, pixels, lo);
+        d[out_c - 1] = paired_out(&k->rq, lo[0], out_c - 1);
+        if (pixels == 2)
+            d1[out_c - 1] = paired_out(&k->rq, lo[1], out_c - 1);
     }
 }
 
-/* Scratch: the requant constants, the group's sums, the widened pixels. */
-static uint64_t acc_bytes(const mcn_k_conv_params *p)
-{
-    const int32_t pairs = p->output.c / 2;
-    return (uint64_t)(pairs < GROUP_PAIRS ? (pairs > 0 ? pairs : 1)
-                                          : GROUP_PAIRS) * 16u;
-}
-
+/* Scratch: the requant constants (one entry per output channel, which
+   the loop above walks), then the widened pixels. */
 uint32_t mcn_k_conv_1x1_s8_smlad_paired_scratch_bytes(
     const mcn_k_conv_params *p)
 {
-    uint64_t n = paired_rq_scratch(p) + acc_bytes(p) +
+    uint64_t n = (uint64_t)p->output.c * sizeof(mcn_rq_fast) +
                  (uint64_t)p->input.c * 4u;
     return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
@@ -398,13 +448,9 @@ void mcn_k_conv_1x1_s8_smlad_paired(const mcn_k_conv_params *p)
     const int32_t d4 = k.depth - k.rest;
     k.single = p->filter_data + (int64_t)2 * k.pairs * d4;
     k.tails = (const uint8_t *)k.single + (k.out_c % 2 ? d4 : 0);
-    uint8_t *scratch = (uint8_t *)p->scratch;
-    mcn_rq_fast one;
-    paired_rq_init(&k.rq, p, p->rq.count > 1 ? (mcn_rq_fast *)(void *)scratch
-                                             : &one);
-    k.acc = (int32_t *)(void *)(scratch + paired_rq_scratch(p));
-    k.xs = (uint32_t *)(void *)(scratch + paired_rq_scratch(p) +
-                                acc_bytes(p));
+    mcn_rq_fast *table = (mcn_rq_fast *)(void *)p->scratch;
+    paired_rq_init(&k.rq, p, table, k.out_c);
+    k.xs = (uint32_t *)(void *)(table + k.out_c);
     const int8_t *in = p->input_data;
     int8_t *out = p->output_data;
     int32_t s[2], px = 0;

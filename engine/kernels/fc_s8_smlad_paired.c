@@ -1,13 +1,14 @@
 /*
 ** fc_s8_smlad_paired.c: FULLY_CONNECTED with one batch row (and a 1x1
 ** CONV_2D over one pixel), a matrix-vector product on the DSP extension
-** with the paired lanes of paired_s8.h, laid out with `quads`: four
-** output channels (two pairs) at a time share each input word, split by
-** two SXTB16s, against two LDRDs of weights, four UXTB16s and eight
-** SMLADs: 17 instructions for 16 multiply-accumulates. The input is read
-** in place (no scratch unless the requantization is per channel), so the
-** output must not overlap it. The input offset is folded into the bias
-** at pack time. Same bits as mcn_k_conv_s8 (and so mcn_k_fc_s8).
+** with the paired lanes of paired_s8.h, laid out with `quads`. The input
+** row is first widened to int16 in scratch (per 4 input channels its
+** even bytes, then its odd bytes: SXTB16's order) with its sum; then four
+** output channels (two pairs) at a time run over it: per 4 input
+** channels one LDRD of inputs, one LDM of four weight words, four UXTB16s
+** and eight SMLADs for 16 multiply-accumulates. The input offset is
+** folded into the bias at pack time. Same bits as mcn_k_conv_s8 (and so
+** as mcn_k_fc_s8).
 */
 #include "paired_s8.h"
 
@@ -17,9 +18,16 @@ int mcn_k_fc_s8_smlad_paired_applies(const mcn_k_conv_params *p)
            p->output.n == 1 && p->output.h == 1 && p->output.w == 1;
 }
 
+/* The widened row: 8 bytes per step, a word per last channel. */
+static uint64_t row_bytes(const mcn_k_conv_params *p)
+{
+    return (uint64_t)(p->input.c / 4) * 8u + (uint64_t)(p->input.c % 4) * 4u;
+}
+
+/* The requant constants when per channel, then the widened row. */
 uint32_t mcn_k_fc_s8_smlad_paired_scratch_bytes(const mcn_k_conv_params *p)
 {
-    const uint64_t n = paired_rq_scratch(p);
+    const uint64_t n = paired_rq_scratch(p) + row_bytes(p);
     return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
@@ -29,123 +37,212 @@ void mcn_k_fc_s8_smlad_paired_layout(const mcn_k_conv_params *p, int8_t *w,
     mcn_k_paired_layout(p, w, bias, 1);
 }
 
-typedef struct {
-    int32_t ra, ua, rb, ub;
-} acc4;
-
-/* n >= 1 steps of 4 input channels for two pairs a and b; x is int8. */
-PAIRED_INLINE void steps4(const uint32_t **wp, const int8_t **xp, int32_t n,
-                   acc4 *a)
+/* The row is read whole into scratch before any output is written: the
+   output may start up to depth - out_c bytes after it. */
+int mcn_k_fc_s8_smlad_paired_overlap(const mcn_k_conv_params *p, int32_t *lo,
+                                     int32_t *hi)
 {
-    const uint32_t *w = *wp;
-    const int8_t *x = *xp;
-#if MCN_ARCH_DSP
-    const int8_t *xend = x + 4 * n;
-    uint32_t xr, xo, we, wo, u;
-    __asm__ volatile(
-#define STEP4                                         \
-    "ldr    %[xr], [%[x]], #4\n\t"                    \
-    "ldrd   %[we], %[wo], [%[w]], #8\n\t"             \
-    "sxtb16 %[xo], %[xr], ror #8\n\t"                 \
-    "sxtb16 %[xr], %[xr]\n\t"                         \
-    "uxtb16 %[u], %[we]\n\t"                          \
-    "smlad  %[ra], %[we], %[xr], %[ra]\n\t"           \
-    "smlad  %[ua], %[u], %[xr], %[ua]\n\t"            \
-    "uxtb16 %[u], %[wo]\n\t"                          \
-    "smlad  %[ra], %[wo], %[xo], %[ra]\n\t"           \
-    "smlad  %[ua], %[u], %[xo], %[ua]\n\t"            \
-    "ldrd   %[we], %[wo], [%[w]], #8\n\t"             \
-    "uxtb16 %[u], %[we]\n\t"                          \
-    "smlad  %[rb], %[we], %[xr], %[rb]\n\t"           \
-    "smlad  %[ub], %[u], %[xr], %[ub]\n\t"            \
-    "uxtb16 %[u], %[wo]\n\t"                          \
-    "smlad  %[rb], %[wo], %[xo], %[rb]\n\t"           \
-    "smlad  %[ub], %[u], %[xo], %[ub]\n\t"
-        /* Two steps per turn; an odd count enters at the second. */
-        "sub    %[u], %[xend], %[x]\n\t"
-        "tst    %[u], #4\n\t"
-        "bne    2f\n"
-        "1:\n\t" STEP4 "2:\n\t" STEP4
-        "cmp    %[x], %[xend]\n\t"
-        "bne    1b\n\t"
-#undef STEP4
-        : [ra] "+r"(a->ra), [ua] "+r"(a->ua), [rb] "+r"(a->rb),
-          [ub] "+r"(a->ub), [w] "+r"(w), [x] "+r"(x), [xr] "=&r"(xr),
-          [xo] "=&r"(xo), [we] "=&r"(we), [wo] "=&r"(wo), [u] "=&r"(u)
-        : [xend] "r"(xend)
-        : "cc", "memory");
-#else
-    for (int32_t i = 0; i < n; i++, w += 4, x += 4) {
-        const uint32_t v = mcn_load_u32(x);
-        const uint32_t xe = mcn_sxtb16(v), xo = mcn_sxtb16_ror8(v);
-        a->ra = mcn_smlad(w[1], xo, mcn_smlad(w[0], xe, a->ra));
-        a->ua = mcn_smlad(mcn_uxtb16(w[1]), xo,
-                          mcn_smlad(mcn_uxtb16(w[0]), xe, a->ua));
-        a->rb = mcn_smlad(w[3], xo, mcn_smlad(w[2], xe, a->rb));
-        a->ub = mcn_smlad(mcn_uxtb16(w[3]), xo,
-                          mcn_smlad(mcn_uxtb16(w[2]), xe, a->ub));
-    }
-#endif
-    *wp = w;
-    *xp = x;
+    *lo = INT32_MIN;
+    *hi = p->input.c - p->output.c;
+    return 1;
 }
 
-/* n steps of one pair alone (an odd last pair). */
-PAIRED_INLINE void steps2(const uint32_t **wp, const int8_t *x, int32_t n,
-                   int32_t *r, int32_t *u)
+/* The row x into xs (see the top) and its sum. */
+static int32_t widen(const int8_t *x, int32_t depth, uint32_t *xs)
 {
-    const uint32_t *w = *wp;
-    for (int32_t i = 0; i < n; i++, w += 2, x += 4) {
-        const uint32_t v = mcn_load_u32(x);
-        const uint32_t xe = mcn_sxtb16(v), xo = mcn_sxtb16_ror8(v);
-        *r = mcn_smlad(w[1], xo, mcn_smlad(w[0], xe, *r));
-        *u = mcn_smlad(mcn_uxtb16(w[1]), xo,
-                       mcn_smlad(mcn_uxtb16(w[0]), xe, *u));
+    uint32_t s = 0;
+    int32_t k = 0;
+    for (; k + 4 <= depth; k += 4, xs += 2) {
+        const uint32_t v = mcn_load_u32(x + k);
+        xs[0] = mcn_sxtb16(v);
+        xs[1] = mcn_sxtb16_ror8(v);
+        /* USADA8 of x ^ 0x80 per byte: the sum of x + 128. */
+        s = mcn_usada8(v ^ 0x80808080u, 0, s);
     }
-    *wp = w;
+    s -= (uint32_t)k * 128u;
+    for (; k < depth; k++) {
+        *xs++ = mcn_pack16(x[k], 0);
+        s += (uint32_t)(int32_t)x[k];
+    }
+    return mcn_wrap_i32(s);
 }
 
 typedef struct {
     const mcn_k_conv_params *p;
     paired_rq rq;
-    int32_t depth, steps, rest;
-    uint32_t sum128;            /* 128 * the input's sum */
+    int32_t depth, steps, rest, pairs;
+    uint32_t sum128;            /* 128 * the row's sum */
     const uint8_t *tails;
+    const int8_t *single;
+    const uint32_t *xs;
 } fc_ctx;
 
-/* Pair j's sums: U and R start from its bias, A_h from its high bias. */
-static void pair_start(const fc_ctx *k, int32_t j, int32_t *r, int32_t *u,
-                       int32_t *h)
-{
-    *u = mcn_wrap_i32((uint32_t)k->p->bias[2 * j] - k->sum128);
-    *r = *u;
-    *h = k->p->bias[2 * j + 1];
-}
+/* ---- any case, in C: `group` pairs (1 or 2) sharing each step ---- */
 
-/* Pair j's last input channels, then its two outputs. */
-static void pair_finish(const fc_ctx *k, int32_t j, int32_t u, int32_t h)
+/* Pair j's sums, its weights at *w with `group` pairs per step: U (A_l)
+   in *lo, A_h in *hi; pair b of a group is its second. */
+static void group_sums(const fc_ctx *k, int32_t j, int32_t group,
+                       const uint32_t *w, int32_t *lo, int32_t *hi)
 {
-    const uint8_t *t = k->tails + (int64_t)2 * k->rest * j;
-    const int8_t *x = k->p->input_data + (k->depth - k->rest);
-    for (int32_t i = 0; i < k->rest; i++) {
-        u = paired_mac(u, paired_tail_lo(t, i), x[i]);
-        h = paired_mac(h, paired_tail_hi(t, i), x[i]);
+    for (int32_t g = 0; g < group; g++) {
+        const int32_t *b = k->p->bias + 2 * (j + g);
+        int32_t u = mcn_wrap_i32((uint32_t)b[0] - k->sum128), r = u;
+        int32_t h = b[1];
+        const uint32_t *x = k->xs, *wg = w + 2 * g;
+        for (int32_t i = 0; i < k->steps; i++, x += 2, wg += 2 * group) {
+            r = mcn_smlad(wg[1], x[1], mcn_smlad(wg[0], x[0], r));
+            u = mcn_smlad(mcn_uxtb16(wg[1]), x[1],
+                          mcn_smlad(mcn_uxtb16(wg[0]), x[0], u));
+            if ((i + 1) % PAIRED_CHUNK_STEPS == 0) {
+                h = paired_high(h, r, u);
+                r = u;
+            }
+        }
+        h = paired_high(h, r, u);
+        const uint8_t *t = k->tails + (int64_t)2 * k->rest * (j + g);
+        for (int32_t i = 0; i < k->rest; i++) {
+            const int32_t xv = mcn_lo16(x[i]);
+            u = paired_mac(u, paired_tail_lo(t, i), xv);
+            h = paired_mac(h, paired_tail_hi(t, i), xv);
+        }
+        lo[g] = u;
+        hi[g] = h;
     }
-    k->p->output_data[2 * j] = paired_out(&k->rq, u, 2 * j);
-    k->p->output_data[2 * j + 1] = paired_out(&k->rq, h, 2 * j + 1);
 }
 
-static int32_t input_sum(const int8_t *x, int32_t depth)
+#if MCN_ARCH_DSP
+/* What the quads' loop reads, in the order it loads it. */
+typedef struct {
+    const uint32_t *w;          /*  0: weights of the first quad */
+    const int32_t *b;           /*  4: bias of the next quad */
+    uint32_t sum128;            /*  8 */
+    int32_t steps;              /* 12 */
+    const uint32_t *xs;         /* 16: the widened row */
+    const mcn_rq_fast *c;       /* 20: constants of the next channel */
+    int32_t cstep;              /* 24: bytes from one channel's to the next */
+    int32_t off;                /* 28: output offset */
+    int8_t *d, *dend;           /* 32: next outputs, end of the quads' */
+    int32_t ha, hb;             /* 40: the loop's */
+} quad_job;
+
+/* One step of two pairs: Ra Ua Rb Ub r0-r3, weights Ea Oa Eb Ob r4-r7,
+   inputs even odd r8 r9, lanes' low bytes r10, weight pointer r11, input
+   pointer r12, input end lr. */
+#define STEP4R                                        \
+    "ldrd   r8, r9, [r12], #8\n\t"                    \
+    "ldm    r11!, {r4-r7}\n\t"                        \
+    "uxtb16 r10, r4\n\t"                              \
+    "smlad  r0, r4, r8, r0\n\t"                       \
+    "smlad  r1, r10, r8, r1\n\t"                      \
+    "uxtb16 r10, r5\n\t"                              \
+    "smlad  r0, r5, r9, r0\n\t"                       \
+    "smlad  r1, r10, r9, r1\n\t"                      \
+    "uxtb16 r10, r6\n\t"                              \
+    "smlad  r2, r6, r8, r2\n\t"                       \
+    "smlad  r3, r10, r8, r3\n\t"                      \
+    "uxtb16 r10, r7\n\t"                              \
+    "smlad  r2, r7, r9, r2\n\t"                       \
+    "smlad  r3, r10, r9, r3\n\t"
+
+/* Constants of the channel at r12 (m r6, round_hi r7, shift r8), r12 to
+   the next; then mcn_rq_fast_apply of v + output offset (r2), SSAT; r0,
+   r10 scratch. */
+#define RQ4(v)                                        \
+    "ldm    r12, {r6-r8}\n\t"                         \
+    "add    r12, r12, r9\n\t"                         \
+    "and    r10, " v ", #0x80000000\n\t"              \
+    "orr    r10, r10, #0x40000000\n\t"                \
+    "add    r0, r7, " v ", asr #31\n\t"               \
+    "smlal  r10, r0, " v ", r6\n\t"                   \
+    "asr    r0, r0, r8\n\t"                           \
+    "add    " v ", r0, r2\n\t"                        \
+    "ssat   " v ", #8, " v "\n\t"
+#endif
+
+/* The quads of the common case: mcn_rq_fast, an act range of all int8,
+   at least one step and no tail. On the chip one hand-scheduled loop:
+   14 instructions a step, about 80 a quad besides. */
+static void quads_fast(const fc_ctx *k, int32_t quads)
 {
-    uint32_t s = 0;
-    int32_t k = 0;
-    /* USADA8 of x ^ 0x80 per byte: the sum of x + 128. */
-    for (; k + 4 <= depth; k += 4)
-        s = mcn_usada8(mcn_load_u32(x + k) ^ 0x80808080u, 0, s);
-    s -= (uint32_t)k * 128u;
-    for (; k < depth; k++)
-        s += (uint32_t)(int32_t)x[k];
-    return mcn_wrap_i32(s);
+    const mcn_k_conv_params *p = k->p;
+#if MCN_ARCH_DSP
+    quad_job job = {(const uint32_t *)(const void *)p->filter_data, p->bias,
+                    k->sum128, k->steps, k->xs, k->rq.c,
+                    k->rq.step * (int32_t)sizeof(mcn_rq_fast),
+                    p->output_offset, p->output_data,
+                    p->output_data + 4 * quads, 0, 0};
+    register quad_job *j __asm__("r0") = &job;
+    /* The job is copied to the stack (12 words at sp, the first of them
+       then the steps left) so that every register is free for the loop. */
+    __asm__ volatile(
+        "ldm    r0, {r1-r12}\n\t"
+        "push   {r1-r12}\n\t"
+        "mov    r11, r1\n"
+        "3:\n\t"
+        "ldr    r10, [sp, #4]\n\t"
+        "ldr    r8, [sp, #8]\n\t"
+        "ldm    r10!, {r4-r7}\n\t"
+        "str    r10, [sp, #4]\n\t"
+        "strd   r5, r7, [sp, #40]\n\t"
+        "sub    r1, r4, r8\n\t"
+        "sub    r3, r6, r8\n\t"
+        "mov    r0, r1\n\t"
+        "mov    r2, r3\n\t"
+        "ldrd   r9, r12, [sp, #12]\n"
+        /* Chunks of at most PAIRED_CHUNK_STEPS steps, A_h taken after
+           each (paired_s8.h). */
+        "4:\n\t"
+        "cmp    r9, #64\n\t"
+        "ite    gt\n\t"
+        "movgt  r10, #64\n\t"
+        "movle  r10, r9\n\t"
+        "sub    r9, r9, r10\n\t"
+        "str    r9, [sp, #0]\n\t"
+        "add    lr, r12, r10, lsl #3\n\t"
+        "and    r10, r10, #3\n\t"
+        PAIRED_TURNS4(STEP4R)
+        "ldrd   r4, r5, [sp, #40]\n\t"
+        "sub    r6, r0, r1\n\t"
+        "add    r4, r4, r6, asr #8\n\t"
+        "mov    r0, r1\n\t"
+        "sub    r6, r2, r3\n\t"
+        "add    r5, r5, r6, asr #8\n\t"
+        "mov    r2, r3\n\t"
+        "strd   r4, r5, [sp, #40]\n\t"
+        "ldr    r9, [sp, #0]\n\t"
+        "cmp    r9, #0\n\t"
+        "bne    4b\n\t"
+        /* Channels 4q .. 4q + 3: Ua r1, A_h a r4, Ub r3, A_h b r5. */
+        "ldrd   r12, r9, [sp, #20]\n\t"
+        "ldr    r2, [sp, #28]\n\t"
+        RQ4("r1") RQ4("r4") RQ4("r3") RQ4("r5")
+        "str    r12, [sp, #20]\n\t"
+        "bfi    r1, r4, #8, #8\n\t"
+        "bfi    r1, r3, #16, #8\n\t"
+        "bfi    r1, r5, #24, #8\n\t"
+        "ldrd   r12, r9, [sp, #32]\n\t"
+        "str    r1, [r12], #4\n\t"
+        "str    r12, [sp, #32]\n\t"
+        "cmp    r12, r9\n\t"
+        "bne    3b\n\t"
+        "add    sp, sp, #48\n\t"
+        : "+r"(j)
+        :
+        : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
+          "r11", "r12", "lr", "cc", "memory");
+#else
+    const uint32_t *w = (const uint32_t *)(const void *)p->filter_data;
+    for (int32_t q = 0; q < quads; q++, w += 4 * k->steps) {
+        int32_t lo[2], hi[2];
+        group_sums(k, 2 * q, 2, w, lo, hi);
+        const mcn_rq_fast *c = k->rq.c + 4 * q * k->rq.step;
+        int8_t *d = p->output_data + 4 * q;
+        d[0] = paired_out_fast(lo[0], c, p->output_offset);
+        d[1] = paired_out_fast(hi[0], c + k->rq.step, p->output_offset);
+        d[2] = paired_out_fast(lo[1], c + 2 * k->rq.step, p->output_offset);
+        d[3] = paired_out_fast(hi[1], c + 3 * k->rq.step, p->output_offset);
+    }
+#endif
 }
 
 void mcn_k_fc_s8_smlad_paired(const mcn_k_conv_params *p)
@@ -155,57 +252,51 @@ void mcn_k_fc_s8_smlad_paired(const mcn_k_conv_params *p)
     k.depth = p->input.c;
     k.steps = k.depth / 4;
     k.rest = k.depth % 4;
-    const int32_t out_c = p->output.c, pairs = out_c / 2;
-    const int32_t d4 = k.depth - k.rest;
-    const int8_t *single = p->filter_data + (int64_t)2 * pairs * d4;
-    k.tails = (const uint8_t *)single + (out_c % 2 ? d4 : 0);
-    k.sum128 = paired_sum128(input_sum(p->input_data, k.depth));
+    k.pairs = p->output.c / 2;
+    const int32_t out_c = p->output.c, d4 = k.depth - k.rest;
+    k.single = p->filter_data + (int64_t)2 * k.pairs * d4;
+    k.tails = (const uint8_t *)k.single + (out_c % 2 ? d4 : 0);
+    uint8_t *scratch = (uint8_t *)p->scratch;
     mcn_rq_fast one;
-    paired_rq_init(&k.rq, p, p->rq.count > 1
-                                 ? (mcn_rq_fast *)(void *)p->scratch
-                                 : &one);
+    paired_rq_init(&k.rq, p,
+                   p->rq.count > 1 ? (mcn_rq_fast *)(void *)scratch : &one,
+                   p->rq.count);
+    uint32_t *xs = (uint32_t *)(void *)(scratch + paired_rq_scratch(p));
+    k.sum128 = paired_sum128(widen(p->input_data, k.depth, xs));
+    k.xs = xs;
     const uint32_t *w = (const uint32_t *)(const void *)p->filter_data;
     int32_t j = 0;
-    for (; j + 2 <= pairs; j += 2) {
-        acc4 a;
-        int32_t ha, hb;
-        pair_start(&k, j, &a.ra, &a.ua, &ha);
-        pair_start(&k, j + 1, &a.rb, &a.ub, &hb);
-        const int8_t *x = p->input_data;
-        for (int32_t left = k.steps; left > 0; left -= PAIRED_CHUNK_STEPS) {
-            steps4(&w, &x, left < PAIRED_CHUNK_STEPS ? left
-                                                     : PAIRED_CHUNK_STEPS,
-                   &a);
-            paired_take_high(&ha, &a.ra, a.ua);
-            paired_take_high(&hb, &a.rb, a.ub);
-        }
-        pair_finish(&k, j, a.ua, ha);
-        pair_finish(&k, j + 1, a.ub, hb);
+    if (k.rq.fast && !k.rq.clamp && k.rest == 0 && k.steps > 0 &&
+        k.pairs >= 2) {
+        quads_fast(&k, k.pairs / 2);
+        j = k.pairs / 2 * 2;
+        w += (int64_t)2 * j * k.steps;
     }
-    if (j < pairs) {
-        int32_t r, u, h;
-        pair_start(&k, j, &r, &u, &h);
-        for (int32_t s = 0; s < k.steps; s += PAIRED_CHUNK_STEPS) {
-            const int32_t n = k.steps - s < PAIRED_CHUNK_STEPS
-                                  ? k.steps - s : PAIRED_CHUNK_STEPS;
-            steps2(&w, p->input_data + 4 * s, n, &r, &u);
-            paired_take_high(&h, &r, u);
+    for (; j < k.pairs; ) {
+        const int32_t group = j + 1 < k.pairs ? 2 : 1;
+        int32_t lo[2], hi[2];
+        group_sums(&k, j, group, w, lo, hi);
+        for (int32_t g = 0; g < group; g++) {
+            p->output_data[2 * (j + g)] = paired_out(&k.rq, lo[g],
+                                                     2 * (j + g));
+            p->output_data[2 * (j + g) + 1] =
+                paired_out(&k.rq, hi[g], 2 * (j + g) + 1);
         }
-        pair_finish(&k, j, u, h);
+        w += (int64_t)2 * group * k.steps;
+        j += group;
     }
     if (out_c % 2) {
         /* The odd last channel: plain int8 weights. */
-        const int8_t *x = p->input_data;
         int32_t a = p->bias[out_c - 1];
-        for (int32_t i = 0; i < k.steps; i++) {
-            const uint32_t v = mcn_load_u32(single + 4 * i);
-            const uint32_t xv = mcn_load_u32(x + 4 * i);
-            a = mcn_smlad(mcn_sxtb16(v), mcn_sxtb16(xv), a);
-            a = mcn_smlad(mcn_sxtb16_ror8(v), mcn_sxtb16_ror8(xv), a);
+        const uint32_t *x = xs;
+        for (int32_t i = 0; i < k.steps; i++, x += 2) {
+            const uint32_t v = mcn_load_u32(k.single + 4 * i);
+            a = mcn_smlad(mcn_sxtb16(v), x[0], a);
+            a = mcn_smlad(mcn_sxtb16_ror8(v), x[1], a);
         }
-        const uint8_t *t = k.tails + (int64_t)2 * k.rest * pairs;
+        const uint8_t *t = k.tails + (int64_t)2 * k.rest * k.pairs;
         for (int32_t i = 0; i < k.rest; i++)
-            a = paired_mac(a, (int8_t)t[i], x[d4 + i]);
+            a = paired_mac(a, (int8_t)t[i], mcn_lo16(x[i]));
         p->output_data[out_c - 1] = paired_out(&k.rq, a, out_c - 1);
     }
 }

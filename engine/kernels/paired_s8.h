@@ -47,6 +47,18 @@
 #define PAIRED_INLINE static inline
 #endif
 
+/* The hand-scheduled loops (inline asm on DSP cores): four copies of
+   `step` a turn until r12 reaches lr, the first turn entered by TBB at
+   copy 4 - k for k = r10 (the step count modulo 4). */
+#define PAIRED_TURNS4(step)                                   \
+    "tbb    [pc, r10]\n"                                      \
+    "9:\n\t"                                                 \
+    ".byte  (10f - 9b) / 2, (13f - 9b) / 2\n\t"              \
+    ".byte  (12f - 9b) / 2, (11f - 9b) / 2\n"                 \
+    "10:\n\t" step "11:\n\t" step "12:\n\t" step "13:\n\t" step \
+    "cmp    r12, lr\n\t"                                     \
+    "bne    10b\n\t"
+
 /* Steps of 4 input channels between two takings of A_h: 256 channels. */
 #define PAIRED_CHUNK_STEPS 64
 
@@ -89,18 +101,22 @@ static inline int paired_rq_all_fast(const mcn_k_conv_params *p)
     return 1;
 }
 
-/* q for p, with mcn_rq_fast constants in table (p->rq.count entries). */
+/* q for p, with mcn_rq_fast constants in table: `entries` of them, one
+   per output channel (p->rq's own when per channel, its one repeated
+   otherwise), or 1 for a layer with one requantization. */
 static inline void paired_rq_init(paired_rq *q, const mcn_k_conv_params *p,
-                                  mcn_rq_fast *table)
+                                  mcn_rq_fast *table, int32_t entries)
 {
     q->p = p;
     q->c = table;
-    q->step = p->rq.count > 1 ? 1 : 0;
+    q->step = entries > 1 ? 1 : 0;
     q->fast = paired_rq_all_fast(p);
     q->clamp = p->act_min > -128 || p->act_max < 127;
     if (q->fast)
-        for (int32_t i = 0; i < p->rq.count; i++)
-            table[i] = mcn_rq_fast_of(p->rq.multiplier[i], p->rq.shift[i]);
+        for (int32_t i = 0; i < entries; i++) {
+            const int32_t r = p->rq.count > 1 ? i : 0;
+            table[i] = mcn_rq_fast_of(p->rq.multiplier[r], p->rq.shift[r]);
+        }
 }
 
 /* Scratch for the constants of a per-channel requantization. */
