@@ -6,8 +6,9 @@
 ** (per 4 input channels: pixel 0's even bytes, pixel 1's even, pixel 0's
 ** odd, pixel 1's odd) with their sums; then each pair of output channels
 ** runs over them with the paired lanes of paired_s8.h: per 4 input
-** channels one LDRD of weights, two LDRDs of inputs, two UXTB16s and
-** eight SMLADs for 16 multiply-accumulates. A last odd pixel goes alone.
+** channels one LDRD of weights, one LDM of four input words, two UXTB16s
+** and eight SMLADs for 16 multiply-accumulates, in a hand-scheduled loop
+** that also requantizes. A last odd pixel goes alone.
 ** The input offset is folded into the bias at pack time. Same bits as
 ** mcn_k_conv_s8.
 */
@@ -52,48 +53,31 @@ int mcn_k_conv_1x1_s8_smlad_paired_overlap(const mcn_k_conv_params *p,
 /* ---- widening ---- */
 
 /* Pixels x0, x1 into xs (see the top), then one word {x0[k], x1[k]} per
-   input channel past the last whole step; their sums in *s0, *s1. */
+   input channel past the last whole step; their sums (modulo 2^32, by
+   USADA8 as in mcn_k_paired_widen1) in *s0, *s1. */
 static void widen2(const int8_t *x0, const int8_t *x1, int32_t depth,
                    uint32_t *xs, int32_t *s0, int32_t *s1)
 {
-    const uint32_t ones = 0x00010001u;
-    int32_t a0 = 0, a1 = 0, k = 0;
+    uint32_t a0 = 0, a1 = 0;
+    int32_t k = 0;
     for (; k + 4 <= depth; k += 4, xs += 4) {
         const uint32_t a = mcn_load_u32(x0 + k), b = mcn_load_u32(x1 + k);
-        const uint32_t ae = mcn_sxtb16(a), ao = mcn_sxtb16_ror8(a);
-        const uint32_t be = mcn_sxtb16(b), bo = mcn_sxtb16_ror8(b);
-        xs[0] = ae;
-        xs[1] = be;
-        xs[2] = ao;
-        xs[3] = bo;
-        a0 = mcn_smlad(ae, ones, mcn_smlad(ao, ones, a0));
-        a1 = mcn_smlad(be, ones, mcn_smlad(bo, ones, a1));
+        xs[0] = mcn_sxtb16(a);
+        xs[1] = mcn_sxtb16(b);
+        xs[2] = mcn_sxtb16_ror8(a);
+        xs[3] = mcn_sxtb16_ror8(b);
+        a0 = mcn_usada8(a ^ 0x80808080u, 0, a0);
+        a1 = mcn_usada8(b ^ 0x80808080u, 0, a1);
     }
+    a0 -= (uint32_t)k * 128u;
+    a1 -= (uint32_t)k * 128u;
     for (; k < depth; k++) {
         *xs++ = mcn_pack16(x0[k], x1[k]);
-        a0 += x0[k];
-        a1 += x1[k];
+        a0 += (uint32_t)(int32_t)x0[k];
+        a1 += (uint32_t)(int32_t)x1[k];
     }
-    *s0 = a0;
-    *s1 = a1;
-}
-
-/* One pixel: per step {even, odd}, then one word per remaining channel. */
-static int32_t widen1(const int8_t *x0, int32_t depth, uint32_t *xs)
-{
-    const uint32_t ones = 0x00010001u;
-    int32_t a0 = 0, k = 0;
-    for (; k + 4 <= depth; k += 4, xs += 2) {
-        const uint32_t a = mcn_load_u32(x0 + k);
-        xs[0] = mcn_sxtb16(a);
-        xs[1] = mcn_sxtb16_ror8(a);
-        a0 = mcn_smlad(xs[0], ones, mcn_smlad(xs[1], ones, a0));
-    }
-    for (; k < depth; k++) {
-        *xs++ = mcn_pack16(x0[k], 0);
-        a0 += x0[k];
-    }
-    return a0;
+    *s0 = mcn_wrap_i32(a0);
+    *s1 = mcn_wrap_i32(a1);
 }
 
 /* ---- the inner loops: n >= 1 steps of 4 input channels ---- */
@@ -328,8 +312,10 @@ static void pairs2_fast(const conv_ctx *k, const int32_t *s, int8_t *d0,
         d0 + 2 * k->pairs, 0};
     register pw2_job *j __asm__("r0") = &job;
     /* The job is copied to the stack (12 words at sp) so that every
-       register is free for the loop. */
+       register is free for the loop; r7, which may be the frame pointer,
+       is saved below it. */
     __asm__ volatile(
+        "push   {r7}\n\t"
         "ldm    r0, {r1-r12}\n\t"
         "push   {r1-r12}\n\t"
         "mov    r11, r1\n"
@@ -373,10 +359,11 @@ static void pairs2_fast(const conv_ctx *k, const int32_t *s, int8_t *d0,
         "cmp    r12, r4\n\t"
         "bne    3b\n\t"
         "add    sp, sp, #48\n\t"
+        "pop    {r7}\n\t"
         : "+r"(j)
         :
-        : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
-          "r11", "r12", "lr", "cc", "memory");
+        : "r1", "r2", "r3", "r4", "r5", "r6", "r8", "r9", "r10", "r11",
+          "r12", "lr", "cc", "memory");
 #else
     const uint32_t *w = (const uint32_t *)(const void *)k->p->filter_data;
     const int32_t off = k->p->output_offset;
@@ -460,7 +447,7 @@ void mcn_k_conv_1x1_s8_smlad_paired(const mcn_k_conv_params *p)
         pixels_out(&k, 2, s, out + (int64_t)px * k.out_c);
     }
     if (px < pixels) {
-        s[0] = widen1(in + (int64_t)px * k.depth, k.depth, k.xs);
+        s[0] = mcn_k_paired_widen1(in + (int64_t)px * k.depth, k.depth, k.xs);
         s[1] = 0;
         pixels_out(&k, 1, s, out + (int64_t)px * k.out_c);
     }

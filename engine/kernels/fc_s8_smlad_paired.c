@@ -47,26 +47,6 @@ int mcn_k_fc_s8_smlad_paired_overlap(const mcn_k_conv_params *p, int32_t *lo,
     return 1;
 }
 
-/* The row x into xs (see the top) and its sum. */
-static int32_t widen(const int8_t *x, int32_t depth, uint32_t *xs)
-{
-    uint32_t s = 0;
-    int32_t k = 0;
-    for (; k + 4 <= depth; k += 4, xs += 2) {
-        const uint32_t v = mcn_load_u32(x + k);
-        xs[0] = mcn_sxtb16(v);
-        xs[1] = mcn_sxtb16_ror8(v);
-        /* USADA8 of x ^ 0x80 per byte: the sum of x + 128. */
-        s = mcn_usada8(v ^ 0x80808080u, 0, s);
-    }
-    s -= (uint32_t)k * 128u;
-    for (; k < depth; k++) {
-        *xs++ = mcn_pack16(x[k], 0);
-        s += (uint32_t)(int32_t)x[k];
-    }
-    return mcn_wrap_i32(s);
-}
-
 typedef struct {
     const mcn_k_conv_params *p;
     paired_rq rq;
@@ -173,8 +153,10 @@ static void quads_fast(const fc_ctx *k, int32_t quads)
                     p->output_data + 4 * quads, 0, 0};
     register quad_job *j __asm__("r0") = &job;
     /* The job is copied to the stack (12 words at sp, the first of them
-       then the steps left) so that every register is free for the loop. */
+       then the steps left) so that every register is free for the loop;
+       r7, which may be the frame pointer, is saved below it. */
     __asm__ volatile(
+        "push   {r7}\n\t"
         "ldm    r0, {r1-r12}\n\t"
         "push   {r1-r12}\n\t"
         "mov    r11, r1\n"
@@ -226,10 +208,11 @@ static void quads_fast(const fc_ctx *k, int32_t quads)
         "cmp    r12, r9\n\t"
         "bne    3b\n\t"
         "add    sp, sp, #48\n\t"
+        "pop    {r7}\n\t"
         : "+r"(j)
         :
-        : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
-          "r11", "r12", "lr", "cc", "memory");
+        : "r1", "r2", "r3", "r4", "r5", "r6", "r8", "r9", "r10", "r11",
+          "r12", "lr", "cc", "memory");
 #else
     const uint32_t *w = (const uint32_t *)(const void *)p->filter_data;
     for (int32_t q = 0; q < quads; q++, w += 4 * k->steps) {
@@ -262,7 +245,7 @@ void mcn_k_fc_s8_smlad_paired(const mcn_k_conv_params *p)
                    p->rq.count > 1 ? (mcn_rq_fast *)(void *)scratch : &one,
                    p->rq.count);
     uint32_t *xs = (uint32_t *)(void *)(scratch + paired_rq_scratch(p));
-    k.sum128 = paired_sum128(widen(p->input_data, k.depth, xs));
+    k.sum128 = paired_sum128(mcn_k_paired_widen1(p->input_data, k.depth, xs));
     k.xs = xs;
     const uint32_t *w = (const uint32_t *)(const void *)p->filter_data;
     int32_t j = 0;

@@ -39,6 +39,18 @@
 #include "mcn_kernels.h"
 #include "requant.h"
 
+/* The layout above, from p->filter_data into w, with the input offset
+   folded into bias; quads interleaves pairs two by two (the one-row
+   kernel). */
+void mcn_k_paired_layout(const mcn_k_conv_params *p, int8_t *w,
+                         int32_t *bias, int quads);
+
+/* Row x (depth int8s) widened to int16 in SXTB16's order: per 4 input
+   channels a word of its even bytes then one of its odd bytes, then a
+   word {x[k], 0} per channel left over. Returns the row's sum (modulo
+   2^32). */
+int32_t mcn_k_paired_widen1(const int8_t *x, int32_t depth, uint32_t *xs);
+
 /* For the inner loops, which must inline into their callers for their
    accumulators to stay in registers. */
 #if defined(__GNUC__)

@@ -1,6 +1,7 @@
 /*
-** paired_layout_s8.c: the weight layout of the paired 1x1 kernels (see
-** paired_s8.h), made at pack time from the graph's [out_c, depth] rows.
+** paired_s8.c: what the paired 1x1 kernels share out of line (see
+** paired_s8.h): their weight layout, made at pack time from the graph's
+** [out_c, depth] rows, and the widening of one input row.
 */
 #include "paired_s8.h"
 
@@ -52,4 +53,23 @@ void mcn_k_paired_layout(const mcn_k_conv_params *p, int8_t *w,
         for (int32_t k = d4; k < depth; k++)
             *d++ = (uint8_t)last[k];
     mcn_k_fold_input_offset(p, 0, bias);
+}
+
+/* The sum of x + 128 per byte by USADA8 of x ^ 0x80, less 128 per byte. */
+int32_t mcn_k_paired_widen1(const int8_t *x, int32_t depth, uint32_t *xs)
+{
+    uint32_t s = 0;
+    int32_t k = 0;
+    for (; k + 4 <= depth; k += 4, xs += 2) {
+        const uint32_t v = mcn_load_u32(x + k);
+        xs[0] = mcn_sxtb16(v);
+        xs[1] = mcn_sxtb16_ror8(v);
+        s = mcn_usada8(v ^ 0x80808080u, 0, s);
+    }
+    s -= (uint32_t)k * 128u;
+    for (; k < depth; k++) {
+        *xs++ = mcn_pack16(x[k], 0);
+        s += (uint32_t)(int32_t)x[k];
+    }
+    return mcn_wrap_i32(s);
 }
