@@ -125,51 +125,40 @@ typedef struct {
     "bne    1b\n\t"
 #endif
 
-PAIRED_INLINE void steps2(const uint32_t **wp, const uint32_t **xp,
-                          int32_t n, acc2 *a)
+/* n >= 1 steps of one pair over `pixels` (1 or 2) widened pixels. */
+PAIRED_INLINE void pair_steps(const uint32_t **wp, const uint32_t **xp,
+                              int32_t n, int pixels, acc2 *a)
 {
     const uint32_t *w = *wp, *x = *xp;
 #if MCN_ARCH_DSP
-    const uint32_t *xend = x + 4 * n;
+    const uint32_t *xend = x + 2 * pixels * n;
     uint32_t we, wo, u, xa, xb;
-    __asm__ volatile(TURNS(STEP2, "16")
-                     : [r0] "+r"(a->r0), [u0] "+r"(a->u0), [r1] "+r"(a->r1),
-                       [u1] "+r"(a->u1), [w] "+r"(w), [x] "+r"(x),
-                       [we] "=&r"(we), [wo] "=&r"(wo), [u] "=&r"(u),
-                       [xa] "=&r"(xa), [xb] "=&r"(xb)
-                     : [xend] "r"(xend)
-                     : "cc", "memory");
+    if (pixels == 2)
+        __asm__ volatile(TURNS(STEP2, "16")
+                         : [r0] "+r"(a->r0), [u0] "+r"(a->u0),
+                           [r1] "+r"(a->r1), [u1] "+r"(a->u1), [w] "+r"(w),
+                           [x] "+r"(x), [we] "=&r"(we), [wo] "=&r"(wo),
+                           [u] "=&r"(u), [xa] "=&r"(xa), [xb] "=&r"(xb)
+                         : [xend] "r"(xend)
+                         : "cc", "memory");
+    else
+        __asm__ volatile(TURNS(STEP1, "8")
+                         : [r0] "+r"(a->r0), [u0] "+r"(a->u0), [w] "+r"(w),
+                           [x] "+r"(x), [we] "=&r"(we), [wo] "=&r"(wo),
+                           [u] "=&r"(u), [xa] "=&r"(xa), [xb] "=&r"(xb)
+                         : [xend] "r"(xend)
+                         : "cc", "memory");
 #else
-    for (int32_t i = 0; i < n; i++, w += 2, x += 4) {
+    for (int32_t i = 0; i < n; i++, w += 2, x += 2 * pixels) {
         const uint32_t ue = mcn_uxtb16(w[0]), uo = mcn_uxtb16(w[1]);
-        a->r0 = mcn_smlad(w[1], x[2], mcn_smlad(w[0], x[0], a->r0));
-        a->u0 = mcn_smlad(uo, x[2], mcn_smlad(ue, x[0], a->u0));
-        a->r1 = mcn_smlad(w[1], x[3], mcn_smlad(w[0], x[1], a->r1));
-        a->u1 = mcn_smlad(uo, x[3], mcn_smlad(ue, x[1], a->u1));
-    }
-#endif
-    *wp = w;
-    *xp = x;
-}
-
-PAIRED_INLINE void steps1(const uint32_t **wp, const uint32_t **xp,
-                          int32_t n, acc2 *a)
-{
-    const uint32_t *w = *wp, *x = *xp;
-#if MCN_ARCH_DSP
-    const uint32_t *xend = x + 2 * n;
-    uint32_t we, wo, u, xa, xb;
-    __asm__ volatile(TURNS(STEP1, "8")
-                     : [r0] "+r"(a->r0), [u0] "+r"(a->u0), [w] "+r"(w),
-                       [x] "+r"(x), [we] "=&r"(we), [wo] "=&r"(wo),
-                       [u] "=&r"(u), [xa] "=&r"(xa), [xb] "=&r"(xb)
-                     : [xend] "r"(xend)
-                     : "cc", "memory");
-#else
-    for (int32_t i = 0; i < n; i++, w += 2, x += 2) {
-        a->r0 = mcn_smlad(w[1], x[1], mcn_smlad(w[0], x[0], a->r0));
-        a->u0 = mcn_smlad(mcn_uxtb16(w[1]), x[1],
-                          mcn_smlad(mcn_uxtb16(w[0]), x[0], a->u0));
+        /* Pixel 0's even and odd words; pixel 1's at 1 and 3. */
+        const uint32_t e0 = x[0], o0 = x[pixels];
+        a->r0 = mcn_smlad(w[1], o0, mcn_smlad(w[0], e0, a->r0));
+        a->u0 = mcn_smlad(uo, o0, mcn_smlad(ue, e0, a->u0));
+        if (pixels == 2) {
+            a->r1 = mcn_smlad(w[1], x[3], mcn_smlad(w[0], x[1], a->r1));
+            a->u1 = mcn_smlad(uo, x[3], mcn_smlad(ue, x[1], a->u1));
+        }
     }
 #endif
     *wp = w;
@@ -203,10 +192,7 @@ static void pair_sums(const conv_ctx *k, int32_t j, const uint32_t **w,
     for (int32_t left = k->steps; left > 0; left -= PAIRED_CHUNK_STEPS) {
         const int32_t n = left < PAIRED_CHUNK_STEPS ? left
                                                     : PAIRED_CHUNK_STEPS;
-        if (pixels == 2)
-            steps2(w, &x, n, &a);
-        else
-            steps1(w, &x, n, &a);
+        pair_steps(w, &x, n, pixels, &a);
         h0 = paired_high(h0, a.r0, a.u0);
         h1 = paired_high(h1, a.r1, a.u1);
         a.r0 = a.u0;
@@ -311,14 +297,9 @@ static void pairs2_fast(const conv_ctx *k, const int32_t *s, int8_t *d0,
         k->xs + 4 * k->steps, k->rq.c, k->p->output_offset, d0, d1,
         d0 + 2 * k->pairs, 0};
     register pw2_job *j __asm__("r0") = &job;
-    /* The job is copied to the stack (12 words at sp) so that every
-       register is free for the loop; r7, which may be the frame pointer,
-       is saved below it. */
+    /* The job at sp (PAIRED_JOB_ENTER); its last word the loop's. */
     __asm__ volatile(
-        "push   {r7}\n\t"
-        "ldm    r0, {r1-r12}\n\t"
-        "push   {r1-r12}\n\t"
-        "mov    r11, r1\n"
+        PAIRED_JOB_ENTER
         "3:\n\t"
         "ldr    r10, [sp, #4]\n\t"
         "ldrd   r4, r5, [sp, #8]\n\t"
@@ -358,12 +339,10 @@ static void pairs2_fast(const conv_ctx *k, const int32_t *s, int8_t *d0,
         "ldr    r4, [sp, #40]\n\t"
         "cmp    r12, r4\n\t"
         "bne    3b\n\t"
-        "add    sp, sp, #48\n\t"
-        "pop    {r7}\n\t"
+        PAIRED_JOB_LEAVE
         : "+r"(j)
         :
-        : "r1", "r2", "r3", "r4", "r5", "r6", "r8", "r9", "r10", "r11",
-          "r12", "lr", "cc", "memory");
+        : PAIRED_JOB_CLOBBERS);
 #else
     const uint32_t *w = (const uint32_t *)(const void *)k->p->filter_data;
     const int32_t off = k->p->output_offset;

@@ -152,14 +152,10 @@ static void quads_fast(const fc_ctx *k, int32_t quads)
                     p->output_offset, p->output_data,
                     p->output_data + 4 * quads, 0, 0};
     register quad_job *j __asm__("r0") = &job;
-    /* The job is copied to the stack (12 words at sp, the first of them
-       then the steps left) so that every register is free for the loop;
-       r7, which may be the frame pointer, is saved below it. */
+    /* The job at sp (PAIRED_JOB_ENTER); its first word then the steps
+       left, its last two the loop's. */
     __asm__ volatile(
-        "push   {r7}\n\t"
-        "ldm    r0, {r1-r12}\n\t"
-        "push   {r1-r12}\n\t"
-        "mov    r11, r1\n"
+        PAIRED_JOB_ENTER
         "3:\n\t"
         "ldr    r10, [sp, #4]\n\t"
         "ldr    r8, [sp, #8]\n\t"
@@ -207,12 +203,10 @@ static void quads_fast(const fc_ctx *k, int32_t quads)
         "str    r12, [sp, #32]\n\t"
         "cmp    r12, r9\n\t"
         "bne    3b\n\t"
-        "add    sp, sp, #48\n\t"
-        "pop    {r7}\n\t"
+        PAIRED_JOB_LEAVE
         : "+r"(j)
         :
-        : "r1", "r2", "r3", "r4", "r5", "r6", "r8", "r9", "r10", "r11",
-          "r12", "lr", "cc", "memory");
+        : PAIRED_JOB_CLOBBERS);
 #else
     const uint32_t *w = (const uint32_t *)(const void *)p->filter_data;
     for (int32_t q = 0; q < quads; q++, w += 4 * k->steps) {

@@ -71,6 +71,22 @@ int32_t mcn_k_paired_widen1(const int8_t *x, int32_t depth, uint32_t *xs);
     "cmp    r12, lr\n\t"                                     \
     "bne    10b\n\t"
 
+/* The hand-scheduled loops' frame: the job at r0 (12 words) copied to
+   the stack, so that every register is free for the loop; r7, which may
+   be the frame pointer, saved below it and restored. The job's first
+   word, loaded into r11, is the loop's weight pointer. */
+#define PAIRED_JOB_ENTER                              \
+    "push   {r7}\n\t"                                 \
+    "ldm    r0, {r1-r12}\n\t"                         \
+    "push   {r1-r12}\n\t"                             \
+    "mov    r11, r1\n"
+#define PAIRED_JOB_LEAVE                              \
+    "add    sp, sp, #48\n\t"                          \
+    "pop    {r7}\n\t"
+#define PAIRED_JOB_CLOBBERS                                               \
+    "r1", "r2", "r3", "r4", "r5", "r6", "r8", "r9", "r10", "r11", "r12", \
+        "lr", "cc", "memory"
+
 /* Steps of 4 input channels between two takings of A_h: 256 channels. */
 #define PAIRED_CHUNK_STEPS 64
 
