@@ -59,7 +59,7 @@ typedef struct {
 
 /* ---- any case, in C: `group` pairs (1 or 2) sharing each step ---- */
 
-/* Pair j's sums, its weights at *w with `group` pairs per step: U (A_l)
+/* Pair j's sums, its weights at w with `group` pairs per step: U (A_l)
    in *lo, A_h in *hi; pair b of a group is its second. */
 static void group_sums(const fc_ctx *k, int32_t j, int32_t group,
                        const uint32_t *w, int32_t *lo, int32_t *hi)
@@ -93,16 +93,17 @@ static void group_sums(const fc_ctx *k, int32_t j, int32_t group,
 #if MCN_ARCH_DSP
 /* What the quads' loop reads, in the order it loads it. */
 typedef struct {
-    const uint32_t *w;          /*  0: weights of the first quad */
-    const int32_t *b;           /*  4: bias of the next quad */
-    uint32_t sum128;            /*  8 */
-    int32_t steps;              /* 12 */
-    const uint32_t *xs;         /* 16: the widened row */
-    const mcn_rq_fast *c;       /* 20: constants of the next channel */
-    int32_t cstep;              /* 24: bytes from one channel's to the next */
-    int32_t off;                /* 28: output offset */
-    int8_t *d, *dend;           /* 32: next outputs, end of the quads' */
-    int32_t ha, hb;             /* 40: the loop's */
+    const uint32_t *w;          /*  0: weights of the first quad; then A_h */
+    int32_t hb;                 /*  4: of pair a and pair b (the loop's) */
+    const int32_t *b;           /*  8: bias of the next quad */
+    uint32_t sum128;            /* 12 */
+    int32_t first;              /* 16: steps of the first chunk, 1 to 64 */
+    const uint32_t *xs;         /* 20: the widened row */
+    const mcn_rq_fast *c;       /* 24: constants of the next channel */
+    int32_t cstep;              /* 28: bytes from one channel's to the next */
+    int32_t off;                /* 32: output offset */
+    int8_t *d, *dend;           /* 36: next outputs, end of the quads' */
+    const uint32_t *xend;       /* 44: end of the widened row */
 } quad_job;
 
 /* One step of two pairs: Ra Ua Rb Ub r0-r3, weights Ea Oa Eb Ob r4-r7,
@@ -124,12 +125,9 @@ typedef struct {
     "smlad  r2, r7, r9, r2\n\t"                       \
     "smlad  r3, r10, r9, r3\n\t"
 
-/* Constants of the channel at r12 (m r6, round_hi r7, shift r8), r12 to
-   the next; then mcn_rq_fast_apply of v + output offset (r2), SSAT; r0,
-   r10 scratch. */
+/* mcn_rq_fast_apply of register v with m r6, round_hi r7, shift r8, +
+   output offset (r2), SSAT; r0, r10 scratch. */
 #define RQ4(v)                                        \
-    "ldm    r12, {r6-r8}\n\t"                         \
-    "add    r12, r12, r9\n\t"                         \
     "and    r10, " v ", #0x80000000\n\t"              \
     "orr    r10, r10, #0x40000000\n\t"                \
     "add    r0, r7, " v ", asr #31\n\t"               \
@@ -137,70 +135,82 @@ typedef struct {
     "asr    r0, r0, r8\n\t"                           \
     "add    " v ", r0, r2\n\t"                        \
     "ssat   " v ", #8, " v "\n\t"
+/* The same with the constants of the channel at r12, r12 to the next. */
+#define RQ4C(v)                                       \
+    "ldm    r12, {r6-r8}\n\t"                         \
+    "add    r12, r12, r9\n\t" RQ4(v)
 #endif
 
 /* The quads of the common case: mcn_rq_fast, an act range of all int8,
    at least one step and no tail. On the chip one hand-scheduled loop:
-   14 instructions a step, about 80 a quad besides. */
+   14 instructions a step, about 60 a quad besides. */
 static void quads_fast(const fc_ctx *k, int32_t quads)
 {
     const mcn_k_conv_params *p = k->p;
 #if MCN_ARCH_DSP
-    quad_job job = {(const uint32_t *)(const void *)p->filter_data, p->bias,
-                    k->sum128, k->steps, k->xs, k->rq.c,
+    quad_job job = {(const uint32_t *)(const void *)p->filter_data, 0,
+                    p->bias, k->sum128,
+                    k->steps - PAIRED_CHUNK_STEPS *
+                                   ((k->steps - 1) / PAIRED_CHUNK_STEPS),
+                    k->xs, k->rq.c,
                     k->rq.step * (int32_t)sizeof(mcn_rq_fast),
                     p->output_offset, p->output_data,
-                    p->output_data + 4 * quads, 0, 0};
+                    p->output_data + 4 * quads, k->xs + 2 * k->steps};
     register quad_job *j __asm__("r0") = &job;
-    /* The job at sp (PAIRED_JOB_ENTER); its first word then the steps
-       left, its last two the loop's. */
+    /* The job at sp (PAIRED_JOB_ENTER). */
     __asm__ volatile(
         PAIRED_JOB_ENTER
         "3:\n\t"
-        "ldr    r10, [sp, #4]\n\t"
-        "ldr    r8, [sp, #8]\n\t"
+        "ldr    r10, [sp, #8]\n\t"
+        "ldr    r8, [sp, #12]\n\t"
         "ldm    r10!, {r4-r7}\n\t"
-        "str    r10, [sp, #4]\n\t"
-        "strd   r5, r7, [sp, #40]\n\t"
+        "str    r10, [sp, #8]\n\t"
+        "strd   r5, r7, [sp, #0]\n\t"
         "sub    r1, r4, r8\n\t"
         "sub    r3, r6, r8\n\t"
         "mov    r0, r1\n\t"
         "mov    r2, r3\n\t"
-        "ldrd   r9, r12, [sp, #12]\n"
-        /* Chunks of at most PAIRED_CHUNK_STEPS steps, A_h taken after
-           each (paired_s8.h). */
-        "4:\n\t"
-        "cmp    r9, #64\n\t"
-        "ite    gt\n\t"
-        "movgt  r10, #64\n\t"
-        "movle  r10, r9\n\t"
-        "sub    r9, r9, r10\n\t"
-        "str    r9, [sp, #0]\n\t"
+        "ldrd   r10, r12, [sp, #16]\n\t"
         "add    lr, r12, r10, lsl #3\n\t"
-        "and    r10, r10, #3\n\t"
+        "and    r10, r10, #3\n"
+        /* A first chunk of 1 to 64 steps, then chunks of 64 (paired_s8.h:
+           A_h taken after each). */
+        "4:\n\t"
         PAIRED_TURNS4(STEP4R)
-        "ldrd   r4, r5, [sp, #40]\n\t"
+        "ldrd   r4, r5, [sp, #0]\n\t"
         "sub    r6, r0, r1\n\t"
         "add    r4, r4, r6, asr #8\n\t"
-        "mov    r0, r1\n\t"
         "sub    r6, r2, r3\n\t"
         "add    r5, r5, r6, asr #8\n\t"
+        "ldr    r6, [sp, #44]\n\t"
+        "cmp    r12, r6\n\t"
+        "beq    5f\n\t"
+        "strd   r4, r5, [sp, #0]\n\t"
+        "mov    r0, r1\n\t"
         "mov    r2, r3\n\t"
-        "strd   r4, r5, [sp, #40]\n\t"
-        "ldr    r9, [sp, #0]\n\t"
+        "add    lr, r12, #512\n\t"
+        "mov    r10, #0\n\t"
+        "b      4b\n"
+        /* Channels 4q .. 4q + 3: Ua r1, A_h a r4, Ub r3, A_h b r5; with
+           one requantization for all, its constants loaded once. */
+        "5:\n\t"
+        "ldrd   r12, r9, [sp, #24]\n\t"
+        "ldr    r2, [sp, #32]\n\t"
         "cmp    r9, #0\n\t"
-        "bne    4b\n\t"
-        /* Channels 4q .. 4q + 3: Ua r1, A_h a r4, Ub r3, A_h b r5. */
-        "ldrd   r12, r9, [sp, #20]\n\t"
-        "ldr    r2, [sp, #28]\n\t"
+        "beq    6f\n\t"
+        RQ4C("r1") RQ4C("r4") RQ4C("r3") RQ4C("r5")
+        "str    r12, [sp, #24]\n\t"
+        "b      7f\n"
+        "6:\n\t"
+        "ldm    r12, {r6-r8}\n\t"
         RQ4("r1") RQ4("r4") RQ4("r3") RQ4("r5")
-        "str    r12, [sp, #20]\n\t"
+        "7:\n\t"
         "bfi    r1, r4, #8, #8\n\t"
         "bfi    r1, r3, #16, #8\n\t"
         "bfi    r1, r5, #24, #8\n\t"
-        "ldrd   r12, r9, [sp, #32]\n\t"
+        "ldrd   r12, r9, [sp, #36]\n\t"
         "str    r1, [r12], #4\n\t"
-        "str    r12, [sp, #32]\n\t"
+        "str    r12, [sp, #36]\n\t"
         "cmp    r12, r9\n\t"
         "bne    3b\n\t"
         PAIRED_JOB_LEAVE

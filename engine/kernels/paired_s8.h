@@ -1,8 +1,9 @@
 /*
 ** paired_s8.h: what the two "paired" 1x1 kernels share
 ** (conv_1x1_s8_smlad_paired.c over pixel pairs, fc_s8_smlad_paired.c over
-** a single row): the weight lanes they read and their requantization.
-** C99, freestanding, internal to engine/kernels.
+** a single row): the weight lanes they read, their requantization, and
+** the frame and loop shape of their hand-scheduled asm. C99,
+** freestanding, internal to engine/kernels.
 **
 ** Output channels l = 2j and h = 2j + 1 share one 16-bit lane per input
 ** channel k, its high byte w_h[k] and its low byte w_l[k] + 128 (unsigned):
@@ -90,15 +91,7 @@ int32_t mcn_k_paired_widen1(const int8_t *x, int32_t depth, uint32_t *xs);
 /* Steps of 4 input channels between two takings of A_h: 256 channels. */
 #define PAIRED_CHUNK_STEPS 64
 
-/* A_h += (R - U) >> 8, and R starts again at U. */
-static inline void paired_take_high(int32_t *h, int32_t *r, int32_t u)
-{
-    const int32_t d = mcn_wrap_i32((uint32_t)*r - (uint32_t)u);
-    *h = mcn_wrap_add(*h, mcn_asr(d, 8));
-    *r = u;
-}
-
-/* A_h of one closing chunk: high + (R - U) >> 8. */
+/* A_h after a chunk: high + (R - U) >> 8 (R then starts again at U). */
 static inline int32_t paired_high(int32_t high, int32_t r, int32_t u)
 {
     const int32_t d = mcn_wrap_i32((uint32_t)r - (uint32_t)u);
