@@ -172,11 +172,11 @@ static void quads_fast(const fc_ctx *k, int32_t quads)
         "mov    r2, r3\n\t"
         "ldrd   r10, r12, [sp, #16]\n\t"
         "add    lr, r12, r10, lsl #3\n\t"
-        "and    r10, r10, #3\n"
+        "and    r10, r10, #7\n"
         /* A first chunk of 1 to 64 steps, then chunks of 64 (paired_s8.h:
            A_h taken after each). */
         "4:\n\t"
-        PAIRED_TURNS4(STEP4R)
+        PAIRED_TURNS8(STEP4R)
         "ldrd   r4, r5, [sp, #0]\n\t"
         "sub    r6, r0, r1\n\t"
         "add    r4, r4, r6, asr #8\n\t"

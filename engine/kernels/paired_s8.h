@@ -72,6 +72,19 @@ int32_t mcn_k_paired_widen1(const int8_t *x, int32_t depth, uint32_t *xs);
     "cmp    r12, lr\n\t"                                     \
     "bne    10b\n\t"
 
+/* The same with eight copies a turn, k = r10 the step count modulo 8. */
+#define PAIRED_TURNS8(step)                                   \
+    "tbb    [pc, r10]\n"                                      \
+    "9:\n\t"                                                 \
+    ".byte  (10f - 9b) / 2, (17f - 9b) / 2\n\t"              \
+    ".byte  (16f - 9b) / 2, (15f - 9b) / 2\n\t"              \
+    ".byte  (14f - 9b) / 2, (13f - 9b) / 2\n\t"              \
+    ".byte  (12f - 9b) / 2, (11f - 9b) / 2\n"                 \
+    "10:\n\t" step "11:\n\t" step "12:\n\t" step "13:\n\t" step \
+    "14:\n\t" step "15:\n\t" step "16:\n\t" step "17:\n\t" step \
+    "cmp    r12, lr\n\t"                                     \
+    "bne    10b\n\t"
+
 /* The hand-scheduled loops' frame: the job at r0 (12 words) copied to
    the stack, so that every register is free for the loop; r7, which may
    be the frame pointer, saved below it and restored. The job's first
