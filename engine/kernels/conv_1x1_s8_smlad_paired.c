@@ -297,9 +297,14 @@ static void pairs2_fast(const conv_ctx *k, const int32_t *s, int8_t *d0,
         k->xs + 4 * k->steps, k->rq.c, k->p->output_offset, d0, d1,
         d0 + 2 * k->pairs, 0};
     register pw2_job *j __asm__("r0") = &job;
-    /* The job at sp (PAIRED_JOB_ENTER); its last word the loop's. */
+    /* The job at sp (PAIRED_JOB_ENTER); its first word then the step
+       count modulo 8, its last the loop's. */
     __asm__ volatile(
         PAIRED_JOB_ENTER
+        "ldrd   r12, lr, [sp, #16]\n\t"
+        "sub    r10, lr, r12\n\t"
+        "ubfx   r10, r10, #4, #3\n\t"
+        "str    r10, [sp, #0]\n"
         "3:\n\t"
         "ldr    r10, [sp, #4]\n\t"
         "ldrd   r4, r5, [sp, #8]\n\t"
@@ -311,11 +316,8 @@ static void pairs2_fast(const conv_ctx *k, const int32_t *s, int8_t *d0,
         "mov    r0, r1\n\t"
         "mov    r2, r3\n\t"
         "ldrd   r12, lr, [sp, #16]\n\t"
-        /* Four steps a turn, the first turn entered at step 4 - k for k
-           = steps % 4 (16 bytes of input a step). */
-        "sub    r10, lr, r12\n\t"
-        "ubfx   r10, r10, #4, #2\n\t"
-        PAIRED_TURNS4(STEP2R)
+        "ldr    r10, [sp, #0]\n\t"
+        PAIRED_TURNS8(STEP2R)
         /* A_h = bh + (R - U) >> 8 for both pixels, then requantize
            channel 2j (U0 r1, U1 r3) and 2j + 1 (r0, r2). */
         "ldr    r9, [sp, #44]\n\t"

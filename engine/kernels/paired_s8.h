@@ -60,19 +60,9 @@ int32_t mcn_k_paired_widen1(const int8_t *x, int32_t depth, uint32_t *xs);
 #define PAIRED_INLINE static inline
 #endif
 
-/* The hand-scheduled loops (inline asm on DSP cores): four copies of
+/* The hand-scheduled loops (inline asm on DSP cores): eight copies of
    `step` a turn until r12 reaches lr, the first turn entered by TBB at
-   copy 4 - k for k = r10 (the step count modulo 4). */
-#define PAIRED_TURNS4(step)                                   \
-    "tbb    [pc, r10]\n"                                      \
-    "9:\n\t"                                                 \
-    ".byte  (10f - 9b) / 2, (13f - 9b) / 2\n\t"              \
-    ".byte  (12f - 9b) / 2, (11f - 9b) / 2\n"                 \
-    "10:\n\t" step "11:\n\t" step "12:\n\t" step "13:\n\t" step \
-    "cmp    r12, lr\n\t"                                     \
-    "bne    10b\n\t"
-
-/* The same with eight copies a turn, k = r10 the step count modulo 8. */
+   copy 8 - k for k = r10 (the step count modulo 8). */
 #define PAIRED_TURNS8(step)                                   \
     "tbb    [pc, r10]\n"                                      \
     "9:\n\t"                                                 \
