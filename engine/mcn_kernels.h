@@ -382,7 +382,8 @@ void mcn_k_conv_1x1_s8_smlad(const mcn_k_conv_params *p);
 int mcn_k_conv_1x1_s8_smlad_overlap(const mcn_k_conv_params *p, int32_t *lo,
                                     int32_t *hi);
 /* The paired 1x1 kernels (kernels/paired_s8.h): two output channels per
-   16-bit weight lane. 1x1 CONV_2D (and FULLY_CONNECTED) over two or more pixels (rows). */
+   16-bit weight lane. 1x1 CONV_2D (and FULLY_CONNECTED) over two or more
+   pixels (rows). */
 int mcn_k_conv_1x1_s8_smlad_paired_applies(const mcn_k_conv_params *p);
 uint32_t mcn_k_conv_1x1_s8_smlad_paired_scratch_bytes(
     const mcn_k_conv_params *p);
