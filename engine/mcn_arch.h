@@ -101,4 +101,38 @@ static inline uint32_t mcn_pack16(int32_t lo, int32_t hi)
     return ((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16);
 }
 
+/* UXTB16: bytes 0 and 2, zero-extended into the low and high halves. */
+static inline uint32_t mcn_uxtb16(uint32_t x)
+{
+#if MCN_ARCH_DSP
+    return (uint32_t)__uxtb16((int8x4_t)x);
+#else
+    return x & 0x00ff00ffu;
+#endif
+}
+
+/* SSAT #8: x clamped to [-128, 127]. */
+static inline int32_t mcn_ssat8(int32_t x)
+{
+#if MCN_ARCH_DSP
+    return __ssat(x, 8);
+#else
+    return x < -128 ? -128 : x > 127 ? 127 : x;
+#endif
+}
+
+/* USADA8: acc + the sum of |x_i - y_i| over the four unsigned bytes. */
+static inline uint32_t mcn_usada8(uint32_t x, uint32_t y, uint32_t acc)
+{
+#if MCN_ARCH_DSP
+    return __usada8((uint8x4_t)x, (uint8x4_t)y, acc);
+#else
+    for (int k = 0; k < 4; k++) {
+        const uint32_t a = (x >> (8 * k)) & 0xffu, b = (y >> (8 * k)) & 0xffu;
+        acc += a > b ? a - b : b - a;
+    }
+    return acc;
+#endif
+}
+
 #endif

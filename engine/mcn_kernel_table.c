@@ -13,10 +13,23 @@
                    T(MCN_TARGET_CORTEX_M55))
 
 static const mcn_conv_kernel table[] = {
-    /* 1 */ {"conv_1x1_s8_smlad", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
+    /* Kernel 1 is superseded by 2 and 3: targets 0, never chosen again,
+       but it still runs the models that name it. */
+    /* 1 */ {"conv_1x1_s8_smlad", MCN_KOP_CONV | MCN_KOP_FC, 0,
              mcn_k_conv_1x1_s8_smlad_applies, 0,
              mcn_k_conv_1x1_s8_smlad_layout, mcn_k_conv_1x1_s8_smlad,
              mcn_k_conv_1x1_s8_smlad_overlap},
+    /* 2 */ {"conv_1x1_s8_smlad_paired", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
+             mcn_k_conv_1x1_s8_smlad_paired_applies,
+             mcn_k_conv_1x1_s8_smlad_paired_scratch_bytes,
+             mcn_k_conv_1x1_s8_smlad_paired_layout,
+             mcn_k_conv_1x1_s8_smlad_paired,
+             mcn_k_conv_1x1_s8_smlad_paired_overlap},
+    /* 3 */ {"fc_s8_smlad_paired", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
+             mcn_k_fc_s8_smlad_paired_applies,
+             mcn_k_fc_s8_smlad_paired_scratch_bytes,
+             mcn_k_fc_s8_smlad_paired_layout, mcn_k_fc_s8_smlad_paired,
+             mcn_k_fc_s8_smlad_paired_overlap},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])

@@ -381,6 +381,25 @@ void mcn_k_conv_1x1_s8_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
 void mcn_k_conv_1x1_s8_smlad(const mcn_k_conv_params *p);
 int mcn_k_conv_1x1_s8_smlad_overlap(const mcn_k_conv_params *p, int32_t *lo,
                                     int32_t *hi);
+/* The paired 1x1 kernels (kernels/paired_s8.h): two output channels per
+   16-bit weight lane. 1x1 CONV_2D (and FULLY_CONNECTED) over two or more
+   pixels (rows). */
+int mcn_k_conv_1x1_s8_smlad_paired_applies(const mcn_k_conv_params *p);
+uint32_t mcn_k_conv_1x1_s8_smlad_paired_scratch_bytes(
+    const mcn_k_conv_params *p);
+void mcn_k_conv_1x1_s8_smlad_paired_layout(const mcn_k_conv_params *p,
+                                           int8_t *w, int32_t *bias);
+void mcn_k_conv_1x1_s8_smlad_paired(const mcn_k_conv_params *p);
+int mcn_k_conv_1x1_s8_smlad_paired_overlap(const mcn_k_conv_params *p,
+                                           int32_t *lo, int32_t *hi);
+/* FULLY_CONNECTED (and 1x1 CONV_2D) over one row (pixel). */
+int mcn_k_fc_s8_smlad_paired_applies(const mcn_k_conv_params *p);
+uint32_t mcn_k_fc_s8_smlad_paired_scratch_bytes(const mcn_k_conv_params *p);
+void mcn_k_fc_s8_smlad_paired_layout(const mcn_k_conv_params *p, int8_t *w,
+                                     int32_t *bias);
+void mcn_k_fc_s8_smlad_paired(const mcn_k_conv_params *p);
+int mcn_k_fc_s8_smlad_paired_overlap(const mcn_k_conv_params *p, int32_t *lo,
+                                     int32_t *hi);
 /* TRANSPOSE_CONV; scratch holds output.h * output.w * output.c int32s
    (UINT32_MAX bytes: more than 4 GiB, which no arena has). */
 void mcn_k_transpose_conv_s8(const mcn_k_conv_params *p);

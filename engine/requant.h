@@ -201,6 +201,51 @@ static inline int32_t mcn_mbqm_pos(int32_t x, int32_t multiplier, int shift)
     return mcn_rdbpot(hi, right);
 }
 
+/* mcn_mbqm_pos for a right shift of 2 to 31 (shift in [-31, -2]), or for
+   a multiplier of 0 with any shift, as ONE 64-bit multiply-accumulate and
+   one shift, from constants made once per channel (mcn_rq_fast_of). With
+   e = -shift, TFLM's two roundings
+       q = (x * m + 2^30) >> 31,   result = RoundingDivideByPOT(q, e)
+   are the single floor
+       (x * m + 2^30 + 2^(30+e) - [x < 0] * 2^31) >> (31 + e):
+   RoundingDivideByPOT(q, e) = (q + 2^(e-1) - [q < 0]) >> e (its remainder
+   test, rewritten), [q < 0] may be read as [x < 0] (they differ only when
+   q = 0, where both give 0 for e >= 1), and floor((floor(a / 2^31) + c) /
+   2^e) = floor((a + c * 2^31) / 2^(31+e)) for whole c. The sum's high
+   word starts at 2^(e-2) - [x < 0] and its low word at 2^30 + [x < 0] *
+   2^31, so 31 + e >= 33 leaves a shift of the high word by e - 1; |sum| <
+   2^62 + 2^61 + 2^30, no 64-bit overflow. A multiplier of 0 takes e = 2:
+   the sum is then in [0, 2^33), giving 0 as TFLM does. On the Cortex-M4:
+   AND, ORR, SUB, SMLAL, ASR. */
+typedef struct {
+    int32_t multiplier;   /* >= 0 */
+    int32_t round_hi;     /* 2^(e-2) */
+    int32_t shift;        /* e - 1, in [1, 30] */
+} mcn_rq_fast;
+
+static inline int mcn_rq_fast_ok(int32_t multiplier, int32_t shift)
+{
+    return multiplier == 0 ||
+           (multiplier > 0 && shift <= -2 && shift >= -31);
+}
+
+/* For (multiplier, shift) with mcn_rq_fast_ok. */
+static inline mcn_rq_fast mcn_rq_fast_of(int32_t multiplier, int32_t shift)
+{
+    const int e = multiplier == 0 ? 2 : (int)-shift;
+    mcn_rq_fast c = {multiplier, (int32_t)1 << (e - 2), e - 1};
+    return c;
+}
+
+static inline int32_t mcn_rq_fast_apply(int32_t x, const mcn_rq_fast *c)
+{
+    const uint32_t lo = ((uint32_t)x & 0x80000000u) | 0x40000000u;
+    const uint32_t hi = (uint32_t)c->round_hi - ((uint32_t)x >> 31);
+    const uint64_t sum = (((uint64_t)hi << 32) | lo) +
+                         (uint64_t)((int64_t)x * c->multiplier);
+    return mcn_asr(mcn_wrap_i32((uint32_t)(sum >> 32)), (int)c->shift);
+}
+
 /* MultiplyByQuantizedMultiplierGreaterThanOne, 0 <= left_shift <= 31. */
 static inline int32_t mcn_mbqm_gt_one(int32_t x, int32_t multiplier,
                                       int left_shift)

@@ -269,7 +269,10 @@ START_TEST(targets_choose_within_their_cores)
     uint8_t m4 = mcn_conv_kernel_choose(&c.p, MCN_KOP_CONV,
                                         MCN_TARGET_CORTEX_M4);
     ck_assert_int_ne(m4, 0);
-    ck_assert_str_eq(mcn_conv_kernel_get(m4)->name, "conv_1x1_s8_smlad");
+    ck_assert_str_eq(mcn_conv_kernel_get(m4)->name,
+                     c.p.output.n * c.p.output.h * c.p.output.w > 1
+                         ? "conv_1x1_s8_smlad_paired"
+                         : "fc_s8_smlad_paired");
     uint8_t m3 = mcn_conv_kernel_choose(&c.p, MCN_KOP_CONV,
                                         MCN_TARGET_CORTEX_M3);
     ck_assert(m3 == 0 || strstr(mcn_conv_kernel_get(m3)->name, "smlad") ==
