@@ -17,6 +17,11 @@ static const mcn_conv_kernel table[] = {
              mcn_k_conv_1x1_s8_smlad_applies, 0,
              mcn_k_conv_1x1_s8_smlad_layout, mcn_k_conv_1x1_s8_smlad,
              mcn_k_conv_1x1_s8_smlad_overlap},
+    /* 2 */ {"dwconv_s8_smlad", MCN_KOP_DWCONV, DSP_CORES,
+             mcn_k_dwconv_s8_smlad_applies,
+             mcn_k_dwconv_s8_smlad_scratch_bytes,
+             mcn_k_dwconv_s8_smlad_layout, mcn_k_dwconv_s8_smlad,
+             mcn_k_dwconv_s8_smlad_overlap},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])
