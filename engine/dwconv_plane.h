@@ -6,8 +6,7 @@
 ** freestanding; engine-internal.
 **
 ** The kernels take depth_multiplier 1, no dilation, filters up to
-** DW_MAX_K square... in either direction, and any padding and stride.
-** One channel at a time, as TinyEngine does: the channel's input rows
+** DW_MAX_K x DW_MAX_K, any padding and stride. One channel at a time, as TinyEngine does: the channel's input rows
 ** are staged (every C-th byte, as int16) with the padding filled with the
 ** input zero point, so that with the input offset folded into the bias
 ** (mcn_k_fold_input_offset) a padding tap adds w * zp - w * zp = 0; the

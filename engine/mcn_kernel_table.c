@@ -11,6 +11,10 @@
 /* Cores with the DSP extension (SMLAD, SXTB16). */
 #define DSP_CORES (T(MCN_TARGET_CORTEX_M4) | T(MCN_TARGET_CORTEX_M7) | \
                    T(MCN_TARGET_CORTEX_M55))
+/* Every core (portable C); after the DSP kernels, which win where both
+   apply. */
+#define ALL_CORES (DSP_CORES | T(MCN_TARGET_GENERIC) | \
+                   T(MCN_TARGET_CORTEX_M3))
 
 static const mcn_conv_kernel table[] = {
     /* 1 */ {"conv_1x1_s8_smlad", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
@@ -22,6 +26,11 @@ static const mcn_conv_kernel table[] = {
              mcn_k_dwconv_s8_smlad_scratch_bytes,
              mcn_k_dwconv_s8_smlad_layout, mcn_k_dwconv_s8_smlad,
              mcn_k_dwconv_s8_smlad_overlap},
+    /* 3 */ {"dwconv_s8_planar", MCN_KOP_DWCONV, ALL_CORES,
+             mcn_k_dwconv_s8_planar_applies,
+             mcn_k_dwconv_s8_planar_scratch_bytes,
+             mcn_k_dwconv_s8_planar_layout, mcn_k_dwconv_s8_planar,
+             mcn_k_dwconv_s8_planar_overlap},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])

@@ -142,9 +142,10 @@ int mcn_dw_overlap(const mcn_k_conv_params *p, int32_t *lo, int32_t *hi)
    e >= 1 RoundingDivideByPOT is (v + 2^(e-1) - [v < 0]) >> e, so with
    t = a * 2^(L+1) (here L = 0) and SMMLAR(t, m, ra) = (ra * 2^32 + t * m
    + 2^31) >> 32 = v + ra,
-       out + off = SMMLAR(t, m, 2^(e-1) + off * 2^e - [t < 0]) >> e,
-   [v < 0] being [t < 0] because m > 2^30 (a <= -1 gives a * m + 2^30 <
-   0). For e = 0, out + off = SMMLAR(t, m, off). Exact when t fits: |a|
+       out + off = SMMLAR(t, m, 2^(e-1) + off * 2^e - [t < 0]) >> e:
+   [v < 0] is [t < 0] unless t < 0 and v = 0 (a < 0 and m >= 0 make v <=
+   0), and a v of 0 gives off either way. For e = 0, out + off =
+   SMMLAR(t, m, off). Exact when t fits: |a|
    <= |bias| + KH*KW*2^14 (int8 weights times int8 inputs or zero points)
    below 2^(30-L), and the sum inside int32 (e <= 22). The doubling
    2^(L+1) goes into the int16 weights and the bias (L <= 7 keeps the
@@ -169,7 +170,7 @@ static void rq_channel(const mcn_k_conv_params *p, int32_t c, dw_rq *q)
     q->sh = 0;
     q->e = 0;
     q->ra = 0;
-    if (shift < 0 && shift >= -22 && m > (1 << 30) && bound < (1 << 30)) {
+    if (shift < 0 && shift >= -22 && bound < (1 << 30)) {
         q->mode = RQ_ROUND;
         q->e = -shift;
         q->sh = 1;
