@@ -2,18 +2,19 @@
 ** dwconv_plane.h: what the planar DEPTHWISE_CONV_2D kernels share
 ** (dwconv_plane.c): the scratch layout, the staging of one channel's
 ** input as an int16 plane, the requantization and the loop over channels.
-** A kernel brings the arithmetic of one output row (dw_ops). C99,
+** A kernel brings the arithmetic of an output row (dw_ops). C99,
 ** freestanding; engine-internal.
 **
 ** The kernels take depth_multiplier 1, no dilation, filters up to
-** DW_MAX_K x DW_MAX_K, any padding and stride. One channel at a time, as TinyEngine does: the channel's input rows
-** are staged (every C-th byte, as int16) with the padding filled with the
+** DW_MAX_K x DW_MAX_K, any padding and stride, multipliers >= 0. One
+** channel at a time, as TinyEngine does: the channel's input rows are
+** staged (every C-th byte, as int16) with the padding filled with the
 ** input zero point, so that with the input offset folded into the bias
 ** (mcn_k_fold_input_offset) a padding tap adds w * zp - w * zp = 0; the
 ** sums of an output row are then requantized into every C-th byte of the
 ** output. Output channel c lands only on input slots of channel c, which
 ** are staged first: the output may overwrite the input in place
-** (mcn_dw_overlap says when).
+** (mcn_k_dwconv_plane_overlap says when).
 */
 #ifndef MCN_DWCONV_PLANE_H
 #define MCN_DWCONV_PLANE_H
@@ -52,22 +53,22 @@ typedef struct {
    t_col]), each times 2^sh, in DW_WT_WORDS words at wt. `row` adds the
    taps of one output row from the plane rows rows[0 .. kh-1] (staged
    row r holds input column x at rows[r][x]; columns past the input's
-   hold the zero point) to bias, into acc[0 .. ow-1]. */
+   hold the zero point) to bias, into acc[0 .. ow-1]. `plane`, when not
+   NULL, does that for every output row of a plane staged whole (g->whole;
+   output row oy reads rows plane + (oy * sh + r) * ps, its sums at acc +
+   oy * ow) for the 3x3 filters (mcn_dw_is3x3). */
 typedef struct {
     void (*weights)(const dw_geom *g, const int8_t *w, int32_t sh,
                     uint32_t *wt);
     void (*row)(const dw_geom *g, const int16_t *const *rows,
                 const uint32_t *wt, int32_t bias, int32_t *acc);
+    void (*plane)(const dw_geom *g, const int16_t *plane, const uint32_t *wt,
+                  int32_t bias, int32_t *acc);
 } dw_ops;
 
-/* depth_multiplier 1, no dilation, filters up to DW_MAX_K, multipliers
-   >= 0 (mcn_k_rq_nonneg), sizes that keep the scratch small. */
-int mcn_dw_applies(const mcn_k_conv_params *p);
+/* The kernels' applies, scratch_bytes, layout and overlap are
+   mcn_k_dwconv_plane_* (mcn_kernels.h). */
 void mcn_dw_geometry(const mcn_k_conv_params *p, dw_geom *g);
-uint32_t mcn_dw_scratch_bytes(const mcn_k_conv_params *p);
-/* Weights [C][KH * KW] (each channel's taps together), folded bias. */
-void mcn_dw_layout(const mcn_k_conv_params *p, int8_t *w, int32_t *bias);
-int mcn_dw_overlap(const mcn_k_conv_params *p, int32_t *lo, int32_t *hi);
 /* The whole operator with the kernel's arithmetic. */
 void mcn_dw_run(const mcn_k_conv_params *p, const dw_ops *ops);
 

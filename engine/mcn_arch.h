@@ -103,6 +103,13 @@ static inline uint32_t mcn_pack16(int32_t lo, int32_t hi)
 
 /* ---- for the depthwise kernels (dwconv_s8_smlad.c) ---- */
 
+/* acc + a * b for two int16 halves, wrapping modulo 2^32. */
+static inline int32_t mcn_mac16(int32_t a, int32_t b, int32_t acc)
+{
+    uint32_t s = (uint32_t)acc + (uint32_t)(a * b);
+    return s <= 0x7fffffffu ? (int32_t)s : -(int32_t)(~s) - 1;
+}
+
 /* SMLABT: acc + lo(x) * hi(y); SMLATB: acc + hi(x) * lo(y). Wrapping
    modulo 2^32 as the instructions do. */
 static inline int32_t mcn_smlabt(uint32_t x, uint32_t y, int32_t acc)
@@ -110,8 +117,7 @@ static inline int32_t mcn_smlabt(uint32_t x, uint32_t y, int32_t acc)
 #if MCN_ARCH_DSP
     return __smlabt((int32_t)x, (int32_t)y, acc);
 #else
-    uint32_t a = (uint32_t)acc + (uint32_t)(mcn_lo16(x) * mcn_hi16(y));
-    return a <= 0x7fffffffu ? (int32_t)a : -(int32_t)(~a) - 1;
+    return mcn_mac16(mcn_lo16(x), mcn_hi16(y), acc);
 #endif
 }
 
@@ -120,8 +126,7 @@ static inline int32_t mcn_smlatb(uint32_t x, uint32_t y, int32_t acc)
 #if MCN_ARCH_DSP
     return __smlatb((int32_t)x, (int32_t)y, acc);
 #else
-    uint32_t a = (uint32_t)acc + (uint32_t)(mcn_hi16(x) * mcn_lo16(y));
-    return a <= 0x7fffffffu ? (int32_t)a : -(int32_t)(~a) - 1;
+    return mcn_mac16(mcn_hi16(x), mcn_lo16(y), acc);
 #endif
 }
 

@@ -22,15 +22,13 @@ static const mcn_conv_kernel table[] = {
              mcn_k_conv_1x1_s8_smlad_layout, mcn_k_conv_1x1_s8_smlad,
              mcn_k_conv_1x1_s8_smlad_overlap},
     /* 2 */ {"dwconv_s8_smlad", MCN_KOP_DWCONV, DSP_CORES,
-             mcn_k_dwconv_s8_smlad_applies,
-             mcn_k_dwconv_s8_smlad_scratch_bytes,
-             mcn_k_dwconv_s8_smlad_layout, mcn_k_dwconv_s8_smlad,
-             mcn_k_dwconv_s8_smlad_overlap},
+             mcn_k_dwconv_plane_applies, mcn_k_dwconv_plane_scratch_bytes,
+             mcn_k_dwconv_plane_layout, mcn_k_dwconv_s8_smlad,
+             mcn_k_dwconv_plane_overlap},
     /* 3 */ {"dwconv_s8_planar", MCN_KOP_DWCONV, ALL_CORES,
-             mcn_k_dwconv_s8_planar_applies,
-             mcn_k_dwconv_s8_planar_scratch_bytes,
-             mcn_k_dwconv_s8_planar_layout, mcn_k_dwconv_s8_planar,
-             mcn_k_dwconv_s8_planar_overlap},
+             mcn_k_dwconv_plane_applies, mcn_k_dwconv_plane_scratch_bytes,
+             mcn_k_dwconv_plane_layout, mcn_k_dwconv_s8_planar,
+             mcn_k_dwconv_plane_overlap},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])

@@ -17,6 +17,7 @@
 #include "pack.h"
 #include "test_model_util.h"
 #include "test_tflite_util.h"
+#include "testutil.h"
 
 static const char *const names[2] = {"dwconv_s8_smlad", "dwconv_s8_planar"};
 
@@ -205,10 +206,7 @@ static uint64_t rng;
 
 static uint32_t next(void)
 {
-    uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return (uint32_t)((z ^ (z >> 31)) >> 32);
+    return (uint32_t)(tu_splitmix(&rng) >> 32);
 }
 
 static int32_t pick(int32_t lo, int32_t hi)
@@ -435,7 +433,7 @@ START_TEST(staging_modes_against_the_reference)
         seen_transposed += g.transposed;
         seen_whole += g.whole && !g.transposed;
         int32_t lo, hi;
-        in_place += mcn_dw_overlap(&l.p, &lo, &hi);
+        in_place += mcn_k_dwconv_plane_overlap(&l.p, &lo, &hi);
         check_layer(&l, "staging modes");
         drop(&l);
     }
@@ -447,7 +445,7 @@ START_TEST(staging_modes_against_the_reference)
 END_TEST
 
 /* In place exactly when no input slot is written before it is staged:
-   worked cases of mcn_dw_overlap. */
+   worked cases of mcn_k_dwconv_plane_overlap. */
 START_TEST(overlap_rule)
 {
     layer l;
@@ -455,19 +453,19 @@ START_TEST(overlap_rule)
     /* 3x3 pad 1 stride 1, same size: yes, at offset 0 only */
     const shape same = {1, 48, 48, 4, 3, 3, 1, 1, 1, 1, 1, 1};
     make(&l, &same, 0);
-    ck_assert(mcn_dw_overlap(&l.p, &lo, &hi));
+    ck_assert(mcn_k_dwconv_plane_overlap(&l.p, &lo, &hi));
     ck_assert_int_eq(lo, 0);
     ck_assert_int_eq(hi, 0);
     drop(&l);
     /* stride 2, half size: yes */
     const shape half = {2, 48, 48, 4, 3, 3, 2, 2, 0, 0, 1, 1};
     make(&l, &half, 0);
-    ck_assert(mcn_dw_overlap(&l.p, &lo, &hi));
+    ck_assert(mcn_k_dwconv_plane_overlap(&l.p, &lo, &hi));
     drop(&l);
     /* padding makes the output bigger than the input: no */
     const shape grow = {1, 2, 2, 4, 1, 1, 1, 1, 1, 1, 1, 1};
     make(&l, &grow, 0);
-    ck_assert(!mcn_dw_overlap(&l.p, &lo, &hi));
+    ck_assert(!mcn_k_dwconv_plane_overlap(&l.p, &lo, &hi));
     drop(&l);
     /* Through the ring (60 wide): padding 4 above a 3-high filter
        stages input row 0 only for output row 4, after output rows 0..3
@@ -478,14 +476,14 @@ START_TEST(overlap_rule)
     dw_geom g;
     mcn_dw_geometry(&l.p, &g);
     ck_assert(!g.whole);
-    ck_assert(!mcn_dw_overlap(&l.p, &lo, &hi));
+    ck_assert(!mcn_k_dwconv_plane_overlap(&l.p, &lo, &hi));
     drop(&l);
     /* The same staged whole (small): every row is read first. Yes. */
     const shape small = {1, 6, 6, 4, 3, 3, 1, 1, 4, 0, 0, 0};
     make(&l, &small, 0);
     mcn_dw_geometry(&l.p, &g);
     ck_assert(g.whole);
-    ck_assert(mcn_dw_overlap(&l.p, &lo, &hi));
+    ck_assert(mcn_k_dwconv_plane_overlap(&l.p, &lo, &hi));
     check_layer(&l, "padding past the filter, whole");
     drop(&l);
 }

@@ -137,3 +137,11 @@ uint8_t *tu_flatc(const char *schema, const char *json_path,
     snprintf(path, sizeof path, "%s/%.*s.%s", out_dir, (int)n, base, ext);
     return tu_read_file(path, len);
 }
+
+uint64_t tu_splitmix(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}

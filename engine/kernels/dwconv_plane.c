@@ -10,7 +10,7 @@
    bytes is staged whole and requantized in one pass (a narrow image
    would spend more on per-row set-up than on its few outputs); bigger
    ones go through a ring of KH staged rows, one output row at a time. */
-#define DW_WHOLE_BYTES 3072
+#define DW_WHOLE_BYTES 4096
 
 /* The plane in one orientation; 0 when it would not be staged whole. */
 static int view(const mcn_k_conv_params *p, int transposed, dw_geom *g)
@@ -71,7 +71,7 @@ void mcn_dw_geometry(const mcn_k_conv_params *p, dw_geom *g)
         *g = t;
 }
 
-int mcn_dw_applies(const mcn_k_conv_params *p)
+int mcn_k_dwconv_plane_applies(const mcn_k_conv_params *p)
 {
     if (p->depth_multiplier != 1 || p->input.c != p->output.c ||
         p->dilation_h != 1 || p->dilation_w != 1 ||
@@ -87,14 +87,15 @@ int mcn_dw_applies(const mcn_k_conv_params *p)
     return g.bytes <= (1 << 24);
 }
 
-uint32_t mcn_dw_scratch_bytes(const mcn_k_conv_params *p)
+uint32_t mcn_k_dwconv_plane_scratch_bytes(const mcn_k_conv_params *p)
 {
     dw_geom g;
     mcn_dw_geometry(p, &g);
     return (uint32_t)g.bytes;
 }
 
-void mcn_dw_layout(const mcn_k_conv_params *p, int8_t *w, int32_t *bias)
+void mcn_k_dwconv_plane_layout(const mcn_k_conv_params *p, int8_t *w,
+                               int32_t *bias)
 {
     const int32_t taps = p->filter.h * p->filter.w, ch = p->filter.c;
     for (int32_t c = 0; c < ch; c++)
@@ -113,7 +114,8 @@ void mcn_dw_layout(const mcn_k_conv_params *p, int8_t *w, int32_t *bias)
    the first row staged then is f = (oy - 1) * sh + KH - pad_top, whose
    pixels start at f * W: for every oy with f < H (a row is staged),
    f * W >= oy * OW. That is linear in oy, so its ends decide. */
-int mcn_dw_overlap(const mcn_k_conv_params *p, int32_t *lo, int32_t *hi)
+int mcn_k_dwconv_plane_overlap(const mcn_k_conv_params *p, int32_t *lo,
+                               int32_t *hi)
 {
     const int64_t h = p->input.h, w = p->input.w;
     const int64_t oh = p->output.h, ow = p->output.w;
@@ -296,13 +298,18 @@ static void channel_whole(const dw_run *r, const dw_rq *q, const int8_t *src,
     int32_t iy1 = g->ph - g->pt;
     iy1 = iy1 > g->ih ? g->ih : iy1;
     stage(g, src, 0, iy1, r->rows + g->pt * g->ps);
-    const int16_t *r0 = r->rows;
-    int32_t *a = r->acc;
-    for (int32_t oy = 0; oy < g->oh; oy++, r0 += g->sh * g->ps, a += g->ow) {
-        const int16_t *rows[DW_MAX_K];
-        for (int32_t k = 0; k < g->kh; k++)
-            rows[k] = r0 + k * g->ps;
-        r->ops->row(g, rows, r->wt, q->bias, a);
+    if (r->ops->plane && mcn_dw_is3x3(g)) {
+        r->ops->plane(g, r->rows, r->wt, q->bias, r->acc);
+    } else {
+        const int16_t *r0 = r->rows;
+        int32_t *a = r->acc;
+        for (int32_t oy = 0; oy < g->oh; oy++, r0 += g->sh * g->ps,
+                     a += g->ow) {
+            const int16_t *rows[DW_MAX_K];
+            for (int32_t k = 0; k < g->kh; k++)
+                rows[k] = r0 + k * g->ps;
+            r->ops->row(g, rows, r->wt, q->bias, a);
+        }
     }
     if (g->out_row == g->ow * g->out_col) {
         requant(r->p, q, r->acc, g->oh * g->ow, dst, g->out_col);

@@ -8,28 +8,6 @@
 */
 #include "dwconv_plane.h"
 
-int mcn_k_dwconv_s8_planar_applies(const mcn_k_conv_params *p)
-{
-    return mcn_dw_applies(p);
-}
-
-uint32_t mcn_k_dwconv_s8_planar_scratch_bytes(const mcn_k_conv_params *p)
-{
-    return mcn_dw_scratch_bytes(p);
-}
-
-void mcn_k_dwconv_s8_planar_layout(const mcn_k_conv_params *p, int8_t *w,
-                                   int32_t *bias)
-{
-    mcn_dw_layout(p, w, bias);
-}
-
-int mcn_k_dwconv_s8_planar_overlap(const mcn_k_conv_params *p, int32_t *lo,
-                                   int32_t *hi)
-{
-    return mcn_dw_overlap(p, lo, hi);
-}
-
 /* One channel's taps in the plane's order, times 2^sh, as int16 (at
    most 64 of them: DW_WT_WORDS words). */
 static void weights(const dw_geom *g, const int8_t *w, int32_t sh,
@@ -110,6 +88,6 @@ static void row(const dw_geom *g, const int16_t *const *rows,
 
 void mcn_k_dwconv_s8_planar(const mcn_k_conv_params *p)
 {
-    static const dw_ops ops = {weights, row};
+    static const dw_ops ops = {weights, row, 0};
     mcn_dw_run(p, &ops);
 }

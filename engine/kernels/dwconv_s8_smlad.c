@@ -16,28 +16,6 @@
 #include "dwconv_plane.h"
 #include "mcn_arch.h"
 
-int mcn_k_dwconv_s8_smlad_applies(const mcn_k_conv_params *p)
-{
-    return mcn_dw_applies(p);
-}
-
-uint32_t mcn_k_dwconv_s8_smlad_scratch_bytes(const mcn_k_conv_params *p)
-{
-    return mcn_dw_scratch_bytes(p);
-}
-
-void mcn_k_dwconv_s8_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
-                                  int32_t *bias)
-{
-    mcn_dw_layout(p, w, bias);
-}
-
-int mcn_k_dwconv_s8_smlad_overlap(const mcn_k_conv_params *p, int32_t *lo,
-                                  int32_t *hi)
-{
-    return mcn_dw_overlap(p, lo, hi);
-}
-
 /* ---- the weights of one channel, as int16 pairs times 2^sh ---- */
 
 static int32_t tap(const dw_geom *g, const int8_t *w, int32_t r, int32_t k,
@@ -97,43 +75,43 @@ static inline int32_t taps_1(const int16_t *r, uint32_t pw, uint32_t qw,
     return mcn_smlabt(pair(r + 2), qw, mcn_smlad(pair(r), pw, s));
 }
 
-/* A row of n 3x3 sums at stride 1 from the plane rows a, b, c, two
-   outputs a step: every value stays in a register (four would not). */
-static void row3_s1(const int16_t *a, const int16_t *b, const int16_t *c,
-                    const uint32_t *wt, int32_t bias, int32_t *acc,
-                    int32_t n)
+/* Two 3x3 outputs (x, x+1) from the plane rows a, b, c at x * sw. */
+static inline void out2(const int16_t *a, const int16_t *b, const int16_t *c,
+                        const uint32_t *wt, int32_t bias, int32_t *acc,
+                        const int sw)
 {
-    const int32_t *end = acc + (n & ~1);
-    for (; acc != end; a += 2, b += 2, c += 2, acc += 2) {
-        int32_t s0 = bias, s1 = bias;
+    int32_t s0 = bias, s1 = bias;
+    if (sw == 1) {
         taps_s1(a, wt[0], wt[1], &s0, &s1);
         taps_s1(b, wt[2], wt[3], &s0, &s1);
         taps_s1(c, wt[4], wt[5], &s0, &s1);
-        acc[0] = s0;
-        acc[1] = s1;
-    }
-    if (n & 1)
-        *acc = taps_1(c, wt[4], wt[5],
-                      taps_1(b, wt[2], wt[3], taps_1(a, wt[0], wt[1], bias)));
-}
-
-/* The same at stride 2. */
-static void row3_s2(const int16_t *a, const int16_t *b, const int16_t *c,
-                    const uint32_t *wt, int32_t bias, int32_t *acc,
-                    int32_t n)
-{
-    const int32_t *end = acc + (n & ~1);
-    for (; acc != end; a += 4, b += 4, c += 4, acc += 2) {
-        int32_t s0 = bias, s1 = bias;
+    } else {
         taps_s2(a, wt[0], wt[1], &s0, &s1);
         taps_s2(b, wt[2], wt[3], &s0, &s1);
         taps_s2(c, wt[4], wt[5], &s0, &s1);
-        acc[0] = s0;
-        acc[1] = s1;
     }
+    acc[0] = s0;
+    acc[1] = s1;
+}
+
+static inline int32_t out1(const int16_t *a, const int16_t *b,
+                           const int16_t *c, const uint32_t *wt, int32_t bias)
+{
+    return taps_1(c, wt[4], wt[5],
+                  taps_1(b, wt[2], wt[3], taps_1(a, wt[0], wt[1], bias)));
+}
+
+/* A row of n 3x3 sums at stride sw (a constant where it is inlined), two
+   outputs a step: every value stays in a register (four would not). */
+static inline void row3(const int16_t *a, const int16_t *b, const int16_t *c,
+                        const uint32_t *wt, int32_t bias, int32_t *acc,
+                        int32_t n, const int sw)
+{
+    const int32_t *end = acc + (n & ~1);
+    for (; acc != end; a += 2 * sw, b += 2 * sw, c += 2 * sw, acc += 2)
+        out2(a, b, c, wt, bias, acc, sw);
     if (n & 1)
-        *acc = taps_1(c, wt[4], wt[5],
-                      taps_1(b, wt[2], wt[3], taps_1(a, wt[0], wt[1], bias)));
+        *acc = out1(a, b, c, wt, bias);
 }
 
 /* Any filter, any stride: one output at a time, ceil(kw/2) pairs per
@@ -154,19 +132,50 @@ static void row_any(const dw_geom *g, const int16_t *const *rows,
     }
 }
 
+/* A whole staged plane of 3x3 sums, all output rows in one loop (output
+   row oy reads plane rows oy * sh .. oy * sh + 2): no per-row set-up,
+   which narrow planes would spend more on than on their outputs. Rows
+   two and three are addressed from the first, so all stays in
+   registers. */
+static inline void plane3_at(const dw_geom *g, const int16_t *a,
+                             const uint32_t *wt, int32_t bias, int32_t *acc,
+                             const int sw)
+{
+    const int32_t ps = g->ps, n = g->ow;
+    const int32_t skip = g->sh * ps - sw * (n & ~1);
+    const int32_t *last = acc + g->oh * n;
+    while (acc != last) {
+        const int32_t *end = acc + (n & ~1);
+        for (; acc != end; a += 2 * sw, acc += 2)
+            out2(a, a + ps, a + 2 * ps, wt, bias, acc, sw);
+        if (n & 1)
+            *acc++ = out1(a, a + ps, a + 2 * ps, wt, bias);
+        a += skip;
+    }
+}
+
+static void plane3(const dw_geom *g, const int16_t *plane, const uint32_t *wt,
+                   int32_t bias, int32_t *acc)
+{
+    if (g->sw == 1)
+        plane3_at(g, plane, wt, bias, acc, 1);
+    else
+        plane3_at(g, plane, wt, bias, acc, 2);
+}
+
 static void row(const dw_geom *g, const int16_t *const *rows,
                 const uint32_t *wt, int32_t bias, int32_t *acc)
 {
     if (!mcn_dw_is3x3(g))
         row_any(g, rows, wt, bias, acc);
     else if (g->sw == 1)
-        row3_s1(rows[0], rows[1], rows[2], wt, bias, acc, g->ow);
+        row3(rows[0], rows[1], rows[2], wt, bias, acc, g->ow, 1);
     else
-        row3_s2(rows[0], rows[1], rows[2], wt, bias, acc, g->ow);
+        row3(rows[0], rows[1], rows[2], wt, bias, acc, g->ow, 2);
 }
 
 void mcn_k_dwconv_s8_smlad(const mcn_k_conv_params *p)
 {
-    static const dw_ops ops = {weights, row};
+    static const dw_ops ops = {weights, row, plane3};
     mcn_dw_run(p, &ops);
 }
