@@ -24,8 +24,6 @@
 #include "mcn_kernels.h"
 
 #define DW_MAX_K 8
-/* Words of one channel's weights in the scratch, for any filter. */
-#define DW_WT_WORDS (DW_MAX_K * DW_MAX_K / 2)
 
 /* The plane's orientation and where everything sits in the scratch, from
    the parameters alone (so the packer and the engine agree). A plane row
@@ -45,12 +43,13 @@ typedef struct {
     int32_t whole;               /* 1: a channel's rows are staged at once */
     int32_t ring;                /* staged rows kept: ph, or kh */
     int32_t sums;                /* int32 sums in the scratch */
+    int32_t wt_words;            /* one channel's weights: kh * ceil(kw/2) */
     int64_t bytes;               /* the scratch */
 } dw_geom;
 
 /* A kernel's arithmetic. `weights` lays out one channel's taps (w, the
    [KH][KW] taps of the image; plane tap (r, k) is w[r * t_row + k *
-   t_col]), each times 2^sh, in DW_WT_WORDS words at wt. `row` adds the
+   t_col]), each times 2^sh, in g->wt_words words at wt. `row` adds the
    taps of one output row from the plane rows rows[0 .. kh-1] (staged
    row r holds input column x at rows[r][x]; columns past the input's
    hold the zero point) to bias, into acc[0 .. ow-1]. `plane`, when not

@@ -52,7 +52,8 @@ static int view(const mcn_k_conv_params *p, int transposed, dw_geom *g)
     g->ring = g->whole ? (int32_t)ph : g->kh;
     g->sums = g->whole ? (int32_t)plane_sums : g->ow;
     /* sums and weights, then (ring) a zero-point row, then the rows */
-    g->bytes = ((int64_t)g->sums + DW_WT_WORDS) * 4 +
+    g->wt_words = g->kh * ((g->kw + 1) / 2);
+    g->bytes = ((int64_t)g->sums + g->wt_words) * 4 +
                ((int64_t)g->ring + !g->whole) * ps * 2;
     return g->whole;
 }
@@ -357,7 +358,7 @@ void mcn_dw_run(const mcn_k_conv_params *p, const dw_ops *ops)
     r.ops = ops;
     r.acc = p->scratch;
     r.wt = (uint32_t *)(r.acc + g.sums);
-    int16_t *rows = (int16_t *)(void *)(r.wt + DW_WT_WORDS);
+    int16_t *rows = (int16_t *)(void *)(r.wt + g.wt_words);
     r.zrow = rows;
     r.rows = g.whole ? rows : rows + g.ps;
     /* The zero point everywhere: staging writes the input's columns only,

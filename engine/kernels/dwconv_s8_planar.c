@@ -8,8 +8,8 @@
 */
 #include "dwconv_plane.h"
 
-/* One channel's taps in the plane's order, times 2^sh, as int16 (at
-   most 64 of them: DW_WT_WORDS words). */
+/* One channel's taps in the plane's order, times 2^sh, as int16: kh * kw
+   halves, within g->wt_words words. */
 static void weights(const dw_geom *g, const int8_t *w, int32_t sh,
                     uint32_t *wt)
 {
