@@ -79,9 +79,12 @@ int mcn_k_dwconv_plane_applies(const mcn_k_conv_params *p)
         p->filter.h > DW_MAX_K || p->filter.w > DW_MAX_K ||
         !mcn_k_rq_nonneg(&p->rq))
         return 0;
-    /* Sizes mcn_init has bounded; keep every plane index inside int32. */
+    /* Sizes mcn_init has bounded; keep every plane index, and four
+       steps of any stride through the input or output, inside int32. */
     if ((int64_t)p->output.w * p->stride_w > (1 << 20) ||
-        (int64_t)p->output.h * p->stride_h > (1 << 20))
+        (int64_t)p->output.h * p->stride_h > (1 << 20) ||
+        (int64_t)p->input.h * p->input.w * p->input.c > (1 << 28) ||
+        (int64_t)p->output.h * p->output.w * p->output.c > (1 << 28))
         return 0;
     dw_geom g;
     mcn_dw_geometry(p, &g);
