@@ -111,6 +111,65 @@ static inline uint32_t mcn_uxtb16(uint32_t x)
 #endif
 }
 
+/* ---- for the depthwise kernels (dwconv_s8_smlad.c) ---- */
+
+/* acc + a * b for two int16 halves, wrapping modulo 2^32. */
+static inline int32_t mcn_mac16(int32_t a, int32_t b, int32_t acc)
+{
+    uint32_t s = (uint32_t)acc + (uint32_t)(a * b);
+    return s <= 0x7fffffffu ? (int32_t)s : -(int32_t)(~s) - 1;
+}
+
+/* SMLABT: acc + lo(x) * hi(y); SMLATB: acc + hi(x) * lo(y). Wrapping
+   modulo 2^32 as the instructions do. */
+static inline int32_t mcn_smlabt(uint32_t x, uint32_t y, int32_t acc)
+{
+#if MCN_ARCH_DSP
+    return __smlabt((int32_t)x, (int32_t)y, acc);
+#else
+    return mcn_mac16(mcn_lo16(x), mcn_hi16(y), acc);
+#endif
+}
+
+static inline int32_t mcn_smlatb(uint32_t x, uint32_t y, int32_t acc)
+{
+#if MCN_ARCH_DSP
+    return __smlatb((int32_t)x, (int32_t)y, acc);
+#else
+    return mcn_mac16(mcn_hi16(x), mcn_lo16(y), acc);
+#endif
+}
+
+/* SMMLAR: the top word of acc * 2^32 + x * y + 2^31, the 64-bit sum
+   wrapping modulo 2^64 as the instruction's does: x * y / 2^32 rounded
+   half up, plus acc. */
+static inline int32_t mcn_smmlar(int32_t x, int32_t y, int32_t acc)
+{
+#if MCN_ARCH_DSP
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(y), "r"(acc));
+    return r;
+#else
+    uint64_t s = ((uint64_t)(uint32_t)acc << 32) +
+                 (uint64_t)((int64_t)x * (int64_t)y) + 0x80000000u;
+    uint32_t hi = (uint32_t)(s >> 32);
+    return hi <= 0x7fffffffu ? (int32_t)hi : -(int32_t)(~hi) - 1;
+#endif
+}
+
+/* PKHBT with LSL #16: lo's low half below hi's low half (mcn_pack16 as
+   one instruction; compilers make two of it). */
+static inline uint32_t mcn_pkhbt16(int32_t lo, int32_t hi)
+{
+#if MCN_ARCH_DSP
+    uint32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+    return r;
+#else
+    return ((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16);
+#endif
+}
+
 /* SSAT #8: x clamped to [-128, 127]. */
 static inline int32_t mcn_ssat8(int32_t x)
 {

@@ -11,6 +11,10 @@
 /* Cores with the DSP extension (SMLAD, SXTB16). */
 #define DSP_CORES (T(MCN_TARGET_CORTEX_M4) | T(MCN_TARGET_CORTEX_M7) | \
                    T(MCN_TARGET_CORTEX_M55))
+/* Every core (portable C); after the DSP kernels, which win where both
+   apply. */
+#define ALL_CORES (DSP_CORES | T(MCN_TARGET_GENERIC) | \
+                   T(MCN_TARGET_CORTEX_M3))
 
 static const mcn_conv_kernel table[] = {
     /* Kernel 1 is superseded by 2 and 3: targets 0, never chosen again,
@@ -30,6 +34,14 @@ static const mcn_conv_kernel table[] = {
              mcn_k_fc_s8_smlad_paired_scratch_bytes,
              mcn_k_fc_s8_smlad_paired_layout, mcn_k_fc_s8_smlad_paired,
              mcn_k_fc_s8_smlad_paired_overlap},
+    /* 4 */ {"dwconv_s8_smlad", MCN_KOP_DWCONV, DSP_CORES,
+             mcn_k_dwconv_plane_applies, mcn_k_dwconv_plane_scratch_bytes,
+             mcn_k_dwconv_plane_layout, mcn_k_dwconv_s8_smlad,
+             mcn_k_dwconv_plane_overlap},
+    /* 5 */ {"dwconv_s8_planar", MCN_KOP_DWCONV, ALL_CORES,
+             mcn_k_dwconv_plane_applies, mcn_k_dwconv_plane_scratch_bytes,
+             mcn_k_dwconv_plane_layout, mcn_k_dwconv_s8_planar,
+             mcn_k_dwconv_plane_overlap},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])

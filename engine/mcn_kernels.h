@@ -400,6 +400,19 @@ void mcn_k_fc_s8_smlad_paired_layout(const mcn_k_conv_params *p, int8_t *w,
 void mcn_k_fc_s8_smlad_paired(const mcn_k_conv_params *p);
 int mcn_k_fc_s8_smlad_paired_overlap(const mcn_k_conv_params *p, int32_t *lo,
                                      int32_t *hi);
+/* DEPTHWISE_CONV_2D, multiplier 1, filters up to 8x8, no dilation, one
+   channel at a time from int16 planes (dwconv_plane.h); weights
+   [C][KH*KW], folded bias; may run in place. With SMLAD
+   (dwconv_s8_smlad.c) and in portable C (dwconv_s8_planar.c), which
+   share when they apply, their scratch, layout and overlap window. */
+int mcn_k_dwconv_plane_applies(const mcn_k_conv_params *p);
+uint32_t mcn_k_dwconv_plane_scratch_bytes(const mcn_k_conv_params *p);
+void mcn_k_dwconv_plane_layout(const mcn_k_conv_params *p, int8_t *w,
+                               int32_t *bias);
+int mcn_k_dwconv_plane_overlap(const mcn_k_conv_params *p, int32_t *lo,
+                               int32_t *hi);
+void mcn_k_dwconv_s8_smlad(const mcn_k_conv_params *p);
+void mcn_k_dwconv_s8_planar(const mcn_k_conv_params *p);
 /* TRANSPOSE_CONV; scratch holds output.h * output.w * output.c int32s
    (UINT32_MAX bytes: more than 4 GiB, which no arena has). */
 void mcn_k_transpose_conv_s8(const mcn_k_conv_params *p);

@@ -166,3 +166,11 @@ int tu_gen_build(const char *dir, const char *model, char **err)
              MCN_BUILD_DIR, dir);
     return tu_run(cmd, NULL, err);
 }
+
+uint64_t tu_splitmix(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}

@@ -39,6 +39,9 @@ int tu_count_lines(const char *s);
 uint8_t *tu_flatc(const char *schema, const char *json_path,
                   const char *out_dir, const char *ext, size_t *len,
                   char **err);
+/* SplitMix64: the next of a reproducible stream of 64-bit draws from
+   *state (the seed). */
+uint64_t tu_splitmix(uint64_t *state);
 
 /* mcn-gen on a packed model, and the generated code compiled on the host
    with tests/gen_host_main.c into DIR/host (MODEL.mcn IN.npy OUT.npy:
