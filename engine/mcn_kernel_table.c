@@ -17,6 +17,11 @@ static const mcn_conv_kernel table[] = {
              mcn_k_conv_1x1_s8_smlad_applies, 0,
              mcn_k_conv_1x1_s8_smlad_layout, mcn_k_conv_1x1_s8_smlad,
              mcn_k_conv_1x1_s8_smlad_overlap},
+    /* 2 */ {"conv_s8_im2col_smlad", MCN_KOP_CONV, DSP_CORES,
+             mcn_k_conv_s8_im2col_smlad_applies,
+             mcn_k_conv_s8_im2col_smlad_scratch_bytes,
+             mcn_k_conv_s8_im2col_smlad_layout, mcn_k_conv_s8_im2col_smlad,
+             0},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])
