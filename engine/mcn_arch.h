@@ -145,6 +145,20 @@ static inline int32_t mcn_smmulr(int32_t a, int32_t b)
 #endif
 }
 
+/* SMMLAR: acc + the rounded high word of a * b, i.e. mcn_smmulr(a, b) +
+   acc, wrapping modulo 2^32 as the instruction does. */
+static inline int32_t mcn_smmlar(int32_t a, int32_t b, int32_t acc)
+{
+#if MCN_ARCH_DSP
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+    return r;
+#else
+    uint32_t u = (uint32_t)mcn_smmulr(a, b) + (uint32_t)acc;
+    return u <= 0x7fffffffu ? (int32_t)u : -(int32_t)(~u) - 1;
+#endif
+}
+
 /* SSAT #8: x clamped to [-128, 127]. */
 static inline int32_t mcn_ssat8(int32_t x)
 {
