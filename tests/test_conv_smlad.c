@@ -161,6 +161,58 @@ START_TEST(layout_for_three_channels)
 }
 END_TEST
 
+/* Padding wider than the filter: whole windows, or their rows, or runs
+   of taps, fall in it (the fill's edge paths, with 1, 3, 4 and 5
+   channels, dilated or not): the reference kernel's bytes. */
+START_TEST(windows_in_the_padding)
+{
+    static const int32_t cins[4] = {1, 3, 4, 5};
+    for (int t = 0; t < 8; t++) {
+        const int32_t cin = cins[t % 4], dil = t < 4 ? 1 : 2;
+        int8_t x[3 * 4 * 5], w[3 * 2 * 2 * 5], ref[9 * 11 * 3], got[9 * 11 * 3];
+        for (size_t i = 0; i < sizeof x; i++)
+            x[i] = (int8_t)(37 * i + 11);
+        for (size_t i = 0; i < sizeof w; i++)
+            w[i] = (int8_t)(53 * i - 70);
+        const int32_t bias[3] = {100, -2000, 7};
+        const int32_t mult[1] = {1 << 30}, shift[1] = {-5};
+        mcn_k_conv_params p;
+        memset(&p, 0, sizeof p);
+        p.stride_h = 1;
+        p.stride_w = 2;
+        p.dilation_h = p.dilation_w = dil;
+        p.groups = p.depth_multiplier = 1;
+        p.pad_top = 4;
+        p.pad_left = 5;
+        p.input_offset = 9;
+        p.output_offset = -3;
+        p.act_min = -100;
+        p.act_max = 90;
+        p.rq = (mcn_k_requant){mult, shift, 1};
+        p.input = dims(1, 3, 4, cin);
+        p.input_data = x;
+        p.filter = dims(3, 2, 2, cin);
+        p.filter_data = w;
+        p.bias = bias;
+        /* Pads 4 / 5 before and 3 / 4 after: (3 + 7 - span) + 1 rows,
+           (4 + 9 - span) / 2 + 1 columns. */
+        const int32_t span = dil + 1;
+        p.output = dims(1, 3 + 7 - span + 1, (4 + 9 - span) / 2 + 1, 3);
+        const size_t n = (size_t)(p.output.h * p.output.w * 3);
+        p.output_data = ref;
+        mcn_k_conv_s8(&p);
+        if (cin <= 3) {
+            memset(got, 0x55, sizeof got);
+            run_named("conv_s8_first_smlad", &p, got);
+            ck_assert_mem_eq(got, ref, n);
+        }
+        memset(got, 0x55, sizeof got);
+        run_named("conv_s8_im2col_smlad", &p, got);
+        ck_assert_mem_eq(got, ref, n);
+    }
+}
+END_TEST
+
 /* When they must not apply: what their checks guard (the sums' bound,
    the right shift the output offset is folded into, K >= 4 for the last
    quad's step back, one group) and the first-layer kernel's own limits. */
@@ -475,6 +527,7 @@ Suite *suite_conv_smlad(void)
     tcase_add_test(tc, arch_portable_forms);
     tcase_add_test(tc, requant_ties_by_hand);
     tcase_add_test(tc, layout_for_three_channels);
+    tcase_add_test(tc, windows_in_the_padding);
     tcase_add_test(tc, applies_only_where_exact);
     tcase_add_test(tc, first_layers_on_qemu);
     tcase_add_test(tc, wide_layers_on_qemu);

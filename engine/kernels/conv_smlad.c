@@ -236,6 +236,10 @@ void mcn_smlad_col_start(mcn_smlad_col *c, const mcn_k_conv_params *p,
     c->col = s->col;
     c->lpos = s->lpos;
     c->stage = s->stage;
+    /* A window starting at (y0, x0) is wholly inside, its rows
+       contiguous, for y0 in [0, y_max] and x0 in [0, x_max]. */
+    c->y_max = c->in_h - c->span_h;
+    c->x_max = c->dil_w == 1 ? c->in_w - c->span_w : -1;
     c->b = c->oy = c->ox = 0;
     c->y0 = -c->pad_top;
     c->x0 = -c->pad_left;
@@ -309,6 +313,13 @@ static MCN_NOINLINE void fill_inside(const mcn_smlad_col *c,
     const uint32_t off2 = c->off2;
     const uint32_t *lp = c->lpos;
     uint8_t *dst = col;
+    if (run_q == 2 && run_l == 1) {
+        /* 3x3 over three channels, the commonest first layer: rows of
+           two quads and one leftover, the counts known to the compiler. */
+        for (int32_t fy = 0; fy < f_h; fy++)
+            convert_row(col, &dst, &lp, src + fy * step, 2, 1, off, off2);
+        return;
+    }
     for (int32_t fy = 0; fy < f_h; fy++)
         convert_row(col, &dst, &lp, src + fy * step, run_q, run_l, off, off2);
 }
@@ -365,6 +376,19 @@ static void gather(int8_t *dst, const int8_t *src, int32_t n, int8_t zp)
             dst[i] = zp;
 }
 
+/* With dilation 1, the taps [*fx0, *fx1) of a filter row starting at
+   input column x0 that lie inside [0, in_w) (an empty range at f_w if
+   none do). */
+static void inside_taps(int32_t x0, int32_t f_w, int32_t in_w, int32_t *fx0,
+                        int32_t *fx1)
+{
+    int32_t a = x0 < 0 ? -x0 : 0, z = in_w - x0;
+    a = a < f_w ? a : f_w;
+    z = z < f_w ? z : f_w;
+    *fx0 = a;
+    *fx1 = z > a ? z : a;
+}
+
 /* Pixel slot col gets the window from input row y0, column x0 of image
    img, which may reach into the padding or have gaps (dilation): taps in
    the padding are 0. Rows whose taps split into whole quads (4 | cin)
@@ -389,6 +413,22 @@ static MCN_NOINLINE void fill_edge(const mcn_smlad_col *c, const int8_t *img,
             continue;
         }
         const int8_t *row = img + y * c->row_bytes;
+        if (in_c % 4 == 0 && dil_w == 1) {
+            /* Taps [fx0, fx1) inside: one run of quads between two of
+               padding. */
+            int32_t fx0, fx1;
+            inside_taps(x0, f_w, in_w, &fx0, &fx1);
+            const int32_t q = in_c / 4;
+            mcn_smlad_zero(dst, fx0 * q);
+            dst += fx0 * q * MCN_SMLAD_QUAD;
+            if (fx1 > fx0) {
+                const int8_t *s = row + (x0 + fx0) * in_c;
+                mcn_smlad_convert(&dst, &s, (fx1 - fx0) * q, off2);
+            }
+            mcn_smlad_zero(dst, (f_w - fx1) * q);
+            dst += (f_w - fx1) * q * MCN_SMLAD_QUAD;
+            continue;
+        }
         if (in_c % 4 == 0) {
             for (int32_t fx = 0, x = x0; fx < f_w; fx++, x += dil_w) {
                 if (x < 0 || x >= in_w) {
@@ -403,11 +443,12 @@ static MCN_NOINLINE void fill_edge(const mcn_smlad_col *c, const int8_t *img,
         }
         if (dil_w == 1) {
             /* Taps [fx0, fx1) inside: one run between two of padding. */
-            const int32_t fx0 = x0 < 0 ? -x0 : 0;
-            const int32_t fx1 = in_w - x0 < f_w ? in_w - x0 : f_w;
+            int32_t fx0, fx1;
+            inside_taps(x0, f_w, in_w, &fx0, &fx1);
             gather(stage, 0, fx0 * in_c, (int8_t)-off);
-            gather(stage + fx0 * in_c, row + (x0 + fx0) * in_c,
-                   (fx1 - fx0) * in_c, 0);
+            if (fx1 > fx0)
+                gather(stage + fx0 * in_c, row + (x0 + fx0) * in_c,
+                       (fx1 - fx0) * in_c, 0);
             gather(stage + fx1 * in_c, 0, (f_w - fx1) * in_c, (int8_t)-off);
         } else {
             for (int32_t fx = 0, x = x0; fx < f_w; fx++, x += dil_w)
@@ -421,16 +462,17 @@ static MCN_NOINLINE void fill_edge(const mcn_smlad_col *c, const int8_t *img,
 
 void mcn_smlad_col_fill(mcn_smlad_col *c, int32_t n)
 {
+    /* The cursor in locals: the fills' stores could alias *c. */
+    int32_t b = c->b, oy = c->oy, ox = c->ox, y0 = c->y0, x0 = c->x0;
+    const int32_t y_max = c->y_max, x_max = c->x_max;
     for (int32_t j = 0; j < 4; j++) {
         uint8_t *slot = c->col + j * 8;
         if (j >= n) {
             mcn_smlad_zero(slot, c->quads);
             continue;
         }
-        const int8_t *img = c->input + c->b * c->image_bytes;
-        const int32_t y0 = c->y0, x0 = c->x0;
-        if (c->dil_w == 1 && y0 >= 0 && y0 + c->span_h <= c->in_h &&
-            x0 >= 0 && x0 + c->span_w <= c->in_w) {
+        const int8_t *img = c->input + b * c->image_bytes;
+        if (y0 >= 0 && y0 <= y_max && x0 >= 0 && x0 <= x_max) {
             const int8_t *src = img + y0 * c->row_bytes + x0 * c->in_c;
             if (c->ldm && ((uintptr_t)src & 3u) == 0)
                 mcn_smlad_convert_rows4(slot, src, c->f_h, c->run_q / 4,
@@ -442,18 +484,23 @@ void mcn_smlad_col_fill(mcn_smlad_col *c, int32_t n)
         } else {
             fill_edge(c, img, y0, x0, slot);
         }
-        c->x0 += c->stride_w;
-        if (++c->ox == c->out_w) {
-            c->ox = 0;
-            c->x0 = -c->pad_left;
-            c->y0 += c->stride_h;
-            if (++c->oy == c->out_h) {
-                c->oy = 0;
-                c->y0 = -c->pad_top;
-                c->b++;
+        x0 += c->stride_w;
+        if (++ox == c->out_w) {
+            ox = 0;
+            x0 = -c->pad_left;
+            y0 += c->stride_h;
+            if (++oy == c->out_h) {
+                oy = 0;
+                y0 = -c->pad_top;
+                b++;
             }
         }
     }
+    c->b = b;
+    c->oy = oy;
+    c->ox = ox;
+    c->y0 = y0;
+    c->x0 = x0;
 }
 
 void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,

@@ -125,6 +125,7 @@ typedef struct {
     int32_t in_h, in_w, in_c;
     int32_t f_h, f_w, dil_h, dil_w;
     int32_t span_h, span_w;          /* (f - 1) * dil + 1 */
+    int32_t y_max, x_max;            /* see mcn_smlad_col_start */
     int32_t stride_h, stride_w, pad_top, pad_left;
     int32_t out_h, out_w;
     int32_t run_q, run_l, quads;
