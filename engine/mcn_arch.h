@@ -101,16 +101,22 @@ static inline uint32_t mcn_pack16(int32_t lo, int32_t hi)
     return ((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16);
 }
 
-/* SXTAB16: a + bytes 0 and 2 of x sign-extended, lane by lane (each lane
-   wraps modulo 2^16, as the instruction does). */
+/* a + bytes k and k + 2 of x sign-extended, lane by lane (each lane
+   wrapping modulo 2^16, as SXTAB16 does): the portable SXTAB16. */
+static inline uint32_t mcn_add16_bytes(uint32_t a, uint32_t x, int k)
+{
+    uint32_t lo = (a + (uint32_t)mcn_byte(x, k)) & 0xffffu;
+    uint32_t hi = ((a >> 16) + (uint32_t)mcn_byte(x, k + 2)) & 0xffffu;
+    return lo | (hi << 16);
+}
+
+/* SXTAB16: a + bytes 0 and 2 of x sign-extended, lane by lane. */
 static inline uint32_t mcn_sxtab16(uint32_t a, uint32_t x)
 {
 #if MCN_ARCH_DSP
     return (uint32_t)__sxtab16((int16x2_t)a, (int8x4_t)x);
 #else
-    uint32_t lo = (a + (uint32_t)mcn_byte(x, 0)) & 0xffffu;
-    uint32_t hi = ((a >> 16) + (uint32_t)mcn_byte(x, 2)) & 0xffffu;
-    return lo | (hi << 16);
+    return mcn_add16_bytes(a, x, 0);
 #endif
 }
 
@@ -122,9 +128,7 @@ static inline uint32_t mcn_sxtab16_ror8(uint32_t a, uint32_t x)
     __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
     return r;
 #else
-    uint32_t lo = (a + (uint32_t)mcn_byte(x, 1)) & 0xffffu;
-    uint32_t hi = ((a >> 16) + (uint32_t)mcn_byte(x, 3)) & 0xffffu;
-    return lo | (hi << 16);
+    return mcn_add16_bytes(a, x, 1);
 #endif
 }
 
