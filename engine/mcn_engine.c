@@ -208,7 +208,7 @@ mcn_status mcn_init(mcn_ctx *ctx, const void *model, size_t model_size,
         mcn_opview v;
         s = mcn_opview_get(ctx, i, &v);
         if (s == MCN_OK)
-            s = op_table[v.opcode] ? op_table[v.opcode](&v, 0)
+            s = op_table[v.opcode] ? op_table[v.opcode](&v, NULL)
                                    : MCN_ERR_UNSUPPORTED;
         if (s != MCN_OK) {
             ctx->failed_op = (int32_t)i;
@@ -272,12 +272,23 @@ mcn_status mcn_invoke(mcn_ctx *ctx)
         mcn_opview v;
         if (ctx->hook)
             ctx->hook(ctx->hook_user, i, 0);
+        mcn_call c;
         mcn_opview_get(ctx, i, &v);
-        op_table[v.opcode](&v, 1);
+        op_table[v.opcode](&v, &c);
+        mcn_call_run(&c);
         if (ctx->hook)
             ctx->hook(ctx->hook_user, i, 1);
     }
     return MCN_OK;
+}
+
+mcn_status mcn_op_call(const mcn_ctx *ctx, uint32_t op, mcn_call *c)
+{
+    if (!ctx || !ctx->ready || !c || op >= ctx->n_operators)
+        return MCN_ERR_ARG;
+    mcn_opview v;
+    mcn_opview_get(ctx, op, &v);
+    return op_table[v.opcode](&v, c);
 }
 
 mcn_status mcn_set_op_hook(mcn_ctx *ctx, mcn_op_hook hook, void *user)

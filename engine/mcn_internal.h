@@ -8,6 +8,7 @@
 #define MCN_INTERNAL_H
 
 #include "mcn.h"
+#include "mcn_call.h"
 #include "mcn_kernels.h"
 
 /* CONCATENATION takes the most: as many as a host graph node holds. */
@@ -72,40 +73,55 @@ void mcn_tview_get(const mcn_ctx *ctx, int32_t index, mcn_tview *t);
    any op takes. */
 mcn_status mcn_opview_get(const mcn_ctx *ctx, uint32_t i, mcn_opview *v);
 
-/* One per opcode: run == 0 checks everything the kernel relies on;
-   run == 1 (only after a successful check) executes it. */
-typedef mcn_status (*mcn_op_fn)(const mcn_opview *v, int run);
+/* One per opcode: with call NULL, check everything the kernel relies on;
+   otherwise (only after a successful check) fill in the kernel call that
+   does the operator's work (mcn_call.h). */
+typedef mcn_status (*mcn_op_fn)(const mcn_opview *v, mcn_call *call);
 
-mcn_status mcn_op_conv(const mcn_opview *v, int run);
-mcn_status mcn_op_dwconv(const mcn_opview *v, int run);
-mcn_status mcn_op_fc(const mcn_opview *v, int run);
-mcn_status mcn_op_maxpool(const mcn_opview *v, int run);
-mcn_status mcn_op_avgpool(const mcn_opview *v, int run);
-mcn_status mcn_op_global_avgpool(const mcn_opview *v, int run);
-mcn_status mcn_op_add(const mcn_opview *v, int run);
-mcn_status mcn_op_softmax(const mcn_opview *v, int run);
-mcn_status mcn_op_reshape(const mcn_opview *v, int run);
-mcn_status mcn_op_clip(const mcn_opview *v, int run);
-mcn_status mcn_op_quantize(const mcn_opview *v, int run);
-mcn_status mcn_op_mul(const mcn_opview *v, int run);
-mcn_status mcn_op_concat(const mcn_opview *v, int run);
-mcn_status mcn_op_pad(const mcn_opview *v, int run);
-mcn_status mcn_op_mean(const mcn_opview *v, int run);
-mcn_status mcn_op_logistic(const mcn_opview *v, int run);
-mcn_status mcn_op_tanh(const mcn_opview *v, int run);
-mcn_status mcn_op_hard_swish(const mcn_opview *v, int run);
-mcn_status mcn_op_leaky_relu(const mcn_opview *v, int run);
-mcn_status mcn_op_resize(const mcn_opview *v, int run);
-mcn_status mcn_op_transpose(const mcn_opview *v, int run);
-mcn_status mcn_op_slice(const mcn_opview *v, int run);
-mcn_status mcn_op_global_maxpool(const mcn_opview *v, int run);
-mcn_status mcn_op_transpose_conv(const mcn_opview *v, int run);
-mcn_status mcn_op_sub(const mcn_opview *v, int run);
-mcn_status mcn_op_div(const mcn_opview *v, int run);
-mcn_status mcn_op_prelu(const mcn_opview *v, int run);
+/* The call of kernel `kind` on `val`, a parameter struct of the union
+   member `field`. */
+#define MCN_CALL_SET(c, kind_, field, val)                                  \
+    ((c)->kind = (kind_), (c)->p.field = (val))
+
+/* The call of the conv family's optimised kernel `id` on p. */
+static inline void mcn_call_kernel(mcn_call *c, uint8_t id,
+                                   const mcn_k_conv_params *p)
+{
+    c->kind = MCN_CALL_CONV_KERNEL;
+    c->kernel = id;
+    c->p.conv = *p;
+}
+
+mcn_status mcn_op_conv(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_dwconv(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_fc(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_maxpool(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_avgpool(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_global_avgpool(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_add(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_softmax(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_reshape(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_clip(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_quantize(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_mul(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_concat(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_pad(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_mean(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_logistic(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_tanh(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_hard_swish(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_leaky_relu(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_resize(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_transpose(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_slice(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_global_maxpool(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_transpose_conv(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_sub(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_div(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_prelu(const mcn_opview *v, mcn_call *call);
 /* ELU and HARD_SIGMOID: the packer's 256-entry table. */
-mcn_status mcn_op_lut(const mcn_opview *v, int run);
-mcn_status mcn_op_log_softmax(const mcn_opview *v, int run);
+mcn_status mcn_op_lut(const mcn_opview *v, mcn_call *call);
+mcn_status mcn_op_log_softmax(const mcn_opview *v, mcn_call *call);
 
 /* ---- the conv family's kernels (mcn_kernel_table.c) ---- */
 

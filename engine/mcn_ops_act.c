@@ -51,32 +51,32 @@ static mcn_status check_sigmoid(const mcn_opview *v, int32_t out_zp)
     return v->diff_min <= limit ? MCN_OK : MCN_ERR_MODEL;
 }
 
-mcn_status mcn_op_logistic(const mcn_opview *v, int run)
+mcn_status mcn_op_logistic(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_logistic_params p;
-    if (!run)
+    if (!call)
         return check_sigmoid(v, -128);
     sigmoid_params(v, &p);
-    mcn_k_logistic_s8(&p);
+    MCN_CALL_SET(call, MCN_CALL_LOGISTIC, logistic, p);
     return MCN_OK;
 }
 
-mcn_status mcn_op_tanh(const mcn_opview *v, int run)
+mcn_status mcn_op_tanh(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_tanh_params p;
-    if (!run)
+    if (!call)
         return check_sigmoid(v, 0);
     sigmoid_params(v, &p);
-    mcn_k_tanh_s8(&p);
+    MCN_CALL_SET(call, MCN_CALL_TANH, logistic, p);
     return MCN_OK;
 }
 
 /* ---- HARD_SWISH ---- */
 
-mcn_status mcn_op_hard_swish(const mcn_opview *v, int run)
+mcn_status mcn_op_hard_swish(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_hard_swish_params p;
-    if (!run) {
+    if (!call) {
         MCN_TRY(check_unary(v, 2));
         /* int16 multipliers >= 0; the output exponent only shifts right. */
         for (int k = 0; k < 2; k++)
@@ -95,16 +95,16 @@ mcn_status mcn_op_hard_swish(const mcn_opview *v, int run)
     p.size = v->out.elems;
     p.input_data = (const int8_t *)v->in[0].data;
     p.output_data = (int8_t *)v->out.wdata;
-    mcn_k_hard_swish_s8(&p);
+    MCN_CALL_SET(call, MCN_CALL_HARD_SWISH, hard_swish, p);
     return MCN_OK;
 }
 
 /* ---- LEAKY_RELU ---- */
 
-mcn_status mcn_op_leaky_relu(const mcn_opview *v, int run)
+mcn_status mcn_op_leaky_relu(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_leaky_relu_params p;
-    if (!run) {
+    if (!call) {
         MCN_TRY(check_unary(v, 2));
         if (v->multiplier[0] < 0 || v->multiplier[1] == INT32_MIN)
             return MCN_ERR_MODEL;
@@ -120,18 +120,18 @@ mcn_status mcn_op_leaky_relu(const mcn_opview *v, int run)
     p.size = v->out.elems;
     p.input_data = (const int8_t *)v->in[0].data;
     p.output_data = (int8_t *)v->out.wdata;
-    mcn_k_leaky_relu_s8(&p);
+    MCN_CALL_SET(call, MCN_CALL_LEAKY_RELU, leaky_relu, p);
     return MCN_OK;
 }
 
 /* ---- ELU, HARD_SIGMOID: a lookup table ---- */
 
 /* x, then the packer's table: a constant int8 [256]. No Requant. */
-mcn_status mcn_op_lut(const mcn_opview *v, int run)
+mcn_status mcn_op_lut(const mcn_opview *v, mcn_call *call)
 {
     const mcn_tview *table = &v->in[1];
     mcn_k_lut_params p;
-    if (!run) {
+    if (!call) {
         if (v->n_in != 2 || v->n_out != 1)
             return MCN_ERR_MODEL;
         MCN_TRY(mcn_chk_int8(&v->in[0], 0));
@@ -147,6 +147,6 @@ mcn_status mcn_op_lut(const mcn_opview *v, int run)
     p.table = (const int8_t *)table->data;
     p.input_data = (const int8_t *)v->in[0].data;
     p.output_data = (int8_t *)v->out.wdata;
-    mcn_k_lut_s8(&p);
+    MCN_CALL_SET(call, MCN_CALL_LUT, lut, p);
     return MCN_OK;
 }

@@ -145,17 +145,17 @@ static mcn_status check_kernel(const mcn_opview *v,
     return mcn_chk_alias(&s, &v->out, 0);
 }
 
-mcn_status mcn_op_conv(const mcn_opview *v, int run)
+mcn_status mcn_op_conv(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_conv_params p;
-    if (run) {
+    if (call) {
         conv_params(v, &p);
         if (v->kernel)
-            mcn_conv_kernel_get(v->kernel)->run(&p);
+            mcn_call_kernel(call, v->kernel, &p);
         else if (mcn_k_conv_1x1_s8_applies(&p))
-            mcn_k_conv_1x1_s8(&p);
+            MCN_CALL_SET(call, MCN_CALL_CONV_1X1, conv, p);
         else
-            mcn_k_conv_s8(&p);
+            MCN_CALL_SET(call, MCN_CALL_CONV, conv, p);
         return MCN_OK;
     }
     MCN_TRY(check_conv_operands(v, &p));
@@ -171,15 +171,15 @@ mcn_status mcn_op_conv(const mcn_opview *v, int run)
     return MCN_OK;
 }
 
-mcn_status mcn_op_dwconv(const mcn_opview *v, int run)
+mcn_status mcn_op_dwconv(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_conv_params p;
-    if (run) {
+    if (call) {
         conv_params(v, &p);
         if (v->kernel)
-            mcn_conv_kernel_get(v->kernel)->run(&p);
+            mcn_call_kernel(call, v->kernel, &p);
         else
-            mcn_k_dwconv_s8(&p);
+            MCN_CALL_SET(call, MCN_CALL_DWCONV, conv, p);
         return MCN_OK;
     }
     MCN_TRY(check_conv_operands(v, &p));
@@ -223,12 +223,12 @@ static mcn_status check_tconv(const mcn_opview *v, const mcn_k_conv_params *p)
     return mcn_chk_alias(&acc, &v->out, 0);
 }
 
-mcn_status mcn_op_transpose_conv(const mcn_opview *v, int run)
+mcn_status mcn_op_transpose_conv(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_conv_params p;
-    if (run) {
+    if (call) {
         conv_params(v, &p);
-        mcn_k_transpose_conv_s8(&p);
+        MCN_CALL_SET(call, MCN_CALL_TRANSPOSE_CONV, conv, p);
         return MCN_OK;
     }
     MCN_TRY(check_conv_operands(v, &p));
@@ -299,18 +299,18 @@ mcn_status mcn_conv_family_params(const mcn_opview *v, mcn_k_conv_params *p,
     }
 }
 
-mcn_status mcn_op_fc(const mcn_opview *v, int run)
+mcn_status mcn_op_fc(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_fc_params p;
-    if (run) {
+    if (call) {
         if (v->kernel) {
             mcn_k_conv_params c;
             fc_as_conv(v, &c);
-            mcn_conv_kernel_get(v->kernel)->run(&c);
+            mcn_call_kernel(call, v->kernel, &c);
             return MCN_OK;
         }
         fc_params(v, &p);
-        mcn_k_fc_s8(&p);
+        MCN_CALL_SET(call, MCN_CALL_FC, fc, p);
         return MCN_OK;
     }
     if (v->n_in < 2 || v->n_out != 1)

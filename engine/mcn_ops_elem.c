@@ -94,12 +94,12 @@ static void add_params(const mcn_opview *v, int subtract,
 }
 
 /* ADD and SUB: one kernel, TFLM's arithmetic for both. */
-static mcn_status add_or_sub(const mcn_opview *v, int run, int subtract)
+static mcn_status add_or_sub(const mcn_opview *v, mcn_call *call, int subtract)
 {
     mcn_k_add_params p;
-    if (run) {
+    if (call) {
         add_params(v, subtract, &p);
-        mcn_k_add_s8(&p);
+        MCN_CALL_SET(call, MCN_CALL_ADD, add, p);
         return MCN_OK;
     }
     MCN_TRY(check_binary(v));
@@ -109,14 +109,14 @@ static mcn_status add_or_sub(const mcn_opview *v, int run, int subtract)
     return mcn_chk_shift(v->input2_shift);
 }
 
-mcn_status mcn_op_add(const mcn_opview *v, int run)
+mcn_status mcn_op_add(const mcn_opview *v, mcn_call *call)
 {
-    return add_or_sub(v, run, 0);
+    return add_or_sub(v, call, 0);
 }
 
-mcn_status mcn_op_sub(const mcn_opview *v, int run)
+mcn_status mcn_op_sub(const mcn_opview *v, mcn_call *call)
 {
-    return add_or_sub(v, run, 1);
+    return add_or_sub(v, call, 1);
 }
 
 static void mul_params(const mcn_opview *v, mcn_k_mul_params *p)
@@ -135,12 +135,12 @@ static void mul_params(const mcn_opview *v, mcn_k_mul_params *p)
     p->output_data = (int8_t *)v->out.wdata;
 }
 
-mcn_status mcn_op_mul(const mcn_opview *v, int run)
+mcn_status mcn_op_mul(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_mul_params p;
-    if (run) {
+    if (call) {
         mul_params(v, &p);
-        mcn_k_mul_s8(&p);
+        MCN_CALL_SET(call, MCN_CALL_MUL, mul, p);
         return MCN_OK;
     }
     return check_binary(v);
@@ -149,12 +149,12 @@ mcn_status mcn_op_mul(const mcn_opview *v, int run)
 /* MUL's parameters; the kernel's last shift stays a right shift while
    the output shift is at most 23 (the least headroom an int8 numerator
    has) and the multiplier is not negative. */
-mcn_status mcn_op_div(const mcn_opview *v, int run)
+mcn_status mcn_op_div(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_div_params p;
-    if (run) {
+    if (call) {
         mul_params(v, &p);
-        mcn_k_div_s8(&p);
+        MCN_CALL_SET(call, MCN_CALL_DIV, mul, p);
         return MCN_OK;
     }
     MCN_TRY(check_binary(v));
@@ -164,12 +164,12 @@ mcn_status mcn_op_div(const mcn_opview *v, int run)
 }
 
 /* x (an activation), the slope broadcast onto it, an output like x. */
-mcn_status mcn_op_prelu(const mcn_opview *v, int run)
+mcn_status mcn_op_prelu(const mcn_opview *v, mcn_call *call)
 {
     const mcn_tview *x = &v->in[0], *alpha = &v->in[1];
     mcn_k_prelu_params p;
     int32_t broadcast;
-    if (!run) {
+    if (!call) {
         if (v->n_in != 2 || v->n_out != 1)
             return MCN_ERR_MODEL;
         MCN_TRY(mcn_chk_int8(x, 0));
@@ -197,7 +197,7 @@ mcn_status mcn_op_prelu(const mcn_opview *v, int run)
     p.input_data = (const int8_t *)x->data;
     p.alpha_data = (const int8_t *)alpha->data;
     p.output_data = (int8_t *)v->out.wdata;
-    mcn_k_prelu_s8(&p);
+    MCN_CALL_SET(call, MCN_CALL_PRELU, prelu, p);
     return MCN_OK;
 }
 
@@ -213,12 +213,12 @@ static void softmax_params(const mcn_opview *v, mcn_k_softmax_params *p)
     p->output_data = (int8_t *)v->out.wdata;
 }
 
-mcn_status mcn_op_softmax(const mcn_opview *v, int run)
+mcn_status mcn_op_softmax(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_softmax_params p;
     softmax_params(v, &p);
-    if (run) {
-        mcn_k_softmax_s8(&p);
+    if (call) {
+        MCN_CALL_SET(call, MCN_CALL_SOFTMAX, softmax, p);
         return MCN_OK;
     }
     MCN_TRY(check_unary(v));
@@ -236,11 +236,11 @@ mcn_status mcn_op_softmax(const mcn_opview *v, int run)
 /* The output's meaning is fixed (TFLM): log-probability (q - 127) / 16.
    Shifts as the kernel uses them, and a radius that keeps the rescaled
    differences inside Q5.26 (qmath_log_softmax_params). */
-mcn_status mcn_op_log_softmax(const mcn_opview *v, int run)
+mcn_status mcn_op_log_softmax(const mcn_opview *v, mcn_call *call)
 {
     const mcn_tview *x = &v->in[0];
     mcn_k_log_softmax_params p;
-    if (!run) {
+    if (!call) {
         MCN_TRY(check_unary(v));
         if (v->out.zero_point != 127)
             return MCN_ERR_UNSUPPORTED;
@@ -263,11 +263,11 @@ mcn_status mcn_op_log_softmax(const mcn_opview *v, int run)
     p.rows = x->elems / p.depth;
     p.input_data = (const int8_t *)x->data;
     p.output_data = (int8_t *)v->out.wdata;
-    mcn_k_log_softmax_s8(&p);
+    MCN_CALL_SET(call, MCN_CALL_LOG_SOFTMAX, log_softmax, p);
     return MCN_OK;
 }
 
-mcn_status mcn_op_clip(const mcn_opview *v, int run)
+mcn_status mcn_op_clip(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_clip_params p;
     p.act_min = v->act_min;
@@ -275,8 +275,8 @@ mcn_status mcn_op_clip(const mcn_opview *v, int run)
     p.size = v->out.elems;
     p.input_data = (const int8_t *)v->in[0].data;
     p.output_data = (int8_t *)v->out.wdata;
-    if (run) {
-        mcn_k_clip_s8(&p);
+    if (call) {
+        MCN_CALL_SET(call, MCN_CALL_CLIP, clip, p);
         return MCN_OK;
     }
     MCN_TRY(check_unary(v));
@@ -288,7 +288,7 @@ mcn_status mcn_op_clip(const mcn_opview *v, int run)
     return mcn_chk_act_range(v);
 }
 
-mcn_status mcn_op_quantize(const mcn_opview *v, int run)
+mcn_status mcn_op_quantize(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_quantize_params p;
     p.input_offset = -v->in[0].zero_point;
@@ -298,8 +298,8 @@ mcn_status mcn_op_quantize(const mcn_opview *v, int run)
     p.size = v->out.elems;
     p.input_data = (const int8_t *)v->in[0].data;
     p.output_data = (int8_t *)v->out.wdata;
-    if (run) {
-        mcn_k_quantize_s8(&p);
+    if (call) {
+        MCN_CALL_SET(call, MCN_CALL_QUANTIZE, quantize, p);
         return MCN_OK;
     }
     /* Float in or out (QUANTIZE from float32) is the host's job. */
@@ -309,14 +309,14 @@ mcn_status mcn_op_quantize(const mcn_opview *v, int run)
     return mcn_chk_shift(p.shift);
 }
 
-mcn_status mcn_op_reshape(const mcn_opview *v, int run)
+mcn_status mcn_op_reshape(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_reshape_params p;
     p.bytes = v->out.bytes;
     p.input_data = v->in[0].data;
     p.output_data = v->out.wdata;
-    if (run) {
-        mcn_k_reshape(&p);
+    if (call) {
+        MCN_CALL_SET(call, MCN_CALL_RESHAPE, reshape, p);
         return MCN_OK;
     }
     /* A second input (ONNX's target shape) is allowed and ignored: the

@@ -58,19 +58,20 @@ static void view_base(const mcn_opview *v, mcn_k_transpose_params *p)
     p->output_data = (int8_t *)v->out.wdata;
 }
 
-/* Check (run 0) or run one op, its view of the input from `params`. */
+/* Check (call NULL) or fill the call of one op, its view of the input
+   from `params`. */
 typedef mcn_status (*view_fn)(const mcn_opview *v,
                               mcn_k_transpose_params *p);
 
-static mcn_status move(const mcn_opview *v, int run, view_fn params)
+static mcn_status move(const mcn_opview *v, mcn_call *call, view_fn params)
 {
     mcn_k_transpose_params p;
-    if (!run) {
+    if (!call) {
         MCN_TRY(check_move(v));
         return params(v, &p);
     }
     params(v, &p);
-    mcn_k_transpose_s8(&p);
+    MCN_CALL_SET(call, MCN_CALL_TRANSPOSE, transpose, p);
     return MCN_OK;
 }
 
@@ -95,9 +96,9 @@ static mcn_status transpose_params(const mcn_opview *v,
     return MCN_OK;
 }
 
-mcn_status mcn_op_transpose(const mcn_opview *v, int run)
+mcn_status mcn_op_transpose(const mcn_opview *v, mcn_call *call)
 {
-    return move(v, run, transpose_params);
+    return move(v, call, transpose_params);
 }
 
 /* ---- SLICE: out[i] = in[first + i * step] on every axis ---- */
@@ -128,7 +129,7 @@ static mcn_status slice_params(const mcn_opview *v, mcn_k_transpose_params *p)
     return MCN_OK;
 }
 
-mcn_status mcn_op_slice(const mcn_opview *v, int run)
+mcn_status mcn_op_slice(const mcn_opview *v, mcn_call *call)
 {
-    return move(v, run, slice_params);
+    return move(v, call, slice_params);
 }

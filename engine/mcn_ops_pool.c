@@ -103,36 +103,38 @@ static mcn_status check_pool(const mcn_opview *v, int global,
     return mcn_chk_alias(&v->out, &v->in[0], 0);
 }
 
-/* Check (run 0) or run one pool; max or average, windowed or global. */
-static mcn_status pool(const mcn_opview *v, int run, int global, int max)
+/* Check (call NULL) or fill the call of one pool; max or average,
+   windowed or global. */
+static mcn_status pool(const mcn_opview *v, mcn_call *call, int global,
+                       int max)
 {
     mcn_k_pool_params p;
-    if (!run)
+    if (!call)
         return check_pool(v, global, &p);
     pool_params(v, global, &p);
     if (max)
-        mcn_k_maxpool_s8(&p);
+        MCN_CALL_SET(call, MCN_CALL_MAXPOOL, pool, p);
     else
-        mcn_k_avgpool_s8(&p);
+        MCN_CALL_SET(call, MCN_CALL_AVGPOOL, pool, p);
     return MCN_OK;
 }
 
-mcn_status mcn_op_maxpool(const mcn_opview *v, int run)
+mcn_status mcn_op_maxpool(const mcn_opview *v, mcn_call *call)
 {
-    return pool(v, run, 0, 1);
+    return pool(v, call, 0, 1);
 }
 
-mcn_status mcn_op_avgpool(const mcn_opview *v, int run)
+mcn_status mcn_op_avgpool(const mcn_opview *v, mcn_call *call)
 {
-    return pool(v, run, 0, 0);
+    return pool(v, call, 0, 0);
 }
 
-mcn_status mcn_op_global_avgpool(const mcn_opview *v, int run)
+mcn_status mcn_op_global_avgpool(const mcn_opview *v, mcn_call *call)
 {
-    return pool(v, run, 1, 0);
+    return pool(v, call, 1, 0);
 }
 
-mcn_status mcn_op_global_maxpool(const mcn_opview *v, int run)
+mcn_status mcn_op_global_maxpool(const mcn_opview *v, mcn_call *call)
 {
-    return pool(v, run, 1, 1);
+    return pool(v, call, 1, 1);
 }

@@ -89,12 +89,12 @@ static mcn_status check_resize(const mcn_opview *v, mcn_k_resize_params *p)
     return mcn_chk_alias(y, x, 0);
 }
 
-mcn_status mcn_op_resize(const mcn_opview *v, int run)
+mcn_status mcn_op_resize(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_resize_params p;
-    if (!run)
+    if (!call)
         return check_resize(v, &p);
     resize_params(v, &p);
-    mcn_k_resize_s8(&p);
+    MCN_CALL_SET(call, MCN_CALL_RESIZE, resize, p);
     return MCN_OK;
 }

@@ -71,13 +71,13 @@ static mcn_status concat_params(const mcn_opview *v, mcn_k_concat_params *p,
     return MCN_OK;
 }
 
-mcn_status mcn_op_concat(const mcn_opview *v, int run)
+mcn_status mcn_op_concat(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_concat_params p;
     int axis;
-    if (run) {
+    if (call) {
         concat_params(v, &p, &axis);
-        mcn_k_concat_s8(&p);
+        MCN_CALL_SET(call, MCN_CALL_CONCAT, concat, p);
         return MCN_OK;
     }
     if (v->n_out != 1)
@@ -154,12 +154,12 @@ static mcn_status check_pad_axes(const mcn_k_pad_params *p)
     return MCN_OK;
 }
 
-mcn_status mcn_op_pad(const mcn_opview *v, int run)
+mcn_status mcn_op_pad(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_pad_params p;
-    if (run) {
+    if (call) {
         pad_params(v, &p);
-        mcn_k_pad_s8(&p);
+        MCN_CALL_SET(call, MCN_CALL_PAD, pad, p);
         return MCN_OK;
     }
     if (v->n_in < 1 || v->n_out != 1)
@@ -246,13 +246,13 @@ static int mean_shape_ok(const mcn_tview *x, const mcn_tview *y,
     return r == y->rank;
 }
 
-mcn_status mcn_op_mean(const mcn_opview *v, int run)
+mcn_status mcn_op_mean(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_mean_params p;
     int reduced[6], keep_dims;
-    if (run) {
+    if (call) {
         mean_params(v, &p, reduced, &keep_dims);
-        mcn_k_mean_s8(&p);
+        MCN_CALL_SET(call, MCN_CALL_MEAN, mean, p);
         return MCN_OK;
     }
     /* A second input (ONNX's or TFLite's axes) repeats the options. */

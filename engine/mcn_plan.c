@@ -75,6 +75,12 @@ mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,
     return MCN_OK;
 }
 
+const char *mcn_plan_kernel_name(uint8_t id)
+{
+    const mcn_conv_kernel *k = mcn_conv_kernel_get(id);
+    return k ? k->name : 0;
+}
+
 const char *mcn_target_name(mcn_target t)
 {
     static const char *const names[MCN_TARGET_COUNT] = {

@@ -56,6 +56,10 @@ mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,
                            uint8_t kernel, int8_t *w, size_t w_bytes,
                            int32_t *bias, size_t bias_count);
 
+/* The name of optimised kernel `id` ("conv_1x1_s8_smlad": its function
+   is mcn_k_ followed by it), or NULL for an id there is none of. */
+const char *mcn_plan_kernel_name(uint8_t id);
+
 /* "cortex-m4" etc.; NULL for an unknown one. */
 const char *mcn_target_name(mcn_target t);
 

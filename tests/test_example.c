@@ -16,26 +16,12 @@
 
 #define EX TU_SRC("examples/mnist/")
 
-static char *dir;
-
-static void setup(void)
-{
-    dir = tu_mkdtemp();
-    ck_assert_ptr_nonnull(dir);
-}
-
-static void teardown(void)
-{
-    tu_rmdir(dir);
-    dir = NULL;
-}
-
 /* Run a shell command in the scratch dir; fail the test with its stderr. */
 static char *run(const char *fmt, const char *arg)
 {
     char cmd[2048], body[1800];
     snprintf(body, sizeof body, fmt, arg);
-    snprintf(cmd, sizeof cmd, "cd '%s' && %s", dir, body);
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s", tu_scratch, body);
     char *out = NULL, *err = NULL;
     int rc = tu_run(cmd, &out, &err);
     ck_assert_msg(rc == 0, "%s\nexit %d: %s", body, rc, err ? err : "");
@@ -76,7 +62,7 @@ START_TEST(float_matches_onnx_runtime)
     free(run("%s/mcn-run float.mcn " EX "test_x.npy -o f.npy",
              MCN_BUILD_DIR "/bin"));
     char path[600];
-    snprintf(path, sizeof path, "%s/f.npy", dir);
+    snprintf(path, sizeof path, "%s/f.npy", tu_scratch);
     npy_array got = load(path), want = load(TU_SRC("tests/data/mnist/ort_logits.npy"));
     ck_assert_int_eq(got.rank, 2);
     ck_assert_int_eq(got.shape[0], 1000);
@@ -118,8 +104,8 @@ START_TEST(cortex_m4_bytes_equal_host_bytes)
     free(run("%s/mcn-sim packed.mcn " EX "first4_x.npy --raw -o m4.npy",
              MCN_BUILD_DIR "/bin"));
     char a[600], b[600];
-    snprintf(a, sizeof a, "%s/host.npy", dir);
-    snprintf(b, sizeof b, "%s/m4.npy", dir);
+    snprintf(a, sizeof a, "%s/host.npy", tu_scratch);
+    snprintf(b, sizeof b, "%s/m4.npy", tu_scratch);
     npy_array h = load(a), m = load(b);
     ck_assert_int_eq(h.dtype, NPY_I8);
     ck_assert_int_eq(npy_elems(&h), 40);
@@ -134,7 +120,7 @@ Suite *suite_example(void)
 {
     Suite *s = suite_create("example");
     TCase *tc = tcase_create("mnist");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tu_scratch_setup, tu_scratch_teardown);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, float_matches_onnx_runtime);
     tcase_add_test(tc, int8_accuracy_within_one_point_of_float);

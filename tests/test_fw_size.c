@@ -72,6 +72,46 @@ START_TEST(map_counts_only_the_archive_in_flash_sections)
 }
 END_TEST
 
+/* mcn-sim's code_bytes: the members of the board's CPU's libmcn.a
+   (lib/mcn/arm/<cpu>/libmcn.a) in .text, .rodata, .data and .ARM.exidx,
+   as figures.md counts "TFLM+kernels flash"; another CPU's archive of the
+   same name, libgcc and the harness are not code_bytes. */
+static const char cpu_map[] =
+    "Linker script and memory map\n"
+    "\n"
+    ".text           0x00000000      0x300\n"
+    " .text.mcn_k_conv_s8\n"
+    "                0x00000100      0x1f4 /b/lib/mcn/arm/cortex-m7/libmcn.a(conv_s8.o)\n"
+    " .text.mcn_k_fc_s8\n"
+    "                0x000002f4       0x64 /b/lib/mcn/arm/cortex-m4/libmcn.a(fc_s8.o)\n"
+    " .text          0x00000358       0x5c /usr/lib/gcc/arm-none-eabi/12.2.1/thumb/v7e-m+fp/hard/libgcc.a(_udivmoddi4.o)\n"
+    " .text.main     0x000003b4       0x80 /b/lib/mcn/arm/cortex-m4/sim_main.o\n"
+    "\n"
+    ".rodata         0x00000440       0x20\n"
+    " .rodata.mcn_op_table\n"
+    "                0x00000440       0x18 /b/lib/mcn/arm/cortex-m4/libmcn.a(mcn_engine.o)\n"
+    "\n"
+    ".ARM.exidx      0x00000460        0x8\n"
+    " .ARM.exidx     0x00000460        0x8 /b/lib/mcn/arm/cortex-m4/libmcn.a(fc_s8.o)\n";
+
+START_TEST(code_bytes_are_the_cpus_archive)
+{
+    static const char *const code[] = {".text", ".rodata", ".data",
+                                       ".ARM.exidx", NULL};
+    uint64_t n = 0;
+    mcn_err e = {{0}};
+    ck_assert_int_eq(fw_map_archive_bytes(cpu_map, strlen(cpu_map),
+                                          "/b/lib/mcn/arm/cortex-m4/libmcn.a",
+                                          code, &n, &e), 0);
+    /* fc_s8 0x64 + the op table 0x18 + fc_s8's unwind entry 0x8 */
+    ck_assert_uint_eq(n, 0x64 + 0x18 + 0x8);
+    ck_assert_int_eq(fw_map_archive_bytes(cpu_map, strlen(cpu_map),
+                                          "/b/lib/mcn/arm/cortex-m7/libmcn.a",
+                                          code, &n, &e), 0);
+    ck_assert_uint_eq(n, 0x1f4);
+}
+END_TEST
+
 START_TEST(map_without_memory_map_is_refused)
 {
     uint64_t n = 0;
@@ -157,6 +197,7 @@ Suite *suite_fw_size(void)
     Suite *s = suite_create("fw_size");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, map_counts_only_the_archive_in_flash_sections);
+    tcase_add_test(tc, code_bytes_are_the_cpus_archive);
     tcase_add_test(tc, map_without_memory_map_is_refused);
     tcase_add_test(tc, elf_sizes_as_binutils_size);
     suite_add_tcase(s, tc);

@@ -3,8 +3,9 @@
        mcn-import NET.onnx -o f.mcn
        mcn-quantize --calib calib.npy < f.mcn | mcn-pack -o p.mcn
        mcn-run p.mcn eval.npy    (host engine)   vs   mcn-run f.mcn eval.npy
-   and, for the nets marked `sim`, mcn-sim p.mcn eval.npy on the emulated
-   Cortex-M4 gives the host engine's bytes.
+   and, for the nets marked `sim` (those a microcontroller can hold),
+   mcn-sim p.mcn eval.npy on the emulated Cortex-M4 and the code mcn-gen
+   writes for p.mcn, compiled for the host, give the host engine's bytes.
 
    How int8 is judged to track float, per net (the floors below were
    measured with this test, MCN_TEST_VERBOSE=1 prints the figures, and set
@@ -77,26 +78,12 @@ static const int8_case cases[] = {
 #define N_EVAL 4   /* seeded ones, after the committed input */
 #define MNIST_AGREE 0.90
 
-static char *dir;
-
-static void setup(void)
-{
-    dir = tu_mkdtemp();
-    ck_assert_ptr_nonnull(dir);
-}
-
-static void teardown(void)
-{
-    tu_rmdir(dir);
-    dir = NULL;
-}
-
 /* Run a command in the scratch directory; fail the test with its stderr. */
 static void run(const char *cmd)
 {
     char full[4096];
     char *err = NULL;
-    snprintf(full, sizeof full, "cd '%s' && %s", dir, cmd);
+    snprintf(full, sizeof full, "cd '%s' && %s", tu_scratch, cmd);
     int rc = tu_run(full, NULL, &err);
     ck_assert_msg(rc == 0, "%s\nexit %d: %s", cmd, rc, err ? err : "");
     free(err);
@@ -107,7 +94,7 @@ static npy_array load(const char *file)
     char path[1024];
     npy_array a;
     mcn_err e;
-    snprintf(path, sizeof path, "%s/%s", dir, file);
+    snprintf(path, sizeof path, "%s/%s", tu_scratch, file);
     ck_assert_msg(npy_load(path, &a, &e) == 0, "%s: %s", path, e.msg);
     return a;
 }
@@ -159,7 +146,7 @@ static void write_batch(const char *file, const npy_array *x, int keep_x,
     a.data = v;
     char path[1024];
     mcn_err e;
-    snprintf(path, sizeof path, "%s/%s", dir, file);
+    snprintf(path, sizeof path, "%s/%s", tu_scratch, file);
     ck_assert_msg(npy_save(path, &a, &e) == 0, "%s", e.msg);
     free(v);
 }
@@ -170,7 +157,7 @@ static double output_scale(void)
     char path[1024];
     graph g;
     mcn_err e;
-    snprintf(path, sizeof path, "%s/q.mcn", dir);
+    snprintf(path, sizeof path, "%s/q.mcn", tu_scratch);
     ck_assert_msg(graph_load_file(&g, path, &e) == 0, "%s", e.msg);
     const graph_tensor *y = &g.tensors[g.outputs[0]];
     ck_assert_int_eq(y->nscale, 1);
@@ -232,17 +219,30 @@ static void judge(const int8_case *c)
     npy_free(&yq);
 }
 
-/* The emulated Cortex-M4 gives the host engine's bytes. */
-static void same_on_the_chip(void)
+static void same_bytes(const char *a, const char *b, const char *what)
+{
+    npy_array x = load(a), y = load(b);
+    ck_assert_int_eq(x.nbytes, y.nbytes);
+    ck_assert_msg(memcmp(x.data, y.data, x.nbytes) == 0,
+                  "%s differ from the host engine's", what);
+    npy_free(&x);
+    npy_free(&y);
+}
+
+/* The emulated Cortex-M4 gives the host engine's bytes, and so does the
+   code mcn-gen writes for the model, compiled for the host. */
+static void same_on_the_chip_and_generated(void)
 {
     run(MCN_BUILD_DIR "/bin/mcn-run p.mcn eval.npy --raw -o hr.npy && "
         MCN_BUILD_DIR "/bin/mcn-sim p.mcn eval.npy --raw -o sr.npy");
-    npy_array h = load("hr.npy"), s = load("sr.npy");
-    ck_assert_int_eq(h.nbytes, s.nbytes);
-    ck_assert_msg(memcmp(h.data, s.data, h.nbytes) == 0,
-                  "mcn-sim's bytes differ from the host engine's");
-    npy_free(&h);
-    npy_free(&s);
+    same_bytes("hr.npy", "sr.npy", "mcn-sim's bytes");
+    char *err = NULL, model[1024];
+    snprintf(model, sizeof model, "%s/p.mcn", tu_scratch);
+    ck_assert_msg(tu_gen_build(tu_scratch, model, &err) == 0, "mcn-gen: %s",
+                  err);
+    free(err);
+    run("./host p.mcn eval.npy gr.npy");
+    same_bytes("hr.npy", "gr.npy", "the generated code's bytes");
 }
 
 START_TEST(int8_tracks_float)
@@ -286,7 +286,7 @@ START_TEST(int8_tracks_float)
     run(cmd);
     judge(c);
     if (c->sim)
-        same_on_the_chip();
+        same_on_the_chip_and_generated();
 }
 END_TEST
 
@@ -294,7 +294,7 @@ Suite *suite_int8_nets(void)
 {
     Suite *s = suite_create("int8_nets");
     TCase *tc = tcase_create("int8_nets");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tu_scratch_setup, tu_scratch_teardown);
     /* VGG-19 (144M weights) through every tool under ASan. */
     tcase_set_timeout(tc, 900);
     tcase_add_loop_test(tc, int8_tracks_float, 0,

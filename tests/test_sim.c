@@ -1,7 +1,8 @@
 /* test_sim.c: mcn-sim against mcn-run on a small packed int8 network
    (conv 3x3 + relu -> depthwise 3x3 -> add residual -> avgpool -> fc):
-   the emulated Cortex-M4 must give the host's bytes, and the costs it
-   reports must be the model's. Runs QEMU a few times, briefly. */
+   the emulated Cortex-M4, and the M3, M7 and M55 boards, must give the
+   host's bytes, and the costs it reports (whole and per operator, stack,
+   code) must be the model's. Runs QEMU a few times, briefly. */
 #include <check.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -227,6 +228,60 @@ static long long json_num(const char *json, const char *key)
     return strtoll(p + strlen(k), NULL, 10);
 }
 
+/* The network's operators as built, with their MACs by figures.md's
+   rules: conv 6*6*4 outputs * 3*3*2 = 2,592; depthwise 6*6*4 * 3*3 =
+   1,296; fully connected 10 * 36 = 360; the rest 0. */
+static const struct {
+    const char *op, *kind;
+    long long macs;
+} net_ops[] = {
+    {"CONV_2D", "conv_first", 2592},
+    {"DEPTHWISE_CONV_2D", "dw_3x3", 1296},
+    {"ADD", "other", 0},
+    {"AVERAGE_POOL_2D", "other", 0},
+    {"RESHAPE", "other", 0},
+    {"FULLY_CONNECTED", "fc", 360},
+};
+
+/* "ops" lists every operator in order; each count is whole ticks, and
+   together they are sample 0's count give or take a tick per operator and
+   1 %: what mcn_invoke spends between operators is in neither, a little
+   of the hook's own cost is in them (measured: 145,080 against the
+   sample's 144,960). */
+static void check_ops(const char *json, long long sample0)
+{
+    const char *p = strstr(json, "\"ops\": [");
+    ck_assert_ptr_nonnull(p);
+    p += strlen("\"ops\": [");
+    long long sum = 0;
+    size_t n = sizeof net_ops / sizeof *net_ops;
+    for (size_t i = 0; i < n; i++) {
+        int index = -1, used = 0;
+        char op[32], kind[16];
+        long long insns = -1, macs = -1;
+        int got = sscanf(p, "{\"index\": %d, \"op\": \"%31[^\"]\", "
+                         "\"kind\": \"%15[^\"]\", \"instructions\": %lld, "
+                         "\"macs\": %lld}%n", &index, op, kind, &insns, &macs,
+                         &used);
+        ck_assert_msg(got == 5 && used > 0, "operator %zu in %s", i, p);
+        ck_assert_int_eq(index, (int)i);
+        ck_assert_str_eq(op, net_ops[i].op);
+        ck_assert_str_eq(kind, net_ops[i].kind);
+        ck_assert_int_eq(macs, net_ops[i].macs);
+        ck_assert_int_eq(insns % 40, 0);
+        sum += insns;
+        p += used;
+        if (i + 1 < n) {
+            ck_assert(strncmp(p, ", ", 2) == 0);
+            p += 2;
+        }
+    }
+    ck_assert_int_eq(*p, ']');
+    long long margin = 40 * (long long)n + sample0 / 100;
+    ck_assert_msg(llabs(sum - sample0) <= margin, "operators %lld, sample "
+                  "%lld", sum, sample0);
+}
+
 START_TEST(json_reports_the_models_costs)
 {
     fixture f;
@@ -242,10 +297,12 @@ START_TEST(json_reports_the_models_costs)
     const char *p = strstr(out, "\"instructions_per_sample\": [");
     ck_assert_ptr_nonnull(p);
     p = strchr(p, '[') + 1;
-    long long sum = 0;
+    long long sum = 0, first = 0;
     for (int i = 0; i < N_SAMPLES; i++) {
         char *end;
         long long v = strtoll(p, &end, 10);
+        if (i == 0)
+            first = v;
         ck_assert_int_gt(v, 0);
         ck_assert_int_eq(v % 40, 0);
         sum += v;
@@ -258,6 +315,17 @@ START_TEST(json_reports_the_models_costs)
     long long flash = json_num(out, "flash_bytes");
     ck_assert_int_gt(flash, (long long)f.model_bytes);
     ck_assert_int_gt(json_num(out, "firmware_bytes"), flash);
+    /* Flash is the engine's code (from the map) and the model. */
+    long long code = json_num(out, "code_bytes");
+    ck_assert_int_eq(code + (long long)f.model_bytes, flash);
+    ck_assert_int_gt(code, 1000);
+    /* Some frames deep, inside the 64 KiB stack region. */
+    long long stack = json_num(out, "stack_bytes");
+    ck_assert_int_gt(stack, 64);
+    ck_assert_int_lt(stack, 64 * 1024);
+    ck_assert_ptr_nonnull(strstr(out, "\"form\": \"interpreter\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"board\": \"mps2-an386\""));
+    check_ops(out, first);
     /* The human report went to stderr. */
     ck_assert_ptr_nonnull(strstr(err, "instructions per inference: "));
     free(out);
@@ -273,15 +341,140 @@ START_TEST(json_reports_the_models_costs)
 }
 END_TEST
 
+/* Each board links its CPU's engine build: the same model gives the
+   host's bytes on all four (QEMU 7.2 has every one of them). */
+START_TEST(every_board_gives_the_hosts_bytes)
+{
+    fixture f;
+    setup(&f);
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(run(NULL, &err, TU_BIN("mcn-run") " '%s' '%s' --raw "
+                         "-o '%s/run.npy'", f.model, f.x8, f.dir), 0);
+    free(err);
+    static const char *const boards[] = {"mps2-an385", "mps2-an386",
+                                         "mps2-an500", "mps3-an547"};
+    for (size_t i = 0; i < sizeof boards / sizeof *boards; i++) {
+        int rc = run(&out, &err, TU_BIN("mcn-sim") " '%s' '%s' --raw "
+                     "--board %s --json -o '%s/%s.npy'", f.model, f.x8,
+                     boards[i], f.dir, boards[i]);
+        ck_assert_msg(rc == 0, "%s: %s", boards[i], err);
+        char board[64], a[700], b[700];
+        snprintf(board, sizeof board, "\"board\": \"%s\"", boards[i]);
+        ck_assert_ptr_nonnull(strstr(out, board));
+        ck_assert_int_gt(json_num(out, "instructions"), 0);
+        /* No clock warning: the board's ticks-to-instructions factor holds. */
+        ck_assert_ptr_null(strstr(err, "warning"));
+        free(out);
+        free(err);
+        snprintf(a, sizeof a, "%s/run.npy", f.dir);
+        snprintf(b, sizeof b, "%s/%s.npy", f.dir, boards[i]);
+        same_files(a, b);
+    }
+    tu_rmdir(f.dir);
+}
+END_TEST
+
+/* The generated form (mcn-gen's code for the model, without the
+   interpreter) gives the interpreter's bytes on every board, says so in
+   the JSON, and counts its own calls as code and its constants as the
+   model; it links no model parser, so it has less code. */
+START_TEST(generated_form_gives_the_interpreters_bytes)
+{
+    fixture f;
+    setup(&f);
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(run(NULL, &err, TU_BIN("mcn-run") " '%s' '%s' --raw "
+                         "-o '%s/run.npy'", f.model, f.x8, f.dir), 0);
+    free(err);
+    ck_assert_int_eq(run(&out, &err, TU_BIN("mcn-sim") " '%s' '%s' --raw "
+                         "--json -o '%s/i.npy'", f.model, f.x8, f.dir), 0);
+    int64_t code_i = json_num(out, "code_bytes");
+    free(out);
+    free(err);
+    static const char *const boards[] = {"mps2-an385", "mps2-an386",
+                                         "mps2-an500", "mps3-an547"};
+    for (size_t i = 0; i < sizeof boards / sizeof *boards; i++) {
+        int rc = run(&out, &err, TU_BIN("mcn-sim") " '%s' '%s' --raw "
+                     "--board %s --form generated --json -o '%s/g.npy'",
+                     f.model, f.x8, boards[i], f.dir);
+        ck_assert_msg(rc == 0, "%s: %s", boards[i], err);
+        ck_assert_ptr_nonnull(strstr(out, "\"form\": \"generated\""));
+        int64_t code_g = json_num(out, "code_bytes");
+        int64_t model_g = json_num(out, "model_bytes");
+        ck_assert_int_gt(code_g, 0);
+        ck_assert_int_lt(code_g, code_i);
+        ck_assert_int_gt(model_g, 0);
+        ck_assert_int_eq(json_num(out, "flash_bytes"), code_g + model_g);
+        free(out);
+        free(err);
+        char a[700], b[700];
+        snprintf(a, sizeof a, "%s/run.npy", f.dir);
+        snprintf(b, sizeof b, "%s/g.npy", f.dir);
+        same_files(a, b);
+    }
+    tu_rmdir(f.dir);
+}
+END_TEST
+
+/* A board too small for the model says so before building anything:
+   600,000 bytes of weights against mps3-an547's 512 KiB of flash (its
+   ITCM); the other boards have 4 MiB. */
+START_TEST(a_board_too_small_says_so)
+{
+    char *d = tu_mkdtemp(), model[700], x[700], *err = NULL;
+    ck_assert_ptr_nonnull(d);
+    snprintf(model, sizeof model, "%s/big.mcn", d);
+    snprintf(x, sizeof x, "%s/x.npy", d);
+    graph g;
+    graph_init(&g);
+    int32_t s_x[2] = {1, 1200}, s_y[2] = {1, 500}, s_w[2] = {500, 1200};
+    int in = act8(&g, 2, s_x, 0.1f, 0), out = act8(&g, 2, s_y, 0.5f, 0);
+    /* One scale for all 500 rows (weights() makes one per row, for 16). */
+    int w = graph_add_tensor(&g, NULL, MCN_DT_INT8, 2, s_w);
+    int8_t *wv = calloc(600000, 1);
+    ck_assert_ptr_nonnull(wv);
+    graph_set_data(&g, w, wv, 600000);
+    free(wv);
+    float ws = 0.01f;
+    graph_set_quant(&g, w, 1, &ws, NULL, 0);
+    node(&g, MCN_OP_FULLY_CONNECTED, in, w, -1, out);
+    g.inputs[g.n_inputs++] = in;
+    g.outputs[g.n_outputs++] = out;
+    mcn_err e = {{0}};
+    ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
+    ck_assert_msg(graph_save_file(&g, model, &e) == 0, "%s", e.msg);
+    graph_free(&g);
+    size_t len = 0;
+    free(tu_read_file(model, &len));
+    int8_t q[1200] = {0};
+    npy_array a = {NPY_I8, 2, {1, 1200}, q, sizeof q};
+    ck_assert_int_eq(npy_save(x, &a, &e), 0);
+    ck_assert_int_eq(run(NULL, &err, TU_BIN("mcn-sim") " '%s' '%s' --board "
+                         "mps3-an547 -o '%s/y.npy'", model, x, d), 1);
+    char want[200];
+    snprintf(want, sizeof want, "mcn-sim: the model takes %zu bytes; "
+             "mps3-an547 has 524288 bytes of flash for the model and the "
+             "code\n", len);
+    ck_assert_str_eq(err, want);
+    free(err);
+    tu_rmdir(d);
+}
+END_TEST
+
 START_TEST(failures_are_one_line)
 {
     fixture f;
     setup(&f);
     char *err = NULL;
     ck_assert_int_eq(run(NULL, &err, TU_BIN("mcn-sim") " '%s' '%s' --board "
-                         "mps2-an385 -o '%s/y.npy'", f.model, f.x8, f.dir), 1);
-    ck_assert_str_eq(err, "mcn-sim: unknown board 'mps2-an385' (only "
-                          "mps2-an386 is supported)\n");
+                         "mps2-an505 -o '%s/y.npy'", f.model, f.x8, f.dir), 1);
+    ck_assert_str_eq(err, "mcn-sim: unknown board 'mps2-an505' (one of "
+                          "mps2-an385, mps2-an386, mps2-an500, mps3-an547)\n");
+    free(err);
+    ck_assert_int_eq(run(NULL, &err, TU_BIN("mcn-sim") " '%s' '%s' --form "
+                         "jit -o '%s/y.npy'", f.model, f.x8, f.dir), 1);
+    ck_assert_str_eq(err, "mcn-sim: unknown form 'jit' (interpreter or "
+                          "generated)\n");
     free(err);
 
     /* A model cut in half is refused by the verifier, before any build. */
@@ -328,6 +521,9 @@ Suite *suite_sim(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, sim_gives_mcn_runs_bytes);
     tcase_add_test(tc, json_reports_the_models_costs);
+    tcase_add_test(tc, every_board_gives_the_hosts_bytes);
+    tcase_add_test(tc, generated_form_gives_the_interpreters_bytes);
+    tcase_add_test(tc, a_board_too_small_says_so);
     tcase_add_test(tc, failures_are_one_line);
     suite_add_tcase(s, tc);
     return s;

@@ -8,12 +8,15 @@
 #include <string.h>
 
 #include "sim_build.h"
+#include "sim_proto.h"
 #include "testutil.h"
 
 /* Input int8[8] at arena+0, output int8[8] at arena+16 = input + the
-   model's bytes. invoke first spins a two-instruction loop as many times
-   as input word 0 says; input[4] == 0xEE fails operator 3, 0xFF writes
-   to unmapped memory (a bus fault). */
+   model's bytes. Two operators, each between the hook's calls: operator 0
+   spins a two-instruction loop as many times as input word 0 says,
+   operator 1 makes the output. input[4] == 0xEE fails operator 3, 0xFF
+   writes to unmapped memory (a bus fault), 0xDD fills 80,000 bytes of
+   stack, past the bottom of the 64 KiB region. */
 static const char stub_src[] =
     "#include \"mcn.h\"\n"
     "mcn_status mcn_init(mcn_ctx *c, const void *m, size_t n, void *a,\n"
@@ -21,8 +24,13 @@ static const char stub_src[] =
     "{\n"
     "    if (n != 8 || an < 32) return MCN_ERR_ARENA;\n"
     "    c->model = m; c->arena = a; c->failed_op = -1;\n"
+    "    c->n_operators = 2; c->hook = 0;\n"
     "    return MCN_OK;\n"
     "}\n"
+    "mcn_status mcn_set_op_hook(mcn_ctx *c, mcn_op_hook h, void *u)\n"
+    "{ c->hook = h; c->hook_user = u; return MCN_OK; }\n"
+    "static void hook(mcn_ctx *c, uint32_t op, int done)\n"
+    "{ if (c->hook) c->hook(c->hook_user, op, done); }\n"
     "int mcn_num_inputs(const mcn_ctx *c) { (void)c; return 1; }\n"
     "int mcn_num_outputs(const mcn_ctx *c) { (void)c; return 1; }\n"
     "mcn_status mcn_input(const mcn_ctx *c, int i, mcn_tensor *t)\n"
@@ -33,19 +41,27 @@ static const char stub_src[] =
     "{\n"
     "    uint8_t *a = c->arena;\n"
     "    uint32_t n = a[0] | a[1] << 8 | a[2] << 16 | (uint32_t)a[3] << 24;\n"
+    "    hook(c, 0, 0);\n"
     "    if (n) __asm__ volatile(\"1: subs %0, %0, #1\\n\\tbne 1b\"\n"
     "                            : \"+r\"(n) :: \"cc\");\n"
+    "    hook(c, 0, 1);\n"
+    "    hook(c, 1, 0);\n"
     "    for (int i = 0; i < 8; i++) a[16 + i] = a[i] + c->model[i];\n"
+    "    hook(c, 1, 1);\n"
     "    if (a[4] == 0xEE) { c->failed_op = 3; return MCN_ERR_UNSUPPORTED; }\n"
     "    if (a[4] == 0xFF) *(volatile uint32_t *)0x30000000u = 1;\n"
+    "    if (a[4] == 0xDD) {\n"
+    "        volatile uint8_t big[80000];\n"
+    "        for (uint32_t i = 0; i < sizeof big; i++) big[i] = 0;\n"
+    "    }\n"
     "    return MCN_OK;\n"
     "}\n";
 
 static char *dir;
 static char arm[700];
 
-/* dir/arm: the real harness objects and linker script beside a libmcn.a
-   holding only the stub. */
+/* dir/arm: the real linker scripts, and in cortex-m4/ the real harness
+   objects and flags beside a libmcn.a holding only the stub. */
 static void stub_setup(void)
 {
     dir = tu_mkdtemp();
@@ -54,14 +70,16 @@ static void stub_setup(void)
     char src[700], cmd[4096], *err = NULL;
     snprintf(src, sizeof src, "%s/stub.c", dir);
     ck_assert_int_eq(tu_write_file(src, stub_src, strlen(stub_src)), 0);
+#define M4 MCN_BUILD_DIR "/lib/mcn/arm/cortex-m4"
     snprintf(cmd, sizeof cmd,
-             "mkdir '%s' && cp " MCN_BUILD_DIR "/lib/mcn/arm/*.o "
-             MCN_BUILD_DIR "/lib/mcn/arm/*.ld '%s' && "
-             "arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
-             "-mfpu=fpv4-sp-d16 -O2 -ffunction-sections -I" MCN_SRC_DIR
-             "/engine -I" MCN_SRC_DIR "/formats -c '%s' -o '%s/stub.o' && "
-             "arm-none-eabi-ar rcs '%s/libmcn.a' '%s/stub.o'",
-             arm, arm, src, dir, arm, dir);
+             "mkdir -p '%s/cortex-m4' && cp " MCN_BUILD_DIR
+             "/lib/mcn/arm/*.ld '%s' && cp " M4 "/*.o " M4 "/cflags "
+             "'%s/cortex-m4' && arm-none-eabi-gcc $(cat " M4 "/cflags) -O2 "
+             "-ffunction-sections -I" MCN_SRC_DIR "/engine -I" MCN_SRC_DIR
+             "/formats -c '%s' -o '%s/stub.o' && "
+             "arm-none-eabi-ar rcs '%s/cortex-m4/libmcn.a' '%s/stub.o'",
+             arm, arm, arm, src, dir, arm, dir);
+#undef M4
     int rc = tu_run(cmd, NULL, &err);
     ck_assert_msg(rc == 0, "%s", err);
     free(err);
@@ -81,7 +99,7 @@ static sim_job job(const uint8_t *samples, int n)
     sim_job j = {
         .model = model, .model_len = sizeof model, .arena_bytes = 32,
         .samples = samples, .n_samples = n, .sample_bytes = 8,
-        .n_outputs = 1, .out_bytes = out_bytes,
+        .n_outputs = 1, .out_bytes = out_bytes, .n_ops = 2,
         .keep_dir = NULL, .arm_dir = arm, .timeout_s = 60,
     };
     return j;
@@ -96,7 +114,9 @@ static void set_iters(uint8_t *s, uint32_t n)
 START_TEST(clock_counts_instructions)
 {
     uint8_t s[3][8] = {{0}};
-    set_iters(s[1], 1000000);
+    set_iters(s[0], 20000);
+    set_iters(s[1], 1020000);
+    set_iters(s[2], 20000);
     s[2][5] = 100;
     sim_job j = job(&s[0][0], 3);
     sim_run r;
@@ -115,9 +135,25 @@ START_TEST(clock_counts_instructions)
     int64_t same = (int64_t)r.res.ticks[2] - (int64_t)r.res.ticks[0];
     ck_assert_int_le(same < 0 ? -same : same, 1);
     /* Outputs came back: input + model. */
-    const uint8_t want[8] = {1, 2, 3, 4, 5, 106, 7, 8};
-    ck_assert(memcmp(r.res.out[0] + 16, want, 8) == 0);
-    ck_assert_uint_eq(r.res.out[0][8], 0x40 + 1);  /* 1000000 = 0xF4240 */
+    const uint8_t want[8] = {0x20 + 1, 0x4e + 2, 3, 4, 5, 106, 7, 8};
+    ck_assert(memcmp(r.res.out[0] + 16, want, 8) == 0);  /* 20000 = 0x4E20 */
+    ck_assert_uint_eq(r.res.out[0][8], 0x60 + 1);  /* 1020000 = 0xF9060 */
+    /* Sample 0 again, hooked: operator 0's 20,000 iterations are 40,000
+       instructions, 1,000 ticks, plus the few of the hook's own return
+       and call (under 3 ticks: 120 instructions); operator 1 is some
+       tens of instructions. Together they are the unhooked sample's count
+       to a few ticks (what lies outside the operators, less the hook's). */
+    ck_assert(r.res.profiled);
+    ck_assert_int_eq(r.res.n_ops, 2);
+    ck_assert_uint_ge(r.res.op_ticks[0], 999);
+    ck_assert_uint_le(r.res.op_ticks[0], 1003);
+    ck_assert_uint_le(r.res.op_ticks[1], 5);
+    int64_t ops = (int64_t)r.res.op_ticks[0] + r.res.op_ticks[1];
+    ck_assert_int_le(llabs(ops - (int64_t)r.res.ticks[0]), 3);
+    /* The stub's few saved registers (16 bytes as built), well inside
+       the 64 KiB region. */
+    ck_assert_uint_gt(r.res.stack_bytes, 0);
+    ck_assert_uint_lt(r.res.stack_bytes, 256);
     /* The stub is all of libmcn.a; the firmware also has the harness. */
     ck_assert_uint_gt(r.engine_bytes, 0);
     ck_assert_uint_gt(r.firmware_bytes, r.engine_bytes + sizeof model);
@@ -144,6 +180,19 @@ START_TEST(engine_status_comes_back)
     ck_assert_msg(sim_job_run(&j, &r, &e) == 0, "%s", e.msg);
     ck_assert(!r.res.init_ok);
     ck_assert_int_eq(r.res.status, -5);
+    sim_run_free(&r);
+}
+END_TEST
+
+START_TEST(stack_past_its_region_is_flagged)
+{
+    uint8_t s[1][8] = {{0}};
+    s[0][4] = 0xDD;
+    sim_job j = job(&s[0][0], 1);
+    sim_run r;
+    mcn_err e = {{0}};
+    ck_assert_msg(sim_job_run(&j, &r, &e) == 0, "%s", e.msg);
+    ck_assert_uint_eq(r.res.stack_bytes, SIM_STACK_OVERFLOW);
     sim_run_free(&r);
 }
 END_TEST
@@ -179,6 +228,7 @@ Suite *suite_sim_harness(void)
     tcase_add_checked_fixture(tc, stub_setup, stub_teardown);
     tcase_add_test(tc, clock_counts_instructions);
     tcase_add_test(tc, engine_status_comes_back);
+    tcase_add_test(tc, stack_past_its_region_is_flagged);
     tcase_add_test(tc, fault_and_timeout_are_errors);
     suite_add_tcase(s, tc);
     return s;

@@ -1,6 +1,7 @@
 /* testutil.c: see testutil.h. */
 #include "testutil.h"
 
+#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,20 @@ void tu_rmdir(char *dir)
     free(dir);
 }
 
+char *tu_scratch;
+
+void tu_scratch_setup(void)
+{
+    tu_scratch = tu_mkdtemp();
+    ck_assert_ptr_nonnull(tu_scratch);
+}
+
+void tu_scratch_teardown(void)
+{
+    tu_rmdir(tu_scratch);
+    tu_scratch = NULL;
+}
+
 uint8_t *tu_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -136,4 +151,18 @@ uint8_t *tu_flatc(const char *schema, const char *json_path,
         n -= 5;
     snprintf(path, sizeof path, "%s/%.*s.%s", out_dir, (int)n, base, ext);
     return tu_read_file(path, len);
+}
+
+int tu_gen_build(const char *dir, const char *model, char **err)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "%s '%s' -o '%s' && %s -std=c11 -D_POSIX_C_SOURCE=200809L -O1 "
+             "-Wall -Wextra -Werror %s -I'%s' -I%s/engine -I%s/formats "
+             "'%s/net.c' %s/tests/gen_host_main.c %s/lib/libmcnhost.a "
+             "%s/lib/libmcn.a -lprotobuf-c -lz -lm -o '%s/host'",
+             TU_BIN("mcn-gen"), model, dir, MCN_CC, MCN_SANFLAGS, dir,
+             MCN_SRC_DIR, MCN_SRC_DIR, dir, MCN_SRC_DIR, MCN_BUILD_DIR,
+             MCN_BUILD_DIR, dir);
+    return tu_run(cmd, NULL, err);
 }

@@ -20,6 +20,12 @@ int tu_run(const char *cmd, char **out, char **err);
 /* A fresh directory under $TMPDIR (or /tmp), removed by tu_rmdir. */
 char *tu_mkdtemp(void);
 void tu_rmdir(char *dir);
+/* A scratch directory for each test of a TCase, as a Check fixture:
+   tcase_add_checked_fixture(tc, tu_scratch_setup, tu_scratch_teardown);
+   tu_scratch is its path while a test runs. */
+extern char *tu_scratch;
+void tu_scratch_setup(void);
+void tu_scratch_teardown(void);
 /* Read a whole file (malloc'd); NULL if it cannot. */
 uint8_t *tu_read_file(const char *path, size_t *len);
 int tu_write_file(const char *path, const void *data, size_t len);
@@ -33,5 +39,11 @@ int tu_count_lines(const char *s);
 uint8_t *tu_flatc(const char *schema, const char *json_path,
                   const char *out_dir, const char *ext, size_t *len,
                   char **err);
+
+/* mcn-gen on a packed model, and the generated code compiled on the host
+   with tests/gen_host_main.c into DIR/host (MODEL.mcn IN.npy OUT.npy:
+   raw int8 outputs), with the flags and libraries this build's tools
+   have. 0, or the exit status with what failed in *err (malloc'd). */
+int tu_gen_build(const char *dir, const char *model, char **err);
 
 #endif

@@ -13,66 +13,16 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "graph_cost.h"
 #include "graph_io.h"
 #include "pack.h"
 #include "plan_arena.h"
 
 static const char usage[] = "usage: mcn-info MODEL [--json]";
 
-typedef struct {
-    int64_t macs, params;
-} layer_cost;
-
-static int64_t elems(const graph *g, int t)
-{
-    return t >= 0 && t < g->n_tensors ? graph_tensor_elems(&g->tensors[t])
-                                      : 0;
-}
-
 static const graph_tensor *tensor(const graph *g, int t)
 {
     return t >= 0 && t < g->n_tensors ? &g->tensors[t] : NULL;
-}
-
-/* Saturating: a hostile file's shapes must not overflow int64. */
-static int64_t mul_sat(int64_t a, int64_t b)
-{
-    if (a <= 0 || b <= 0)
-        return 0;
-    return a > INT64_MAX / b ? INT64_MAX : a * b;
-}
-
-/* MACs of the op as the kernels do them; 0 for ops without products. */
-static layer_cost cost(const graph *g, const graph_node *nd)
-{
-    layer_cost c = {0, 0};
-    const graph_tensor *w = nd->n_in >= 2 ? tensor(g, nd->in[1]) : NULL;
-    const graph_tensor *y = nd->n_out >= 1 ? tensor(g, nd->out[0]) : NULL;
-    for (int j = 1; j < nd->n_in && j < 3; j++)
-        if (graph_is_const(g, nd->in[j]))
-            c.params += elems(g, nd->in[j]);
-    if (!w || !y)
-        return c;
-    switch (nd->op) {
-    case MCN_OP_CONV_2D:  /* N*OH*OW*OC * KH*KW*(I/groups) */
-        if (w->rank == 4)
-            c.macs = mul_sat(mul_sat(graph_tensor_elems(y),
-                                    (int64_t)w->shape[1] * w->shape[2]),
-                             w->shape[3]);
-        break;
-    case MCN_OP_DEPTHWISE_CONV_2D:  /* N*OH*OW*OC * KH*KW */
-        if (w->rank == 4)
-            c.macs = mul_sat(graph_tensor_elems(y),
-                             (int64_t)w->shape[1] * w->shape[2]);
-        break;
-    case MCN_OP_FULLY_CONNECTED:  /* batch*O*K = outputs * K */
-        if (w->rank == 2)
-            c.macs = mul_sat(graph_tensor_elems(y), w->shape[1]);
-        break;
-    default:
-        break;
-    }
-    return c;
 }
 
 static void shape_str(char *buf, size_t n, const graph_tensor *t)
@@ -144,7 +94,7 @@ static void print_layers(const graph *g, bool json, int64_t *macs,
                "output", "MACs", "params", "dtype", "scale", "zp");
     for (int i = 0; i < g->n_nodes; i++) {
         const graph_node *nd = &g->nodes[i];
-        layer_cost c = cost(g, nd);
+        graph_cost c = graph_node_cost(g, nd);
         *macs += c.macs;
         *params += c.params;
         const graph_tensor *y = nd->n_out >= 1 ? tensor(g, nd->out[0]) : NULL;

@@ -1,12 +1,18 @@
 /*
-** mcn-sim: run a model on an emulated Cortex-M4 (QEMU's mps2-an386) and
-** report what it costs: instructions per inference, arena, flash.
+** mcn-sim: run a model on an emulated Cortex-M (QEMU's mps2-an386, a
+** Cortex-M4, unless --board says another: sim_board.h) and report what it
+** costs: instructions per inference and per operator, arena, stack high-
+** water mark, flash (the engine's code and the model).
 **
 ** Inputs and outputs behave exactly as in mcn-run (sample_io.h): one
 ** input, output 0 written to -o or printed a sample per line. The model
 ** is packed in memory first if it is not. sim_build.h does the device
 ** part; instructions are counted the way TFLM's Cortex-M4 figures were
 ** (../shared/reference/tflm/figures.md), so the two compare directly.
+**
+** --form says what runs the model: "interpreter" (the engine library
+** reading the packed model) or "generated" (mcn-gen's C for this model,
+** compiled for the board: only the kernels it calls, no model parser).
 */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -16,6 +22,8 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "gen.h"
+#include "graph_cost.h"
 #include "graph_io.h"
 #include "mcn.h"
 #include "npy.h"
@@ -25,12 +33,13 @@
 #include "sim_proto.h"
 
 static const char usage[] =
-    "usage: mcn-sim MODEL INPUT.npy [-o OUT.npy] [--raw] [--board "
-    SIM_BOARD "] [--json] [--keep DIR] [--timeout SEC]";
+    "usage: mcn-sim MODEL INPUT.npy [-o OUT.npy] [--raw] [--board BOARD] "
+    "[--form interpreter|generated] [--json] [--keep DIR] [--timeout SEC]";
 
 typedef struct {
     const char *model, *input, *out, *keep;
-    bool raw, json;
+    const sim_board *board;
+    bool raw, json, generated;
     int timeout_s;
 } sim_args;
 
@@ -42,6 +51,8 @@ typedef struct {
     npy_array x, y;
     sample_batch b;
     sim_run run;
+    gen_out gen;          /* the generated form's source */
+    const sim_board *board;
     const char *file;   /* what a failure is about */
     mcn_err e;
 } sim_state;
@@ -87,7 +98,10 @@ static int engine_fail(sim_state *s, const char *model)
         ? "the engine's input size differs from the model's"
         : mcn_status_str((mcn_status)r->status);
     char stage[64];
-    if (r->init_ok)
+    if (r->profiled)
+        snprintf(stage, sizeof stage, "the per-operator run of sample 0 "
+                 "failed");
+    else if (r->init_ok)
         snprintf(stage, sizeof stage, "inference failed on sample %d",
                  r->done);
     else
@@ -107,60 +121,113 @@ static void print_samples(const npy_array *y, int n)
         sample_print(stdout, y, s, n);
 }
 
-static uint64_t insns(const sim_results *r, int s)
+static uint64_t insns(const sim_state *s, int i)
 {
-    return r->ticks[s] * SIM_INSNS_PER_TICK;
+    return sim_board_insns(s->board, s->run.res.ticks[i]);
 }
 
-static uint64_t mean_insns(const sim_results *r, int n)
+static uint64_t mean_insns(const sim_state *s, int n)
 {
     uint64_t sum = 0;
-    for (int s = 0; s < n; s++)
-        sum += insns(r, s);
+    for (int i = 0; i < n; i++)
+        sum += insns(s, i);
     return (sum + (uint64_t)n / 2) / (uint64_t)n;
+}
+
+static bool stack_overflowed(const sim_results *r)
+{
+    return r->stack_bytes == SIM_STACK_OVERFLOW;
+}
+
+/* The high-water mark; the whole region when it went past the bottom
+   (a warning says so). */
+static uint32_t stack_bytes(const sim_state *s)
+{
+    return stack_overflowed(&s->run.res) ? s->board->stack_bytes
+                                         : s->run.res.stack_bytes;
+}
+
+/* Flash: the code (runtime and kernels, and for generated code its
+   calls) and the model (the packed file, or the generated constants). */
+static uint64_t code_bytes(const sim_state *s)
+{
+    return s->run.engine_bytes + s->run.gen_code_bytes;
+}
+
+static uint64_t model_bytes(const sim_state *s)
+{
+    return s->gen.c_src ? s->run.gen_data_bytes : (uint64_t)s->model_len;
+}
+
+static void report_ops_json(FILE *f, const sim_state *s)
+{
+    const sim_results *r = &s->run.res;
+    fprintf(f, "\"ops\": [");
+    for (int i = 0; i < r->n_ops && i < s->g.n_nodes; i++) {
+        const graph_node *nd = &s->g.nodes[i];
+        fprintf(f, "%s{\"index\": %d, \"op\": \"%s\", \"kind\": \"%s\", "
+                "\"instructions\": %" PRIu64 ", \"macs\": %" PRId64 "}",
+                i ? ", " : "", i, graph_op_name(nd->op),
+                graph_kind_name(graph_node_kind(&s->g, nd)),
+                sim_board_insns(s->board, r->op_ticks[i]),
+                graph_node_cost(&s->g, nd).macs);
+    }
+    fprintf(f, "]");
 }
 
 static void report_json(FILE *f, const sim_state *s)
 {
-    const sim_results *r = &s->run.res;
-    fprintf(f, "{\"instructions\": %" PRIu64 ", \"instructions_per_sample\": [",
-            mean_insns(r, s->b.n));
+    fprintf(f, "{\"board\": \"%s\", \"form\": \"%s\", "
+            "\"instructions\": %" PRIu64 ", \"instructions_per_sample\": [",
+            s->board->name, s->gen.c_src ? "generated" : "interpreter",
+            mean_insns(s, s->b.n));
     for (int i = 0; i < s->b.n; i++)
-        fprintf(f, "%s%" PRIu64, i ? ", " : "", insns(r, i));
-    fprintf(f, "], \"arena_bytes\": %" PRIu32 ", \"flash_bytes\": %" PRIu64
-            ", \"firmware_bytes\": %" PRIu64 ", \"model_bytes\": %zu}\n",
-            s->g.arena_bytes, (uint64_t)s->model_len + s->run.engine_bytes,
-            s->run.firmware_bytes, s->model_len);
+        fprintf(f, "%s%" PRIu64, i ? ", " : "", insns(s, i));
+    fprintf(f, "], \"arena_bytes\": %" PRIu32 ", \"stack_bytes\": %" PRIu32
+            ", \"code_bytes\": %" PRIu64 ", \"model_bytes\": %" PRIu64
+            ", \"flash_bytes\": %" PRIu64 ", \"firmware_bytes\": %" PRIu64
+            ", ", s->g.arena_bytes, stack_bytes(s), code_bytes(s),
+            model_bytes(s), code_bytes(s) + model_bytes(s),
+            s->run.firmware_bytes);
+    report_ops_json(f, s);
+    fprintf(f, "}\n");
 }
 
 static void report_text(const sim_state *s)
 {
     const sim_results *r = &s->run.res;
     int n = s->b.n;
-    uint64_t lo = insns(r, 0), hi = lo;
+    uint64_t lo = insns(s, 0), hi = lo;
     for (int i = 1; i < n; i++) {
-        lo = insns(r, i) < lo ? insns(r, i) : lo;
-        hi = insns(r, i) > hi ? insns(r, i) : hi;
+        lo = insns(s, i) < lo ? insns(s, i) : lo;
+        hi = insns(s, i) > hi ? insns(s, i) : hi;
     }
-    fprintf(stderr, "mcn-sim: %d sample%s on " SIM_BOARD
-            " (Cortex-M4, QEMU -icount shift=0)\n", n, n == 1 ? "" : "s");
+    fprintf(stderr, "mcn-sim: %d sample%s on %s (%s, QEMU -icount "
+            "shift=0), %s\n", n, n == 1 ? "" : "s", s->board->name,
+            s->board->core, s->gen.c_src ? "generated code" : "interpreter");
     fprintf(stderr, "  instructions per inference: %" PRIu64 " mean",
-            mean_insns(r, n));
+            mean_insns(s, n));
     if (n > 1 && n <= 16) {
         fprintf(stderr, " (");
         for (int i = 0; i < n; i++)
-            fprintf(stderr, "%s%" PRIu64, i ? " " : "", insns(r, i));
+            fprintf(stderr, "%s%" PRIu64, i ? " " : "", insns(s, i));
         fprintf(stderr, ")");
     } else if (n > 16) {
         fprintf(stderr, " (min %" PRIu64 ", max %" PRIu64 ")", lo, hi);
     }
-    fprintf(stderr, "\n  arena_bytes %" PRIu32 "  flash_bytes %" PRIu64
-            " (model %zu + engine %" PRIu64 ")  firmware_bytes %" PRIu64 "\n",
-            s->g.arena_bytes, (uint64_t)s->model_len + s->run.engine_bytes,
-            s->model_len, s->run.engine_bytes, s->run.firmware_bytes);
-    uint64_t calib = (uint64_t)r->calib_ticks * SIM_INSNS_PER_TICK;
-    uint64_t want = 2ull * SIM_CALIB_ITERS;
-    if (calib + SIM_INSNS_PER_TICK < want || calib > want + SIM_INSNS_PER_TICK)
+    fprintf(stderr, "\n  arena_bytes %" PRIu32 "  stack_bytes %" PRIu32
+            "  flash_bytes %" PRIu64 " (model %" PRIu64 " + code %" PRIu64
+            ")  firmware_bytes %" PRIu64 "\n",
+            s->g.arena_bytes, stack_bytes(s), code_bytes(s) + model_bytes(s),
+            model_bytes(s), code_bytes(s), s->run.firmware_bytes);
+    if (stack_overflowed(r))
+        fprintf(stderr, "mcn-sim: warning: the stack reached the bottom of "
+                "its %" PRIu32 "-byte region; stack_bytes is a lower bound\n",
+                s->board->stack_bytes);
+    /* The clock check: 2 * SIM_CALIB_ITERS instructions, to a tick. */
+    uint64_t calib = sim_board_insns(s->board, r->calib_ticks);
+    uint64_t want = 2ull * SIM_CALIB_ITERS, tick = sim_board_insns(s->board, 1);
+    if (calib + tick < want || calib > want + tick)
         fprintf(stderr, "mcn-sim: warning: the clock check read %" PRIu64
                 " instructions for a %" PRIu64 "-instruction loop; counts "
                 "are off\n", calib, want);
@@ -168,10 +235,14 @@ static void report_text(const sim_state *s)
 
 static int run(const sim_args *a, sim_state *s)
 {
+    s->board = a->board;
     if (sim_check_tools(&s->e))
         return fail_in(s, "mcn-sim");
     if (load_model(s, a->model))
         return -1;
+    if (a->generated &&
+        gen_model(s->model, s->model_len, "net", &s->gen, &s->e))
+        return fail_in(s, a->model);
     if (npy_load(a->input, &s->x, &s->e) ||
         sample_inputs_from_npy(&s->g, 0, &s->x, &s->b, &s->e))
         return fail_in(s, a->input);
@@ -186,7 +257,9 @@ static int run(const sim_args *a, sim_state *s)
         .samples = s->b.data, .n_samples = s->b.n,
         .sample_bytes = s->b.sample_bytes,
         .n_outputs = s->g.n_outputs, .out_bytes = out_bytes,
+        .n_ops = s->g.n_nodes, .board = s->board,
         .keep_dir = a->keep, .arm_dir = NULL, .timeout_s = a->timeout_s,
+        .gen_c = s->gen.c_src, .gen_h = s->gen.h_src,
     };
     if (sim_job_run(&j, &s->run, &s->e))
         return fail_in(s, "mcn-sim");
@@ -211,7 +284,7 @@ static int run(const sim_args *a, sim_state *s)
 
 int main(int argc, char **argv)
 {
-    sim_args a = {.timeout_s = 300};
+    sim_args a = {.timeout_s = 300, .board = sim_board_find(SIM_DEFAULT_BOARD)};
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (strcmp(s, "-o") == 0 && i + 1 < argc) {
@@ -219,9 +292,18 @@ int main(int argc, char **argv)
         } else if (strcmp(s, "--keep") == 0 && i + 1 < argc) {
             a.keep = argv[++i];
         } else if (strcmp(s, "--board") == 0 && i + 1 < argc) {
-            if (strcmp(argv[++i], SIM_BOARD) != 0) {
-                fprintf(stderr, "mcn-sim: unknown board '%s' (only "
-                        SIM_BOARD " is supported)\n", argv[i]);
+            a.board = sim_board_find(argv[++i]);
+            if (!a.board) {
+                fprintf(stderr, "mcn-sim: unknown board '%s' (one of %s)\n",
+                        argv[i], sim_board_names());
+                return 1;
+            }
+        } else if (strcmp(s, "--form") == 0 && i + 1 < argc) {
+            const char *form = argv[++i];
+            a.generated = strcmp(form, "generated") == 0;
+            if (!a.generated && strcmp(form, "interpreter") != 0) {
+                fprintf(stderr, "mcn-sim: unknown form '%s' (interpreter or "
+                        "generated)\n", form);
                 return 1;
             }
         } else if (strcmp(s, "--timeout") == 0 && i + 1 < argc) {
@@ -258,6 +340,7 @@ int main(int argc, char **argv)
     npy_free(&s.y);
     sample_batch_free(&s.b);
     sim_run_free(&s.run);
+    gen_out_free(&s.gen);
     graph_free(&s.g);
     return rc ? 1 : 0;
 bad:

@@ -1,8 +1,9 @@
 /*
-** sim_main.c: run every sample through the engine and send the outputs and
-** the instruction counts back to mcn-sim (protocol: sim_proto.h). The
-** model, the samples and the arena come from the assembly file mcn-sim
-** generates for each run.
+** sim_main.c: run every sample through the engine and send the outputs,
+** the instruction counts, each operator's count and the stack's
+** high-water mark back to mcn-sim (protocol: sim_proto.h). The model, the
+** samples, the arena and the per-operator slots come from the assembly
+** file mcn-sim generates for each run.
 */
 #include <stdint.h>
 #include <string.h>
@@ -18,6 +19,8 @@ extern const uint32_t mcn_sim_n_samples;
 extern const uint32_t mcn_sim_sample_bytes;
 extern uint8_t mcn_sim_arena[];
 extern const uint32_t mcn_sim_arena_size;
+extern uint32_t mcn_sim_op_ticks[];
+extern const uint32_t mcn_sim_op_slots;
 
 static int out_handle = -1;
 /* Static: mcn_ctx is the caller's, and a failed mcn_init may leave
@@ -86,8 +89,60 @@ static int32_t put_outputs(void)
     return MCN_OK;
 }
 
+/* The per-operator hook: each operator's ticks, from just before it to
+   just after, into its slot. */
+static uint64_t op_start;
+
+static void on_op(void *user, uint32_t op, int done)
+{
+    (void)user;
+    uint64_t t = sim_ticks();
+    if (!done)
+        op_start = t;
+    else if (op < mcn_sim_op_slots)
+        mcn_sim_op_ticks[op] += (uint32_t)(t - op_start);
+}
+
+/* One more invoke of sample 0 with the hook set, then the trailer. */
+static void put_trailer(uint32_t stack)
+{
+    uint32_t n = (uint32_t)ctx.n_operators;
+    if (n > mcn_sim_op_slots)
+        n = mcn_sim_op_slots;
+    for (uint32_t i = 0; i < n; i++)
+        mcn_sim_op_ticks[i] = 0;
+    int32_t st = MCN_OK;
+    ctx.failed_op = -1;
+    if (mcn_sim_n_samples == 0)
+        n = 0;
+    else
+        st = load_sample(mcn_sim_samples);
+    if (n && st == MCN_OK)
+        st = mcn_set_op_hook(&ctx, on_op, NULL);
+    if (n && st == MCN_OK) {
+        st = mcn_invoke(&ctx);
+        mcn_set_op_hook(&ctx, NULL, NULL);
+    }
+    if (st != MCN_OK)
+        n = 0;
+    uint32_t rec[SIM_TRAILER_WORDS] = {
+        (uint32_t)st, (uint32_t)ctx.failed_op, stack, n,
+    };
+    put(rec, sizeof rec);
+    put(mcn_sim_op_ticks, n * 4u);
+    if (st != MCN_OK)
+        finish(SIM_EXIT_ENGINE);
+}
+
+static uint32_t deeper(uint32_t a, uint32_t b)
+{
+    return a > b ? a : b;
+}
+
 int main(void)
 {
+    /* Every measured call is made from this frame. */
+    const uint32_t *base = sim_sp();
     /* First, before any other work, so every run checks the clock. */
     uint32_t calib = sim_calibrate();
 
@@ -98,8 +153,10 @@ int main(void)
     }
 
     ctx.failed_op = -1;
+    sim_stack_paint();
     int32_t st = mcn_init(&ctx, mcn_sim_model, mcn_sim_model_size,
                           mcn_sim_arena, mcn_sim_arena_size);
+    uint32_t stack = sim_stack_used(base);
     if (st == MCN_OK)
         st = check_io();
     uint32_t header[SIM_HEADER_WORDS] = {
@@ -113,12 +170,16 @@ int main(void)
 
     for (uint32_t s = 0; s < mcn_sim_n_samples; s++) {
         st = load_sample(mcn_sim_samples + (size_t)s * mcn_sim_sample_bytes);
+        if (s == 0)
+            sim_stack_paint();
         uint64_t t0 = sim_ticks(), t1 = t0;
         if (st == MCN_OK) {
             ctx.failed_op = -1;
             st = mcn_invoke(&ctx);
             t1 = sim_ticks();
         }
+        if (s == 0)
+            stack = deeper(stack, sim_stack_used(base));
         uint64_t ticks = t1 - t0;
         uint32_t rec[SIM_SAMPLE_WORDS] = {
             (uint32_t)st, (uint32_t)ctx.failed_op,
@@ -130,5 +191,6 @@ int main(void)
         if (st != MCN_OK)
             finish(SIM_EXIT_ENGINE);
     }
+    put_trailer(stack);
     finish(SIM_EXIT_OK);
 }

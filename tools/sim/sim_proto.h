@@ -8,11 +8,21 @@
 ** little-endian words, and the outputs' raw bytes) to SIM_OUT_FILE in
 ** QEMU's working directory:
 **
-**   header  magic, init status, failed_op, calibration ticks, samples, outputs
-**   sample  status, failed_op, ticks low, ticks high,
-**           then per output: byte count, the bytes (no padding)
+**   header   magic, init status, failed_op, calibration ticks, samples,
+**            outputs
+**   sample   status, failed_op, ticks low, ticks high,
+**            then per output: byte count, the bytes (no padding)
+**   trailer  status, failed_op, stack bytes, operators,
+**            then per operator: its ticks
 **
-** A sample with a non-zero status carries no outputs and is the last one.
+** A sample with a non-zero status carries no outputs and is the last
+** record. The trailer follows the last sample when every sample ran: one
+** more invoke of sample 0, with the per-operator hook set (so the samples'
+** own counts carry no hook), gives each operator's ticks; a non-zero
+** status there carries no operators. Its stack bytes are the deepest the
+** stack went below the caller's frame in mcn_init and in the first
+** sample's (unhooked) invoke, SIM_STACK_OVERFLOW if it reached the bottom
+** of the stack region.
 */
 #ifndef MCN_SIM_PROTO_H
 #define MCN_SIM_PROTO_H
@@ -21,12 +31,20 @@
 #define SIM_OUT_FILE "mcn-sim.out"
 #define SIM_HEADER_WORDS 6
 #define SIM_SAMPLE_WORDS 4
+#define SIM_TRAILER_WORDS 4
 
-/* One SysTick tick on mps2-an386 is 1/25 MHz = 40 ns; under QEMU's
-   -icount shift=0 each instruction takes 1 ns. */
-#define SIM_INSNS_PER_TICK 40u
+/* Under QEMU's -icount shift=0 each instruction takes 1 ns of virtual
+   time; SysTick counts the board's processor clock, so one tick is
+   1e9 / clock_hz instructions (40 on mps2-an386's 25 MHz: sim_board.h). */
+#define SIM_NS_PER_INSN 1u
 /* The two-instruction loop every run times first (as TFLM's figures). */
 #define SIM_CALIB_ITERS 1000000u
+
+/* The stack region is filled with this word at reset and before each
+   measured call; the deepest word that no longer holds it is the
+   high-water mark. */
+#define SIM_STACK_PATTERN 0x5354434bu   /* "KCTS" */
+#define SIM_STACK_OVERFLOW 0xffffffffu  /* the bottom word was overwritten */
 
 /* Statuses beyond mcn_status: the harness's own failures. */
 #define SIM_ERR_SAMPLE_SIZE (-100)   /* inputs' bytes != one sample's */
@@ -45,5 +63,7 @@
 #define SIM_SYM_SAMPLE_BYTES "mcn_sim_sample_bytes"
 #define SIM_SYM_ARENA "mcn_sim_arena"
 #define SIM_SYM_ARENA_SIZE "mcn_sim_arena_size"
+#define SIM_SYM_OP_TICKS "mcn_sim_op_ticks"     /* uint32_t[slots], harness RAM */
+#define SIM_SYM_OP_SLOTS "mcn_sim_op_slots"
 
 #endif

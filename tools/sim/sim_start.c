@@ -1,7 +1,9 @@
 /*
-** sim_start.c: reset and exceptions for the Cortex-M4 of mps2-an386.
-** The core fetches its initial stack pointer and reset address from the
-** table at 0x0; the linker script puts .vectors there.
+** sim_start.c: reset and exceptions for the Cortex-M cores of the MPS2
+** and MPS3 boards (M3, M4, M7, M55). Each fetches its initial stack
+** pointer and reset address from the table at 0x0 (the M55's secure VTOR
+** resets to 0 on mps3-an547); the board's linker script puts .vectors
+** there.
 */
 #include <stdint.h>
 
@@ -23,10 +25,13 @@ void sim_systick(void);
 
 void sim_reset(void)
 {
-    /* The engine is built hard-float; any FP instruction before CP10/CP11
-       are granted full access would fault (NOCP). */
+#if defined(__ARM_FP)
+    /* The engine is built hard-float for this core; any FP (or, on the
+       M55, MVE) instruction before CP10/CP11 are granted full access would
+       fault (NOCP). The M3 has no FPU and is built soft-float. */
     CPACR |= 0xFu << 20;
     __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
 
     const uint32_t *src = __sim_data_load;
     for (uint32_t *dst = __sim_data_start; dst < __sim_data_end;)

@@ -1,7 +1,8 @@
 /*
 ** sim_timer.c: SysTick as an instruction counter. The 24-bit counter runs
-** on the 25 MHz processor clock and its interrupt counts the wraps, so
-** sim_ticks() spans hours of emulated time.
+** on the processor clock (25 MHz on the MPS2 boards, 32 MHz on mps3-an547)
+** and its interrupt counts the wraps, so sim_ticks() spans hours of
+** emulated time.
 */
 #include <stdint.h>
 

@@ -67,23 +67,27 @@ static bool wanted(span out, const char *const *sections)
 }
 
 /* "0xADDR 0xSIZE FILE": the size when FILE is a member of the archive. */
-static uint64_t member_bytes(span rest, const char *archive)
+/* "0xADDR 0xSIZE FILE": the size when FILE is a member of the archive
+   (member set) or the object itself (member clear). */
+static uint64_t member_bytes(span rest, const char *archive, bool member)
 {
     uint64_t addr, size;
     if (!hex_value(next_token(&rest), &addr) ||
         !hex_value(next_token(&rest), &size))
         return 0;
     span file = trim(rest);
-    size_t n = strlen(archive);
-    if ((size_t)(file.end - file.p) > n && memcmp(file.p, archive, n) == 0 &&
+    size_t n = strlen(archive), got = (size_t)(file.end - file.p);
+    if (member && got > n && memcmp(file.p, archive, n) == 0 &&
         file.p[n] == '(')
+        return size;
+    if (!member && got == n && memcmp(file.p, archive, n) == 0)
         return size;
     return 0;
 }
 
-int fw_map_archive_bytes(const char *map, size_t len, const char *archive,
-                         const char *const *sections, uint64_t *bytes,
-                         mcn_err *e)
+static int map_bytes(const char *map, size_t len, const char *archive,
+                     bool member, const char *const *sections,
+                     uint64_t *bytes, mcn_err *e)
 {
     static const char marker[] = "Linker script and memory map";
     const char *end = map + len, *p = map;
@@ -122,15 +126,29 @@ int fw_map_archive_bytes(const char *map, size_t len, const char *archive,
             if (trim(s).p == s.end)
                 pending = true;
             else
-                total += member_bytes(s, archive);
+                total += member_bytes(s, archive, member);
         } else if (was_pending) {
-            total += member_bytes(line, archive);
+            total += member_bytes(line, archive, member);
         }
     }
     if (!found)
         return mcn_fail(e, "not a GNU ld map: no \"%s\"", marker);
     *bytes = total;
     return 0;
+}
+
+int fw_map_archive_bytes(const char *map, size_t len, const char *archive,
+                         const char *const *sections, uint64_t *bytes,
+                         mcn_err *e)
+{
+    return map_bytes(map, len, archive, true, sections, bytes, e);
+}
+
+int fw_map_object_bytes(const char *map, size_t len, const char *object,
+                        const char *const *sections, uint64_t *bytes,
+                        mcn_err *e)
+{
+    return map_bytes(map, len, object, false, sections, bytes, e);
 }
 
 /* ---- the ELF ---- */

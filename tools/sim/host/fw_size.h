@@ -19,6 +19,11 @@ int fw_map_archive_bytes(const char *map, size_t len, const char *archive,
                          const char *const *sections, uint64_t *bytes,
                          mcn_err *e);
 
+/* The same for one object file linked by name (e.g. "net.o"). */
+int fw_map_object_bytes(const char *map, size_t len, const char *object,
+                        const char *const *sections, uint64_t *bytes,
+                        mcn_err *e);
+
 typedef struct {
     uint64_t text;   /* allocated, read-only: code and constants */
     uint64_t data;   /* allocated, writable, with contents */

@@ -1,14 +1,17 @@
 /*
 ** sim_build.c: see sim_build.h. Everything happens in one work directory:
 ** model.mcn and samples.bin are embedded by run.S (.incbin), gcc links
-** fw.elf and fw.map, QEMU runs with that directory as its working
-** directory so the firmware's semihosting writes land there too.
+** fw.elf and fw.map with the flags the CPU's engine was built with (its
+** cflags file, written by the Makefile), QEMU runs with that directory as
+** its working directory so the firmware's semihosting writes land there
+** too.
 */
 #include "sim_build.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,17 +26,26 @@
 #include "fw_size.h"
 #include "sim_proto.h"
 
+#define MAX_CFLAGS 16
+
 typedef struct {
     char dir[4096];
     bool remove;
-    char arm[4096];
+    const sim_board *board;
+    char arm[4096];       /* lib/mcn/arm: the boards' linker scripts */
+    char cpu[4200];       /* lib/mcn/arm/<cpu>: engine, harness, cflags */
     char **objs;
     int n_objs;
+    char cflags[512];     /* the cflags file, cut into words */
+    const char *flag[MAX_CFLAGS];
+    int n_flags;
+    bool gen;             /* the generated form (sim_job.gen_c) */
 } work;
 
 static const char *const work_files[] = {
     "model.mcn", "samples.bin", "run.S", "fw.elf", "fw.map", "link.log",
-    "qemu.log", SIM_OUT_FILE, NULL
+    "qemu.log", SIM_OUT_FILE, "net.c", "net.h", "net.o", "sim_gen_hook.h",
+    "cc.log", NULL
 };
 
 /* ---- processes ---- */
@@ -117,9 +129,46 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The engine, the linker script and the harness objects (every .o in the
-   directory, which is what `make arm` and `make install` put there). */
-static int find_arm(work *w, const char *arm_dir, mcn_err *e)
+static int add_obj(work *w, const char *name, mcn_err *e)
+{
+    char **grown = realloc(w->objs, (size_t)(w->n_objs + 1) * sizeof *grown);
+    if (!grown)
+        return mcn_fail(e, "out of memory");
+    w->objs = grown;
+    size_t plen = strlen(w->cpu) + strlen(name) + 2;
+    char *path = malloc(plen);
+    if (!path)
+        return mcn_fail(e, "out of memory");
+    snprintf(path, plen, "%s/%s", w->cpu, name);
+    w->objs[w->n_objs++] = path;
+    return 0;
+}
+
+/* The flags the engine was built with, one line of words. */
+static int read_cflags(work *w, mcn_err *e)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/cflags", w->cpu);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return mcn_fail(e, "cannot read %s: %s", path, strerror(errno));
+    size_t n = fread(w->cflags, 1, sizeof w->cflags - 1, f);
+    fclose(f);
+    w->cflags[n] = 0;
+    for (char *tok = strtok(w->cflags, " \t\r\n"); tok;
+         tok = strtok(NULL, " \t\r\n")) {
+        if (w->n_flags == MAX_CFLAGS)
+            return mcn_fail(e, "%s: more than %d flags", path, MAX_CFLAGS);
+        w->flag[w->n_flags++] = tok;
+    }
+    return 0;
+}
+
+/* The board's linker scripts, and the CPU's engine, harness objects
+   (every .o in its directory, which is what `make arm` and `make install`
+   put there; for generated code gen/sim_main_gen.o in place of
+   sim_main.o) and flags. */
+static int find_arm(work *w, const char *arm_dir, bool gen, mcn_err *e)
 {
     char exe[4096], dir[4200];
     if (!arm_dir) {
@@ -141,37 +190,40 @@ static int find_arm(work *w, const char *arm_dir, mcn_err *e)
                      arm_dir);
     if (k < 0 || (size_t)k >= sizeof w->arm)
         return mcn_fail(e, "%s: path too long", arm_dir);
-    static const char *const need[] = {"libmcn.a", SIM_BOARD ".ld",
-                                       "sim_main.o"};
-    for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
-        char probe[4200];
-        snprintf(probe, sizeof probe, "%s/%s", w->arm, need[i]);
-        if (access(probe, R_OK) != 0)
-            return mcn_fail(e, "no Cortex-M4 engine: %s is missing "
-                            "(make arm)", probe);
-    }
-    DIR *d = opendir(w->arm);
+    snprintf(w->cpu, sizeof w->cpu, "%s/%s", w->arm, w->board->cpu);
+    char need[4][4400];
+    snprintf(need[0], sizeof need[0], "%s/%s.ld", w->arm, w->board->name);
+    snprintf(need[1], sizeof need[1], "%s/sim_sections.ld", w->arm);
+    snprintf(need[2], sizeof need[2], "%s/libmcn.a", w->cpu);
+    snprintf(need[3], sizeof need[3], "%s/sim_main.o", w->cpu);
+    for (int i = 0; i < 4; i++)
+        if (access(need[i], R_OK) != 0)
+            return mcn_fail(e, "no %s engine for %s: %s is missing "
+                            "(make arm)", w->board->core, w->board->name,
+                            need[i]);
+    if (read_cflags(w, e))
+        return -1;
+    DIR *d = opendir(w->cpu);
     if (!d)
-        return mcn_fail(e, "cannot list %s: %s", w->arm, strerror(errno));
+        return mcn_fail(e, "cannot list %s: %s", w->cpu, strerror(errno));
     struct dirent *ent;
     int rc = 0;
     while (rc == 0 && (ent = readdir(d))) {
         size_t len = strlen(ent->d_name);
-        if (len < 3 || strcmp(ent->d_name + len - 2, ".o") != 0)
-            continue;
-        char **grown = realloc(w->objs, (size_t)(w->n_objs + 1) * sizeof *grown);
-        if (grown)
-            w->objs = grown;
-        size_t plen = strlen(w->arm) + len + 2;
-        char *path = grown ? malloc(plen) : NULL;
-        if (!path) {
-            rc = mcn_fail(e, "out of memory");
-            break;
-        }
-        snprintf(path, plen, "%s/%s", w->arm, ent->d_name);
-        w->objs[w->n_objs++] = path;
+        if (len >= 3 && strcmp(ent->d_name + len - 2, ".o") == 0 &&
+            !(gen && strcmp(ent->d_name, "sim_main.o") == 0))
+            rc = add_obj(w, ent->d_name, e);
     }
     closedir(d);
+    if (rc == 0 && gen) {
+        char main_gen[4400];
+        snprintf(main_gen, sizeof main_gen, "%s/gen/sim_main_gen.o", w->cpu);
+        if (access(main_gen, R_OK) != 0)
+            rc = mcn_fail(e, "no firmware main for generated code: %s is "
+                          "missing (make arm)", main_gen);
+        else
+            rc = add_obj(w, "gen/sim_main_gen.o", e);
+    }
     /* A stable link order, so two runs give the same firmware. */
     if (rc == 0)
         qsort(w->objs, (size_t)w->n_objs, sizeof *w->objs, by_name);
@@ -258,10 +310,12 @@ static const char *log_reason(const work *w, const char *name, char *buf,
    finds them in its working directory), the arena as bss. */
 static int put_run_s(const work *w, const sim_job *j, mcn_err *e)
 {
-    uint32_t arena = (j->arena_bytes + 15u) & ~15u;
+    /* Generated code has its arena in net.c. */
+    uint32_t arena = j->gen_c ? 0 : (j->arena_bytes + 15u) & ~15u;
     if (arena == 0)
         arena = 16;
-    char s[2048];
+    unsigned slots = j->n_ops > 0 ? (unsigned)j->n_ops : 0u;
+    char s[2560];
     int n = snprintf(s, sizeof s,
         "@ Generated by mcn-sim for one run (tools/sim/sim_proto.h).\n"
         "\t.syntax unified\n"
@@ -274,11 +328,13 @@ static int put_run_s(const work *w, const sim_job *j, mcn_err *e)
         "\t.section .rodata.mcn_sim_sizes,\"a\",%%progbits\n"
         "\t.balign 4\n"
         "\t.global " SIM_SYM_MODEL_SIZE ", " SIM_SYM_N_SAMPLES ", "
-        SIM_SYM_SAMPLE_BYTES ", " SIM_SYM_ARENA_SIZE "\n"
+        SIM_SYM_SAMPLE_BYTES ", " SIM_SYM_ARENA_SIZE ", "
+        SIM_SYM_OP_SLOTS "\n"
         SIM_SYM_MODEL_SIZE ":\t.word mcn_sim_model_end - " SIM_SYM_MODEL "\n"
         SIM_SYM_N_SAMPLES ":\t.word %d\n"
         SIM_SYM_SAMPLE_BYTES ":\t.word %zu\n"
         SIM_SYM_ARENA_SIZE ":\t.word %u\n"
+        SIM_SYM_OP_SLOTS ":\t.word %u\n"
         "\t.section .mcn_sim_samples,\"a\",%%progbits\n"
         "\t.balign 16\n"
         "\t.global " SIM_SYM_SAMPLES "\n"
@@ -288,29 +344,85 @@ static int put_run_s(const work *w, const sim_job *j, mcn_err *e)
         "\t.balign 16\n"
         "\t.global " SIM_SYM_ARENA "\n"
         SIM_SYM_ARENA ":\n"
+        "\t.space %u\n"
+        "\t.section .mcn_sim_scratch,\"aw\",%%nobits\n"
+        "\t.balign 4\n"
+        "\t.global " SIM_SYM_OP_TICKS "\n"
+        SIM_SYM_OP_TICKS ":\n"
         "\t.space %u\n",
-        j->n_samples, j->sample_bytes, arena, arena);
+        j->n_samples, j->sample_bytes, arena, slots, arena,
+        4u * (slots ? slots : 1u));
     return put_file(w, "run.S", s, (size_t)n, e);
+}
+
+/* Generated code: net.c compiled with the engine's flags, its operator
+   hook routed to the harness's per-operator clock (sim_main_gen.c). */
+static int compile_generated(work *w, const sim_job *j, mcn_err *e)
+{
+    static const char hook[] =
+        "/* Written by mcn-sim: net.c's operator hook is the harness's. */\n"
+        "#include <stdint.h>\n"
+        "void sim_gen_hook(uint32_t op, int done);\n"
+        "#define MCN_GEN_OP_HOOK(op, done) sim_gen_hook((op), (done))\n";
+    if (put_file(w, "net.c", j->gen_c, strlen(j->gen_c), e) ||
+        put_file(w, "net.h", j->gen_h, strlen(j->gen_h), e) ||
+        put_file(w, "sim_gen_hook.h", hook, sizeof hook - 1, e))
+        return -1;
+    char inc[4200];
+    snprintf(inc, sizeof inc, "-I%s/include", w->arm);
+    const char *head[] = {"-std=c99", "-O2", "-ffunction-sections",
+                          "-fdata-sections", inc, "-include",
+                          "sim_gen_hook.h", "-c", "net.c", "-o", "net.o",
+                          NULL};
+    size_t nh = sizeof head / sizeof *head;
+    const char *argv[1 + MAX_CFLAGS + 16];
+    size_t k = 0;
+    argv[k++] = SIM_ARM_CC;
+    for (int i = 0; i < w->n_flags; i++)
+        argv[k++] = w->flag[i];
+    for (size_t i = 0; i < nh; i++)
+        argv[k++] = head[i];
+    int st = spawn(w->dir, argv, "cc.log", 0);
+    if (st != 0) {
+        char why[1024];
+        return mcn_fail(e, "compiling the generated code for %s failed: %s",
+                        w->board->name, log_reason(w, "cc.log", why,
+                                                   sizeof why));
+    }
+    char **grown = realloc(w->objs, (size_t)(w->n_objs + 1) * sizeof *grown);
+    char *path = strdup("net.o");
+    if (!grown || !path) {
+        free(path);
+        if (grown)
+            w->objs = grown;
+        return mcn_fail(e, "out of memory");
+    }
+    w->objs = grown;
+    w->objs[w->n_objs++] = path;
+    return 0;
 }
 
 static int link_firmware(const work *w, mcn_err *e)
 {
-    char ld[4200], lib[4200];
-    snprintf(ld, sizeof ld, "%s/" SIM_BOARD ".ld", w->arm);
-    snprintf(lib, sizeof lib, "%s/libmcn.a", w->arm);
-    /* The flags the engine was built with (the Makefile's ARM_FLAGS). */
+    char ld[4200], lib[4300];
+    snprintf(ld, sizeof ld, "%s/%s.ld", w->arm, w->board->name);
+    snprintf(lib, sizeof lib, "%s/libmcn.a", w->cpu);
+    /* The board's script INCLUDEs sim_sections.ld, found through -L. */
     const char *head[] = {
-        SIM_ARM_CC, "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard",
-        "-mfpu=fpv4-sp-d16", "-O2", "-ffunction-sections", "-fdata-sections",
-        "-nostartfiles", "--specs=nano.specs", "-Wl,--gc-sections",
-        "-Wl,-Map=fw.map", "-T", ld,
+        "-O2", "-ffunction-sections", "-fdata-sections", "-nostartfiles",
+        "--specs=nano.specs", "-Wl,--gc-sections", "-Wl,-Map=fw.map",
+        "-L", w->arm, "-T", ld,
     };
     const char *tail[] = {"run.S", lib, "-o", "fw.elf", NULL};
     size_t nh = sizeof head / sizeof *head, nt = sizeof tail / sizeof *tail;
-    const char **argv = malloc((nh + (size_t)w->n_objs + nt) * sizeof *argv);
+    const char **argv = malloc((1 + (size_t)w->n_flags + nh +
+                                (size_t)w->n_objs + nt) * sizeof *argv);
     if (!argv)
         return mcn_fail(e, "out of memory");
     size_t k = 0;
+    argv[k++] = SIM_ARM_CC;
+    for (int i = 0; i < w->n_flags; i++)
+        argv[k++] = w->flag[i];
     for (size_t i = 0; i < nh; i++)
         argv[k++] = head[i];
     for (int i = 0; i < w->n_objs; i++)
@@ -322,8 +434,9 @@ static int link_firmware(const work *w, mcn_err *e)
     if (st == 0)
         return 0;
     char why[1024];
-    return mcn_fail(e, "linking the firmware failed: %s",
-                    log_reason(w, "link.log", why, sizeof why));
+    return mcn_fail(e, "linking the firmware for %s failed: %s",
+                    w->board->name, log_reason(w, "link.log", why,
+                                               sizeof why));
 }
 
 /* What a deployment adds to flash (TFLM's figures count the same way:
@@ -333,15 +446,22 @@ static int measure(const work *w, sim_run *r, mcn_err *e)
 {
     static const char *const flash[] = {".text", ".rodata", ".data",
                                         ".ARM.exidx", NULL};
-    char path[4200], lib[4200];
+    char path[4200], lib[4300];
     uint8_t *buf = NULL;
     size_t len = 0;
-    snprintf(lib, sizeof lib, "%s/libmcn.a", w->arm);
+    snprintf(lib, sizeof lib, "%s/libmcn.a", w->cpu);
     snprintf(path, sizeof path, "%s/fw.map", w->dir);
     int rc = file_read_all(path, &buf, &len, e);
     if (rc == 0)
         rc = fw_map_archive_bytes((const char *)buf, len, lib, flash,
                                   &r->engine_bytes, e);
+    static const char *const code[] = {".text", ".ARM.exidx", NULL};
+    static const char *const data[] = {".rodata", ".data", NULL};
+    if (rc == 0 && w->gen)
+        rc = fw_map_object_bytes((const char *)buf, len, "net.o", code,
+                                 &r->gen_code_bytes, e) ||
+             fw_map_object_bytes((const char *)buf, len, "net.o", data,
+                                 &r->gen_data_bytes, e);
     free(buf);
     buf = NULL;
     snprintf(path, sizeof path, "%s/fw.elf", w->dir);
@@ -360,7 +480,7 @@ static int run_firmware(const work *w, const sim_job *j, sim_run *r,
                         mcn_err *e)
 {
     const char *argv[] = {
-        SIM_QEMU, "-M", SIM_BOARD, "-nographic", "-monitor", "none",
+        SIM_QEMU, "-M", w->board->name, "-nographic", "-monitor", "none",
         "-serial", "none", "-semihosting-config", "enable=on,target=native",
         "-icount", "shift=0", "-kernel", "fw.elf", NULL
     };
@@ -375,7 +495,7 @@ static int run_firmware(const work *w, const sim_job *j, sim_run *r,
     snprintf(path, sizeof path, "%s/" SIM_OUT_FILE, w->dir);
     mcn_err pe = {{0}};
     int rc = sim_results_read(path, j->n_samples, j->n_outputs, j->out_bytes,
-                              &r->res, &pe);
+                              j->n_ops, &r->res, &pe);
     if (st == SIM_EXIT_FAULT)
         return mcn_fail(e, "%s (in sample %d)",
                         log_reason(w, "qemu.log", why, sizeof why),
@@ -391,26 +511,48 @@ static int run_firmware(const work *w, const sim_job *j, sim_run *r,
     return rc ? mcn_fail(e, "%s", pe.msg) : 0;
 }
 
+/* What the board cannot hold, said before anything is built. The link
+   checks the rest (code beside the model in flash, data beside the arena
+   in SRAM). */
+static int check_fits(const sim_job *j, const sim_board *b, mcn_err *e)
+{
+    uint64_t samples = (uint64_t)j->sample_bytes * (uint64_t)j->n_samples;
+    uint64_t counts = 4u * (uint64_t)(j->n_ops > 0 ? j->n_ops : 1);
+    if (counts >= b->harness_bytes)
+        return mcn_fail(e, "%d operators are more than %s's harness RAM "
+                        "can count", j->n_ops, b->name);
+    if (samples + counts > b->harness_bytes)
+        return mcn_fail(e, "%d samples take %" PRIu64 " bytes; %s holds %"
+                        PRIu64 " (split the batch)", j->n_samples, samples,
+                        b->name, b->harness_bytes - counts);
+    if (j->model_len > b->flash_bytes)
+        return mcn_fail(e, "the model takes %zu bytes; %s has %u bytes of "
+                        "flash for the model and the code", j->model_len,
+                        b->name, (unsigned)b->flash_bytes);
+    if (j->arena_bytes > b->sram_bytes - b->stack_bytes)
+        return mcn_fail(e, "the arena needs %u bytes; %s has %u beside the "
+                        "stack", (unsigned)j->arena_bytes, b->name,
+                        (unsigned)(b->sram_bytes - b->stack_bytes));
+    return 0;
+}
+
 int sim_job_run(const sim_job *j, sim_run *r, mcn_err *e)
 {
     memset(r, 0, sizeof *r);
+    const sim_board *b = j->board ? j->board
+                                  : sim_board_find(SIM_DEFAULT_BOARD);
     if (j->n_outputs > SIM_MAX_OUTPUTS)
         return mcn_fail(e, "%d outputs; the harness reads %d at most",
                         j->n_outputs, SIM_MAX_OUTPUTS);
-    if (j->sample_bytes * (size_t)j->n_samples > SIM_SAMPLES_MAX)
-        return mcn_fail(e, "%d samples take %zu bytes; the board holds %u "
-                        "(split the batch)", j->n_samples,
-                        j->sample_bytes * (size_t)j->n_samples,
-                        SIM_SAMPLES_MAX);
-    if (j->arena_bytes > SIM_ARENA_MAX)
-        return mcn_fail(e, "the arena needs %u bytes; " SIM_BOARD " has %u "
-                        "beside the stack", (unsigned)j->arena_bytes,
-                        SIM_ARENA_MAX);
+    if (check_fits(j, b, e))
+        return -1;
     work w;
     memset(&w, 0, sizeof w);
+    w.board = b;
+    w.gen = j->gen_c != NULL;
     int rc = sim_check_tools(e);
     if (rc == 0)
-        rc = find_arm(&w, j->arm_dir, e);
+        rc = find_arm(&w, j->arm_dir, w.gen, e);
     if (rc == 0)
         rc = make_dir(&w, j->keep_dir, e);
     if (rc == 0)
@@ -420,6 +562,8 @@ int sim_job_run(const sim_job *j, sim_run *r, mcn_err *e)
                       j->sample_bytes * (size_t)j->n_samples, e);
     if (rc == 0)
         rc = put_run_s(&w, j, e);
+    if (rc == 0 && w.gen)
+        rc = compile_generated(&w, j, e);
     if (rc == 0)
         rc = link_firmware(&w, e);
     if (rc == 0)

@@ -1,10 +1,11 @@
 /*
-** sim_build.h: run a packed model on an emulated Cortex-M4. Links a
-** firmware from the prebuilt engine and harness (tools/sim, installed in
-** lib/mcn/arm) around the model and the samples, runs it on QEMU's
-** mps2-an386 with -icount shift=0 and reads back what it wrote
+** sim_build.h: run a packed model on an emulated Cortex-M. Links a
+** firmware from the prebuilt engine and harness for the board's CPU
+** (tools/sim, installed in lib/mcn/arm/<cpu>, the board's linker script in
+** lib/mcn/arm) around the model and the samples, runs it on the QEMU
+** board (sim_board.h) with -icount shift=0 and reads back what it wrote
 ** (sim_results.h). Used by mcn-sim; anything that wants device numbers
-** (instructions, flash) can call it.
+** (instructions, flash, stack) can call it.
 */
 #ifndef MCN_SIM_BUILD_H
 #define MCN_SIM_BUILD_H
@@ -13,13 +14,11 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "sim_board.h"
 #include "sim_results.h"
 
-#define SIM_BOARD "mps2-an386"
 #define SIM_ARM_CC "arm-none-eabi-gcc"
 #define SIM_QEMU "qemu-system-arm"
-#define SIM_SAMPLES_MAX (16u << 20)  /* the board's PSRAM, where they go */
-#define SIM_ARENA_MAX ((4u << 20) - (64u << 10))  /* SRAM less the stack */
 
 typedef struct {
     const uint8_t *model;     /* packed */
@@ -30,15 +29,24 @@ typedef struct {
     size_t sample_bytes;
     int n_outputs;
     const size_t *out_bytes;  /* [n_outputs] */
+    int n_ops;                /* the model's operators: per-op slots */
+    const sim_board *board;   /* NULL: SIM_DEFAULT_BOARD */
     const char *keep_dir;     /* NULL: a temporary directory, removed */
     const char *arm_dir;      /* NULL: <this executable>/../lib/mcn/arm */
     int timeout_s;            /* QEMU is killed after this; 0: never */
+    /* The generated form: mcn-gen's net.c and net.h (gen.h, name "net"),
+       compiled for the board's CPU and run in place of the interpreter;
+       NULL: the interpreter reads `model`. */
+    const char *gen_c, *gen_h;
 } sim_job;
 
 typedef struct {
     sim_results res;          /* res.status != 0: the engine failed */
     uint64_t engine_bytes;    /* code + rodata + data of libmcn.a members */
     uint64_t firmware_bytes;  /* text + data of the ELF, samples left out */
+    /* The generated form's own: net.o's code (its calls) and its data
+       (weights, parameter structs); 0 for the interpreter. */
+    uint64_t gen_code_bytes, gen_data_bytes;
 } sim_run;
 
 /* 0 when the tools are on PATH; else which package to install. */

@@ -33,15 +33,47 @@ static bool word(cursor *c, uint32_t *v)
     return true;
 }
 
+/* After the last sample: the stack, and the hooked run's operators. */
+static int parse_trailer(cursor *c, int n_samples, int n_ops, sim_results *r,
+                         mcn_err *e)
+{
+    uint32_t t[SIM_TRAILER_WORDS];
+    for (int i = 0; i < SIM_TRAILER_WORDS; i++)
+        if (!word(c, &t[i]))
+            return mcn_fail(e, "results end before the operator counts");
+    r->profiled = true;
+    r->stack_bytes = t[2];
+    if (t[0] != 0) {
+        r->status = (int32_t)t[0];
+        r->failed_op = (int32_t)t[1];
+        return t[3] || c->left ? mcn_fail(e, "results: data after the "
+                                          "failure of the profiled run")
+                               : 0;
+    }
+    uint32_t want = n_samples > 0 ? (uint32_t)n_ops : 0u;
+    if (t[3] != want)
+        return mcn_fail(e, "results: %u operator counts, expected %u",
+                        (unsigned)t[3], (unsigned)want);
+    r->op_ticks = calloc((size_t)want + 1, sizeof *r->op_ticks);
+    if (!r->op_ticks)
+        return mcn_fail(e, "out of memory reading results");
+    for (uint32_t i = 0; i < want; i++)
+        if (!word(c, &r->op_ticks[i]))
+            return mcn_fail(e, "results end in the operator counts");
+    r->n_ops = (int)want;
+    return 0;
+}
+
 int sim_results_parse(const uint8_t *buf, size_t len, int n_samples,
-                      int n_outputs, const size_t *out_bytes,
+                      int n_outputs, const size_t *out_bytes, int n_ops,
                       sim_results *r, mcn_err *e)
 {
     memset(r, 0, sizeof *r);
     r->failed_op = -1;
-    if (n_samples < 0 || n_outputs < 0 || n_outputs > SIM_MAX_OUTPUTS)
-        return mcn_fail(e, "results: %d samples of %d outputs is out of range",
-                        n_samples, n_outputs);
+    if (n_samples < 0 || n_outputs < 0 || n_outputs > SIM_MAX_OUTPUTS ||
+        n_ops < 0)
+        return mcn_fail(e, "results: %d samples of %d outputs, %d operators "
+                        "is out of range", n_samples, n_outputs, n_ops);
     r->ticks = calloc((size_t)n_samples + 1, sizeof *r->ticks);
     for (int i = 0; i < n_outputs; i++)
         r->out[i] = malloc(out_bytes[i] * (size_t)n_samples + 1);
@@ -95,6 +127,8 @@ int sim_results_parse(const uint8_t *buf, size_t len, int n_samples,
         }
         r->done = s + 1;
     }
+    if (parse_trailer(&c, n_samples, n_ops, r, e))
+        return -1;
     if (c.left)
         return mcn_fail(e, "results: %zu bytes after the last sample",
                         c.left);
@@ -102,7 +136,8 @@ int sim_results_parse(const uint8_t *buf, size_t len, int n_samples,
 }
 
 int sim_results_read(const char *path, int n_samples, int n_outputs,
-                     const size_t *out_bytes, sim_results *r, mcn_err *e)
+                     const size_t *out_bytes, int n_ops, sim_results *r,
+                     mcn_err *e)
 {
     uint8_t *buf = NULL;
     size_t len = 0;
@@ -111,8 +146,8 @@ int sim_results_read(const char *path, int n_samples, int n_outputs,
         r->failed_op = -1;
         return mcn_fail(e, "the firmware wrote no results");
     }
-    int rc = sim_results_parse(buf, len, n_samples, n_outputs, out_bytes, r,
-                               e);
+    int rc = sim_results_parse(buf, len, n_samples, n_outputs, out_bytes,
+                               n_ops, r, e);
     free(buf);
     return rc;
 }
@@ -120,6 +155,7 @@ int sim_results_read(const char *path, int n_samples, int n_outputs,
 void sim_results_free(sim_results *r)
 {
     free(r->ticks);
+    free(r->op_ticks);
     for (int i = 0; i < SIM_MAX_OUTPUTS; i++)
         free(r->out[i]);
     memset(r, 0, sizeof *r);

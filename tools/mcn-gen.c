@@ -1,0 +1,101 @@
+/*
+** mcn-gen: a packed model as C source (gen.h): DIR/NAME.c and DIR/NAME.h,
+** to compile with the engine's kernels (engine/mcn_kernels.h, libmcn.a)
+** into firmware that runs the model without the interpreter.
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fileio.h"
+#include "gen.h"
+#include "graph_io.h"
+#include "pack.h"
+
+static const char usage[] =
+    "usage: mcn-gen MODEL -o DIR [--name NAME] [--target CORE]\n"
+    "  writes DIR/NAME.c and DIR/NAME.h (NAME: net); a model that is not\n"
+    "  packed yet is packed first, for CORE (default cortex-m4)";
+
+int main(int argc, char **argv)
+{
+    const char *in = NULL, *dir = NULL, *name = "net";
+    mcn_target target = PACK_DEFAULT_TARGET;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+            name = argv[++i];
+        else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc) {
+            if (pack_target_parse(argv[++i], &target)) {
+                fprintf(stderr, "mcn-gen: unknown target '%s'\n%s\n",
+                        argv[i], usage);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "-h") == 0 ||
+                   strcmp(argv[i], "--help") == 0) {
+            puts(usage);
+            return 0;
+        } else if (!in && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0))
+            in = argv[i];
+        else {
+            fprintf(stderr, "%s\n", usage);
+            return 2;
+        }
+    }
+    if (!in || !dir) {
+        fprintf(stderr, "%s\n", usage);
+        return 2;
+    }
+    const char *shown = strcmp(in, "-") == 0 ? "<stdin>" : in;
+    mcn_err e = {{0}};
+    uint8_t *buf = NULL, *packed = NULL;
+    size_t len = 0;
+    graph g;
+    graph_init(&g);
+    gen_out out = {0};
+    int rc = 1;
+    if (file_read_all(in, &buf, &len, &e) ||
+        graph_from_mcn(&g, buf, len, &e)) {
+        fprintf(stderr, "%s: %s\n", shown, e.msg);
+        goto done;
+    }
+    const uint8_t *model = buf;
+    if (g.arena_bytes == 0) {
+        pack_opts po = {.keep_names = false, .target = target};
+        if (pack_to_mcn(&g, &po, &packed, &len, &e)) {
+            fprintf(stderr, "%s: %s\n", shown, e.msg);
+            goto done;
+        }
+        model = packed;
+    }
+    if (gen_model(model, len, name, &out, &e)) {
+        fprintf(stderr, "%s: %s\n", shown, e.msg);
+        goto done;
+    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "%s: cannot create directory: %s\n", dir,
+                strerror(errno));
+        goto done;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.h", dir, name);
+    if (file_write_atomic(path, out.h_src, strlen(out.h_src), &e)) {
+        fprintf(stderr, "%s: %s\n", path, e.msg);
+        goto done;
+    }
+    snprintf(path, sizeof path, "%s/%s.c", dir, name);
+    if (file_write_atomic(path, out.c_src, strlen(out.c_src), &e)) {
+        fprintf(stderr, "%s: %s\n", path, e.msg);
+        goto done;
+    }
+    rc = 0;
+done:
+    gen_out_free(&out);
+    graph_free(&g);
+    free(buf);
+    free(packed);
+    return rc;
+}
