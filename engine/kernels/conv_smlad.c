@@ -5,6 +5,12 @@
 */
 #include "conv_smlad.h"
 
+#if defined(__GNUC__)
+#define MCN_NOINLINE __attribute__((noinline))
+#else
+#define MCN_NOINLINE
+#endif
+
 #define MAX_K 4096
 #define MAX_C 65536
 #define MAX_RIGHT 22
@@ -122,7 +128,7 @@ static mcn_smlad_rq rq_of(const mcn_k_conv_params *p, int32_t oc)
     return e;
 }
 
-void mcn_smlad_rq_fill(const mcn_k_conv_params *p, mcn_smlad_rq *rq)
+static void rq_fill(const mcn_k_conv_params *p, mcn_smlad_rq *rq)
 {
     for (int32_t oc = 0; oc < p->output.c; oc++)
         rq[oc] = rq_of(p, oc);
@@ -140,7 +146,7 @@ mcn_smlad_scratch mcn_smlad_scratch_of(const mcn_k_conv_params *p,
     s.stage = s.tmp + round4(4u * (uint32_t)out_c);
     s.wide = widened ? (uint32_t *)(void *)(s.stage + round4((uint32_t)g->run))
                      : 0;
-    mcn_smlad_rq_fill(p, s.rq);
+    rq_fill(p, s.rq);
     for (int32_t l = 0; l < g->left; l++)
         s.lpos[l] = slot_of((uint32_t)leftover_pos(g, l));
     /* The slots beside the last quad's elements stay 0 throughout. */
@@ -153,7 +159,8 @@ mcn_smlad_scratch mcn_smlad_scratch_of(const mcn_k_conv_params *p,
     return s;
 }
 
-void mcn_smlad_zero(uint8_t *dst, int32_t n)
+/* n quads of one pixel's column from dst on (stepping a quad) all 0. */
+static void zero_quads(uint8_t *dst, int32_t n)
 {
     for (int32_t i = 0; i < n; i++, dst += MCN_SMLAD_QUAD) {
         mcn_store_u32(dst, 0);
@@ -161,8 +168,11 @@ void mcn_smlad_zero(uint8_t *dst, int32_t n)
     }
 }
 
-void mcn_smlad_convert(uint8_t **dst, const int8_t **src, int32_t n,
-                       uint32_t off2)
+/* n >= 1 quads of one pixel from the int8 bytes at *src (any alignment)
+   into the column at *dst: off added, even bytes then odd bytes. Both
+   pointers are left after what they covered. */
+static void convert_quads(uint8_t **dst, const int8_t **src, int32_t n,
+                          uint32_t off2)
 {
 #if MCN_ARCH_DSP
     uint8_t *d = *dst;
@@ -206,8 +216,27 @@ void mcn_smlad_convert(uint8_t **dst, const int8_t **src, int32_t n,
 #endif
 }
 
-void mcn_smlad_col_start(mcn_smlad_col *c, const mcn_k_conv_params *p,
-                         const mcn_smlad_geom *g, const mcn_smlad_scratch *s)
+/* The column builder: the layer's constants and the next pixel. */
+typedef struct {
+    const int8_t *input;
+    int32_t image_bytes, row_bytes;  /* one image, one input row */
+    int32_t in_h, in_w, in_c;
+    int32_t f_h, f_w, dil_h, dil_w;
+    int32_t y_max, x_max;            /* see col_start */
+    int32_t stride_h, stride_w, pad_top, pad_left;
+    int32_t out_h, out_w;
+    int32_t run_q, run_l, quads;
+    int32_t ldm;                     /* rows of 4k whole quads */
+    int32_t off;                     /* input offset */
+    uint32_t off2;                   /* ... in both halves */
+    uint8_t *col;
+    const uint32_t *lpos;            /* leftover l's slot (pixel 0) */
+    int8_t *stage;
+    int32_t b, oy, ox, y0, x0;       /* the next pixel, its window */
+} col_builder;
+
+static void col_start(col_builder *c, const mcn_k_conv_params *p,
+                      const mcn_smlad_geom *g, const mcn_smlad_scratch *s)
 {
     c->input = p->input_data;
     c->in_h = p->input.h;
@@ -219,8 +248,6 @@ void mcn_smlad_col_start(mcn_smlad_col *c, const mcn_k_conv_params *p,
     c->f_w = p->filter.w;
     c->dil_h = p->dilation_h;
     c->dil_w = p->dilation_w;
-    c->span_h = (c->f_h - 1) * c->dil_h + 1;
-    c->span_w = (c->f_w - 1) * c->dil_w + 1;
     c->stride_h = p->stride_h;
     c->stride_w = p->stride_w;
     c->pad_top = p->pad_top;
@@ -238,8 +265,8 @@ void mcn_smlad_col_start(mcn_smlad_col *c, const mcn_k_conv_params *p,
     c->stage = s->stage;
     /* A window starting at (y0, x0) is wholly inside, its rows
        contiguous, for y0 in [0, y_max] and x0 in [0, x_max]. */
-    c->y_max = c->in_h - c->span_h;
-    c->x_max = c->dil_w == 1 ? c->in_w - c->span_w : -1;
+    c->y_max = c->in_h - ((c->f_h - 1) * c->dil_h + 1);
+    c->x_max = c->dil_w == 1 ? c->in_w - c->f_w : -1;
     c->b = c->oy = c->ox = 0;
     c->y0 = -c->pad_top;
     c->x0 = -c->pad_left;
@@ -280,7 +307,7 @@ static inline void convert_row(uint8_t *col, uint8_t **dst,
     default: {
         uint8_t *dd = d;
         const int8_t *ss = s;
-        mcn_smlad_convert(&dd, &ss, run_q, off2);
+        convert_quads(&dd, &ss, run_q, off2);
     }
     }
 #undef MCN_QUAD
@@ -305,7 +332,7 @@ static inline void convert_row(uint8_t *col, uint8_t **dst,
 
 /* Pixel slot col gets a window wholly inside the image, each filter row
    contiguous there: from src (the window's first byte) on. */
-static MCN_NOINLINE void fill_inside(const mcn_smlad_col *c,
+static MCN_NOINLINE void fill_inside(const col_builder *c,
                                      const int8_t *src, uint8_t *col)
 {
     const int32_t f_h = c->f_h, run_q = c->run_q, run_l = c->run_l;
@@ -324,8 +351,11 @@ static MCN_NOINLINE void fill_inside(const mcn_smlad_col *c,
         convert_row(col, &dst, &lp, src + fy * step, run_q, run_l, off, off2);
 }
 
-void mcn_smlad_convert_rows4(uint8_t *dst, const int8_t *src, int32_t rows,
-                             int32_t n4, int32_t adj, uint32_t off2)
+/* rows rows of 4 * n4 (>= 4) quads from a 4-byte aligned src (which steps
+   adj bytes more between rows) into one pixel's column from dst on: one
+   LDM reads four quads' bytes. */
+static void convert_rows4(uint8_t *dst, const int8_t *src, int32_t rows,
+                          int32_t n4, int32_t adj, uint32_t off2)
 {
 #if MCN_ARCH_DSP
     int32_t n;
@@ -359,7 +389,7 @@ void mcn_smlad_convert_rows4(uint8_t *dst, const int8_t *src, int32_t rows,
 #else
     for (int32_t r = 0; r < rows; r++) {
         const int8_t *s = src + r * (adj + 16 * n4);
-        mcn_smlad_convert(&dst, &s, 4 * n4, off2);
+        convert_quads(&dst, &s, 4 * n4, off2);
     }
 #endif
 }
@@ -393,7 +423,7 @@ static void inside_taps(int32_t x0, int32_t f_w, int32_t in_w, int32_t *fx0,
    img, which may reach into the padding or have gaps (dilation): taps in
    the padding are 0. Rows whose taps split into whole quads (4 | cin)
    go tap by tap; others are gathered first, padding as the zero point. */
-static MCN_NOINLINE void fill_edge(const mcn_smlad_col *c, const int8_t *img,
+static MCN_NOINLINE void fill_edge(const col_builder *c, const int8_t *img,
                                    int32_t y0, int32_t x0, uint8_t *col)
 {
     const int32_t in_h = c->in_h, in_w = c->in_w, in_c = c->in_c;
@@ -406,7 +436,7 @@ static MCN_NOINLINE void fill_edge(const mcn_smlad_col *c, const int8_t *img,
     uint8_t *dst = col;
     for (int32_t fy = 0, y = y0; fy < f_h; fy++, y += dil_h) {
         if (y < 0 || y >= in_h) {
-            mcn_smlad_zero(dst, run_q);
+            zero_quads(dst, run_q);
             dst += run_q * MCN_SMLAD_QUAD;
             for (int32_t l = 0; l < run_l; l++)
                 put16(col + *lp++, 0);
@@ -419,24 +449,24 @@ static MCN_NOINLINE void fill_edge(const mcn_smlad_col *c, const int8_t *img,
             int32_t fx0, fx1;
             inside_taps(x0, f_w, in_w, &fx0, &fx1);
             const int32_t q = in_c / 4;
-            mcn_smlad_zero(dst, fx0 * q);
+            zero_quads(dst, fx0 * q);
             dst += fx0 * q * MCN_SMLAD_QUAD;
             if (fx1 > fx0) {
                 const int8_t *s = row + (x0 + fx0) * in_c;
-                mcn_smlad_convert(&dst, &s, (fx1 - fx0) * q, off2);
+                convert_quads(&dst, &s, (fx1 - fx0) * q, off2);
             }
-            mcn_smlad_zero(dst, (f_w - fx1) * q);
+            zero_quads(dst, (f_w - fx1) * q);
             dst += (f_w - fx1) * q * MCN_SMLAD_QUAD;
             continue;
         }
         if (in_c % 4 == 0) {
             for (int32_t fx = 0, x = x0; fx < f_w; fx++, x += dil_w) {
                 if (x < 0 || x >= in_w) {
-                    mcn_smlad_zero(dst, in_c / 4);
+                    zero_quads(dst, in_c / 4);
                     dst += in_c / 4 * MCN_SMLAD_QUAD;
                 } else {
                     const int8_t *s = row + x * in_c;
-                    mcn_smlad_convert(&dst, &s, in_c / 4, off2);
+                    convert_quads(&dst, &s, in_c / 4, off2);
                 }
             }
             continue;
@@ -460,7 +490,9 @@ static MCN_NOINLINE void fill_edge(const mcn_smlad_col *c, const int8_t *img,
     }
 }
 
-void mcn_smlad_col_fill(mcn_smlad_col *c, int32_t n)
+/* The next n (1..4) output pixels into the column's slots 0..n-1; the
+   slots after them all 0. */
+static void col_fill(col_builder *c, int32_t n)
 {
     /* The cursor in locals: the fills' stores could alias *c. */
     int32_t b = c->b, oy = c->oy, ox = c->ox, y0 = c->y0, x0 = c->x0;
@@ -468,14 +500,14 @@ void mcn_smlad_col_fill(mcn_smlad_col *c, int32_t n)
     for (int32_t j = 0; j < 4; j++) {
         uint8_t *slot = c->col + j * 8;
         if (j >= n) {
-            mcn_smlad_zero(slot, c->quads);
+            zero_quads(slot, c->quads);
             continue;
         }
         const int8_t *img = c->input + b * c->image_bytes;
         if (y0 >= 0 && y0 <= y_max && x0 >= 0 && x0 <= x_max) {
             const int8_t *src = img + y0 * c->row_bytes + x0 * c->in_c;
             if (c->ldm && ((uintptr_t)src & 3u) == 0)
-                mcn_smlad_convert_rows4(slot, src, c->f_h, c->run_q / 4,
+                convert_rows4(slot, src, c->f_h, c->run_q / 4,
                                         c->dil_h * c->row_bytes -
                                             4 * c->run_q,
                                         c->off2);
@@ -520,11 +552,11 @@ void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
     cc.lo = p->act_min;
     cc.hi = p->act_max;
     cc.w = w;
-    mcn_smlad_col c;
-    mcn_smlad_col_start(&c, p, g, s);
+    col_builder c;
+    col_start(&c, p, g, s);
     for (int32_t px = 0; px < pixels; px += 4) {
         const int32_t n = pixels - px < 4 ? pixels - px : 4;
-        mcn_smlad_col_fill(&c, n);
+        col_fill(&c, n);
         int8_t *dst = p->output_data + (int64_t)px * out_c;
         cc.e = s->rq;
         cc.d = n == 4 ? dst : s->tmp;

@@ -23,14 +23,15 @@
 ** the 4 - t bytes before them (counted already) are 0, so no weight byte
 ** outside the row is read.
 **
-** The requantization, in fewer instructions than mcn_mbqm_pos: where
+** The bias stays the graph's: the input offset is added in the column,
+** not folded into it.
+**
+** The requantization takes fewer instructions than mcn_mbqm_pos where
 ** every |sum| < 2^(30 - left shift) (mcn_smlad_applies checks the bound
-** from the bias and the weights: |bias| + 255 * sum |w|), x * 2^left
+** from the bias and the weights: |bias| + 255 * sum |w|): x * 2^left then
 ** fits without wrapping and doubled still fits int32, so gemmlowp's
-** doubling high multiply is SMMULR(2 x 2^left, m); the rounding shift by
-** r is (h + 2^(r-1) - (h < 0)) >> r, and the output offset is added
-** before the shift as off * 2^r (floor division commutes with adding a
-** multiple of the divisor), which needs r <= 22 to stay inside int32.
+** doubling high multiply is SMMULR(2 x 2^left, m), and the output offset
+** goes in before the rounding shift (conv_smlad_chan.c works it through).
 */
 #ifndef MCN_CONV_SMLAD_H
 #define MCN_CONV_SMLAD_H
@@ -38,14 +39,6 @@
 #include "mcn_arch.h"
 #include "mcn_kernels.h"
 #include "requant.h"
-
-#if defined(__GNUC__)
-#define MCN_ALWAYS_INLINE inline __attribute__((always_inline))
-#define MCN_NOINLINE __attribute__((noinline))
-#else
-#define MCN_ALWAYS_INLINE inline
-#define MCN_NOINLINE
-#endif
 
 /* Bytes of the column per quad: 4 pixels x 2 words. */
 #define MCN_SMLAD_QUAD 32
@@ -101,48 +94,6 @@ uint32_t mcn_smlad_scratch_bytes(const mcn_k_conv_params *p, int widened);
    written. */
 mcn_smlad_scratch mcn_smlad_scratch_of(const mcn_k_conv_params *p,
                                        const mcn_smlad_geom *g, int widened);
-
-/* The rq table: one entry per output channel. */
-void mcn_smlad_rq_fill(const mcn_k_conv_params *p, mcn_smlad_rq *rq);
-
-/* n quads of one pixel's column from dst on (stepping a quad) all 0. */
-void mcn_smlad_zero(uint8_t *dst, int32_t n);
-/* n >= 1 quads of one pixel from the int8 bytes at *src (any alignment)
-   into the column at *dst: off added, even bytes then odd bytes. Both
-   pointers are left after what they covered. */
-void mcn_smlad_convert(uint8_t **dst, const int8_t **src, int32_t n,
-                       uint32_t off2);
-/* rows rows of 4 * n4 (>= 4) quads from a 4-byte aligned src (which steps
-   adj bytes more between rows) into one pixel's column from dst on: one
-   LDM reads four quads' bytes. */
-void mcn_smlad_convert_rows4(uint8_t *dst, const int8_t *src, int32_t rows,
-                             int32_t n4, int32_t adj, uint32_t off2);
-
-/* The column builder: the layer's constants and the next pixel. */
-typedef struct {
-    const int8_t *input;
-    int32_t image_bytes, row_bytes;  /* one image, one input row */
-    int32_t in_h, in_w, in_c;
-    int32_t f_h, f_w, dil_h, dil_w;
-    int32_t span_h, span_w;          /* (f - 1) * dil + 1 */
-    int32_t y_max, x_max;            /* see mcn_smlad_col_start */
-    int32_t stride_h, stride_w, pad_top, pad_left;
-    int32_t out_h, out_w;
-    int32_t run_q, run_l, quads;
-    int32_t ldm;                     /* rows of 4k whole quads */
-    int32_t off;                     /* input offset */
-    uint32_t off2;                   /* ... in both halves */
-    uint8_t *col;
-    const uint32_t *lpos;            /* leftover l's slot (pixel 0) */
-    int8_t *stage;
-    int32_t b, oy, ox, y0, x0;       /* the next pixel, its window */
-} mcn_smlad_col;
-
-void mcn_smlad_col_start(mcn_smlad_col *c, const mcn_k_conv_params *p,
-                         const mcn_smlad_geom *g, const mcn_smlad_scratch *s);
-/* The next n (1..4) output pixels into the column's slots 0..n-1; the
-   slots after them all 0. */
-void mcn_smlad_col_fill(mcn_smlad_col *c, int32_t n);
 
 /* The loop over the output channels of one group of four pixels. The
    chip runs it as assembly (conv_smlad_chan.c), which reads these fields
