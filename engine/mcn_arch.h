@@ -170,6 +170,54 @@ static inline uint32_t mcn_pkhbt16(int32_t lo, int32_t hi)
 #endif
 }
 
+/* a + bytes k and k + 2 of x sign-extended, lane by lane (each lane
+   wrapping modulo 2^16, as SXTAB16 does): the portable SXTAB16. */
+static inline uint32_t mcn_add16_bytes(uint32_t a, uint32_t x, int k)
+{
+    uint32_t lo = (a + (uint32_t)mcn_byte(x, k)) & 0xffffu;
+    uint32_t hi = ((a >> 16) + (uint32_t)mcn_byte(x, k + 2)) & 0xffffu;
+    return lo | (hi << 16);
+}
+
+/* SXTAB16: a + bytes 0 and 2 of x sign-extended, lane by lane. */
+static inline uint32_t mcn_sxtab16(uint32_t a, uint32_t x)
+{
+#if MCN_ARCH_DSP
+    return (uint32_t)__sxtab16((int16x2_t)a, (int8x4_t)x);
+#else
+    return mcn_add16_bytes(a, x, 0);
+#endif
+}
+
+/* SXTAB16 with ROR #8: a + bytes 1 and 3 of x. */
+static inline uint32_t mcn_sxtab16_ror8(uint32_t a, uint32_t x)
+{
+#if MCN_ARCH_DSP
+    uint32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
+    return r;
+#else
+    return mcn_add16_bytes(a, x, 1);
+#endif
+}
+
+/* SMMULR: the high word of a * b, rounded: (a * b + 2^31) >> 32 with an
+   arithmetic shift. */
+static inline int32_t mcn_smmulr(int32_t a, int32_t b)
+{
+#if MCN_ARCH_DSP
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+#else
+    /* |a * b| <= 2^62, so the sum cannot overflow; the shift is done on
+       the complement for a negative sum, which C leaves to the
+       implementation otherwise. */
+    int64_t m = (int64_t)a * b + (INT64_C(1) << 31);
+    return (int32_t)(m >= 0 ? m >> 32 : ~(~m >> 32));
+#endif
+}
+
 /* SSAT #8: x clamped to [-128, 127]. */
 static inline int32_t mcn_ssat8(int32_t x)
 {

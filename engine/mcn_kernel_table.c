@@ -42,6 +42,15 @@ static const mcn_conv_kernel table[] = {
              mcn_k_dwconv_plane_applies, mcn_k_dwconv_plane_scratch_bytes,
              mcn_k_dwconv_plane_layout, mcn_k_dwconv_s8_planar,
              mcn_k_dwconv_plane_overlap},
+    /* 6 */ {"conv_s8_first_smlad", MCN_KOP_CONV, DSP_CORES,
+             mcn_k_conv_s8_first_smlad_applies,
+             mcn_k_conv_s8_first_smlad_scratch_bytes,
+             mcn_k_conv_s8_first_smlad_layout, mcn_k_conv_s8_first_smlad, 0},
+    /* 7 */ {"conv_s8_im2col_smlad", MCN_KOP_CONV, DSP_CORES,
+             mcn_k_conv_s8_im2col_smlad_applies,
+             mcn_k_conv_s8_im2col_smlad_scratch_bytes,
+             mcn_k_conv_s8_im2col_smlad_layout, mcn_k_conv_s8_im2col_smlad,
+             0},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])

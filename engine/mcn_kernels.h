@@ -413,6 +413,20 @@ int mcn_k_dwconv_plane_overlap(const mcn_k_conv_params *p, int32_t *lo,
                                int32_t *hi);
 void mcn_k_dwconv_s8_smlad(const mcn_k_conv_params *p);
 void mcn_k_dwconv_s8_planar(const mcn_k_conv_params *p);
+/* CONV_2D, one group, any filter/stride/dilation/padding: int16 im2col of
+   four pixels and SMLAD (kernels/conv_smlad.h); weights in its K order,
+   bias as the graph's. The first-layer one (cin <= 3) widens its weights
+   into scratch. */
+int mcn_k_conv_s8_first_smlad_applies(const mcn_k_conv_params *p);
+uint32_t mcn_k_conv_s8_first_smlad_scratch_bytes(const mcn_k_conv_params *p);
+void mcn_k_conv_s8_first_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
+                                      int32_t *bias);
+void mcn_k_conv_s8_first_smlad(const mcn_k_conv_params *p);
+int mcn_k_conv_s8_im2col_smlad_applies(const mcn_k_conv_params *p);
+uint32_t mcn_k_conv_s8_im2col_smlad_scratch_bytes(const mcn_k_conv_params *p);
+void mcn_k_conv_s8_im2col_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
+                                       int32_t *bias);
+void mcn_k_conv_s8_im2col_smlad(const mcn_k_conv_params *p);
 /* TRANSPOSE_CONV; scratch holds output.h * output.w * output.c int32s
    (UINT32_MAX bytes: more than 4 GiB, which no arena has). */
 void mcn_k_transpose_conv_s8(const mcn_k_conv_params *p);

@@ -65,6 +65,9 @@ static int draw(conv_case *c, uint8_t kop)
     int shape = pick(0, 2);
     int32_t n = pick(1, 2), h = pick(1, 12), w = pick(1, 12);
     int32_t cin = pick(1, 40), cout = pick(1, 40);
+    /* A fifth of the convolutions read a first layer's 1 to 3 channels. */
+    if (kop == MCN_KOP_CONV && pick(0, 4) == 0)
+        cin = pick(1, 3);
     int32_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
     int32_t pt = 0, pl = 0, pb = 0, pr = 0;
     if (kop == MCN_KOP_FC) {
