@@ -38,6 +38,7 @@ void mcn_call_run(const mcn_call *c)
     case MCN_CALL_LEAKY_RELU: mcn_k_leaky_relu_s8(&c->p.leaky_relu); break;
     case MCN_CALL_LUT: mcn_k_lut_s8(&c->p.lut); break;
     case MCN_CALL_RESIZE: mcn_k_resize_s8(&c->p.resize); break;
+    case MCN_CALL_ADD_LUT: mcn_k_add_s8_lut(&c->p.add); break;
     case MCN_CALL_COUNT: break;
     }
 }

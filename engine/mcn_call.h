@@ -44,6 +44,7 @@ typedef enum {
     MCN_CALL_LEAKY_RELU,
     MCN_CALL_LUT,
     MCN_CALL_RESIZE,
+    MCN_CALL_ADD_LUT,        /* mcn_k_add_s8_lut (add params) */
     MCN_CALL_COUNT
 } mcn_call_kind;
 

@@ -93,7 +93,11 @@ static inline void mcn_k_bcast_next(const mcn_k_bcast *b, int32_t *idx,
 
 /* ADD: `size` output elements; the inputs have that many too unless
    `broadcast`, when bcast says where each comes from. SUB is the same
-   kernel with `subtract` set: input1 - input2. */
+   kernel with `subtract` set: input1 - input2. `lut`, when not NULL,
+   holds MCN_K_ADD_LUT_LEN int32s from mcn_k_add_lut_fill (the inputs'
+   rescaled terms by byte value) and the inputs have the output's shape:
+   mcn_k_add_s8_lut then runs it. */
+#define MCN_K_ADD_LUT_LEN 512
 typedef struct {
     int32_t input1_offset, input2_offset, output_offset;
     int32_t left_shift;
@@ -108,6 +112,7 @@ typedef struct {
     const int8_t *input2_data;
     int8_t *output_data;
     int32_t subtract;
+    const int32_t *lut;
 } mcn_k_add_params;
 
 /* MUL: out = MBQM((in1 + off1) * (in2 + off2)) + output_offset, clamped;
@@ -433,6 +438,12 @@ void mcn_k_transpose_conv_s8(const mcn_k_conv_params *p);
 uint32_t mcn_k_transpose_conv_s8_scratch_bytes(const mcn_k_conv_params *p);
 void mcn_k_fc_s8(const mcn_k_fc_params *p);
 void mcn_k_add_s8(const mcn_k_add_params *p);
+/* The same bytes from p->lut, without broadcasting (add_s8_lut.c). */
+void mcn_k_add_s8_lut(const mcn_k_add_params *p);
+/* The table mcn_k_add_s8_lut reads, from p's offsets, shifts and
+   multipliers: lut[b] and lut[256 + b] are input 1's and input 2's terms
+   for the byte b (SUB's negated). */
+void mcn_k_add_lut_fill(const mcn_k_add_params *p, int32_t *lut);
 /* Along one axis, output index o's window starts at input *start; its
    filter taps [*f0, *f1) fall inside [0, n), tap k at *start + k * dil.
    With n the image size that is all the pools read (TFLM's clipping:

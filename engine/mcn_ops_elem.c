@@ -49,10 +49,11 @@ static mcn_k_window elem_window(const mcn_tview *in, const mcn_tview *out)
 }
 
 /* The inputs and output of ADD or MUL: int8, broadcastable, and the
-   output overlapping an input only as elem_window allows. */
-static mcn_status check_binary(const mcn_opview *v)
+   output overlapping an input only as elem_window allows; `tables` more
+   inputs after the two (ADD's table) are checked by the op. */
+static mcn_status check_binary_tables(const mcn_opview *v, uint32_t tables)
 {
-    if (v->n_in != 2 || v->n_out != 1)
+    if (v->n_in != 2 + tables || v->n_out != 1)
         return MCN_ERR_MODEL;
     MCN_TRY(mcn_chk_int8(&v->in[0], 0));
     MCN_TRY(mcn_chk_int8(&v->in[1], 0));
@@ -65,6 +66,11 @@ static mcn_status check_binary(const mcn_opview *v)
                                                                 &v->out)));
     MCN_TRY(mcn_chk_requant(v, 1));
     return MCN_OK;
+}
+
+static mcn_status check_binary(const mcn_opview *v)
+{
+    return check_binary_tables(v, 0);
 }
 
 /* One int8 input, one int8 output of the same shape, maybe in place. */
@@ -100,18 +106,39 @@ static void add_params(const mcn_opview *v, int subtract,
     p->input1_data = (const int8_t *)v->in[0].data;
     p->input2_data = (const int8_t *)v->in[1].data;
     p->output_data = (int8_t *)v->out.wdata;
+    p->lut = v->n_in == 3 ? (const int32_t *)(const void *)v->in[2].data : 0;
 }
 
-/* ADD and SUB: one kernel, TFLM's arithmetic for both. */
+/* The packer's table for mcn_k_add_s8_lut, input 2: a constant int32
+   [MCN_K_ADD_LUT_LEN], for inputs of the output's shape. */
+static mcn_status check_add_table(const mcn_opview *v)
+{
+    const mcn_tview *t = &v->in[2];
+    if (!t->present || !t->is_const || !t->data ||
+        t->dtype != MCN_DT_INT32 || t->elems != MCN_K_ADD_LUT_LEN ||
+        !mcn_same_shape(&v->in[0], &v->out) ||
+        !mcn_same_shape(&v->in[1], &v->out))
+        return MCN_ERR_MODEL;
+    return MCN_OK;
+}
+
+/* ADD and SUB: one kernel, TFLM's arithmetic for both; with the packer's
+   table, the kernel that reads it. */
 static mcn_status add_or_sub(const mcn_opview *v, mcn_call *call, int subtract)
 {
     mcn_k_add_params p;
     if (call) {
         add_params(v, subtract, &p);
-        MCN_CALL_SET(call, MCN_CALL_ADD, add, p);
+        if (p.lut)
+            MCN_CALL_SET(call, MCN_CALL_ADD_LUT, add, p);
+        else
+            MCN_CALL_SET(call, MCN_CALL_ADD, add, p);
         return MCN_OK;
     }
-    MCN_TRY(check_binary(v));
+    const uint32_t tables = v->n_in == 3;
+    MCN_TRY(check_binary_tables(v, tables));
+    if (tables)
+        MCN_TRY(check_add_table(v));
     if (v->left_shift < 0 || v->left_shift > 31)
         return MCN_ERR_MODEL;
     MCN_TRY(mcn_chk_shift(v->input1_shift));

@@ -8,10 +8,12 @@
 #include "mcn_internal.h"
 #include "mcn_plan.h"
 
-/* Operator op of a verified model, decoded without an arena. */
-static mcn_status decode(const void *model, size_t size, uint32_t op,
-                         mcn_k_conv_params *p, uint8_t *kop, int *family,
-                         uint8_t *kernel)
+typedef char add_lut_len_agrees[
+    MCN_PLAN_ADD_LUT_LEN == MCN_K_ADD_LUT_LEN ? 1 : -1];
+
+/* Operator op of a verified model, viewed without an arena. */
+static mcn_status view(const void *model, size_t size, uint32_t op,
+                       mcn_opview *v)
 {
     if (!model || ((uintptr_t)model & 3u) != 0)
         return MCN_ERR_ARG;
@@ -21,8 +23,16 @@ static mcn_status decode(const void *model, size_t size, uint32_t op,
     mcn_bind(&ctx, model, (uint32_t)size);
     if (op >= ctx.n_operators)
         return MCN_ERR_ARG;
+    return mcn_opview_get(&ctx, op, v);
+}
+
+/* Operator op of a verified model, decoded without an arena. */
+static mcn_status decode(const void *model, size_t size, uint32_t op,
+                         mcn_k_conv_params *p, uint8_t *kop, int *family,
+                         uint8_t *kernel)
+{
     mcn_opview v;
-    MCN_TRY(mcn_opview_get(&ctx, op, &v));
+    MCN_TRY(view(model, size, op, &v));
     *kernel = v.kernel;
     mcn_status s = mcn_conv_family_params(&v, p, kop);
     *family = s != MCN_ERR_UNSUPPORTED;
@@ -77,6 +87,39 @@ mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,
     for (size_t c = 0; c < bias_count; c++)
         bias[c] = p.bias ? p.bias[c] : 0;
     k->layout(&p, w, bias);
+    return MCN_OK;
+}
+
+static int is_int8(const mcn_tview *t)
+{
+    return t->present && t->dtype == MCN_DT_INT8;
+}
+
+mcn_status mcn_plan_add_table(const void *model, size_t model_size,
+                              uint32_t op, mcn_target target, int32_t *lut,
+                              size_t lut_count, int *applies)
+{
+    if (!applies || !lut || lut_count != MCN_PLAN_ADD_LUT_LEN)
+        return MCN_ERR_ARG;
+    *applies = 0;
+    mcn_opview v;
+    MCN_TRY(view(model, model_size, op, &v));
+    if ((v.opcode != MCN_OP_ADD && v.opcode != MCN_OP_SUB) ||
+        target <= MCN_TARGET_REFERENCE || target >= MCN_TARGET_COUNT ||
+        v.n_in != 2 || !v.has_requant || v.n_rq != 1 ||
+        !is_int8(&v.in[0]) || !is_int8(&v.in[1]) || !is_int8(&v.out) ||
+        !mcn_same_shape(&v.in[0], &v.out) ||
+        !mcn_same_shape(&v.in[1], &v.out))
+        return MCN_OK;
+    if (v.left_shift < 0 || v.left_shift > 31 ||
+        mcn_chk_shift(v.input1_shift) != MCN_OK ||
+        mcn_chk_shift(v.input2_shift) != MCN_OK ||
+        mcn_chk_shift(v.shift[0]) != MCN_OK)
+        return MCN_ERR_MODEL;
+    mcn_call c;
+    MCN_TRY(v.opcode == MCN_OP_ADD ? mcn_op_add(&v, &c) : mcn_op_sub(&v, &c));
+    mcn_k_add_lut_fill(&c.p.add, lut);
+    *applies = 1;
     return MCN_OK;
 }
 

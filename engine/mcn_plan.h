@@ -57,6 +57,16 @@ mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,
                            uint8_t kernel, int8_t *w, size_t w_bytes,
                            int32_t *bias, size_t bias_count);
 
+/* ADD and SUB of int8 inputs of the output's shape run from a table of
+   the inputs' rescaled terms (mcn_k_add_s8_lut) on every target but
+   REFERENCE: for such an operator `op` (not given one yet), *applies = 1
+   and lut[0 .. MCN_PLAN_ADD_LUT_LEN) is that table, for the packer to
+   attach as the operator's input 2. Any other operator: *applies = 0. */
+#define MCN_PLAN_ADD_LUT_LEN 512
+mcn_status mcn_plan_add_table(const void *model, size_t model_size,
+                              uint32_t op, mcn_target target, int32_t *lut,
+                              size_t lut_count, int *applies);
+
 /* The name of optimised kernel `id` ("conv_1x1_s8_smlad": its function
    is mcn_k_ followed by it), or NULL for an id there is none of. */
 const char *mcn_plan_kernel_name(uint8_t id);

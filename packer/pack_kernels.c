@@ -1,6 +1,6 @@
 /*
 ** pack_kernels.c: each conv-family node's kernel, as the engine chooses it
-** for the target (pack.h). The engine is asked about the graph as it will
+** for the target (pack.h), and ADD's and SUB's tables. The engine is asked about the graph as it will
 ** be written (serialized once), so what it decides is what mcn_init will
 ** check; the packer only carries out the layout it asks for.
 */
@@ -56,6 +56,20 @@ static int relayout(graph *g, int i, const uint8_t *buf, size_t len,
     return rc;
 }
 
+/* An ADD or SUB the engine runs from a table gets it as input 2. */
+static int add_table(graph *g, int i, const uint8_t *buf, size_t len,
+                     mcn_target target, mcn_err *e)
+{
+    int32_t lut[MCN_PLAN_ADD_LUT_LEN];
+    int applies;
+    if (mcn_plan_add_table(buf, len, (uint32_t)i, target, lut,
+                           MCN_PLAN_ADD_LUT_LEN, &applies) != MCN_OK)
+        return node_fail(g, i, "the engine cannot make its table", e);
+    return applies ? pack_attach_table(g, i, 2, MCN_DT_INT32,
+                                       MCN_PLAN_ADD_LUT_LEN, lut, e)
+                   : 0;
+}
+
 int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e)
 {
     if (target == MCN_TARGET_REFERENCE)
@@ -75,6 +89,8 @@ int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e)
             rc = node_fail(g, i, mcn_status_str(s), e);
             break;
         }
+        if ((rc = add_table(g, i, buf, len, target, e)) != 0)
+            break;
         if (ch.kernel == 0)
             continue;
         /* A node packed before keeps its kernel and laid-out weights. */

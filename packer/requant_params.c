@@ -78,11 +78,25 @@ int rq_weighted(graph *g, int i, const rq_node *c, mcn_err *e)
     return 0;
 }
 
+/* A node packed before keeps its input 2, the engine's table
+   (pack_kernels.c), when it is one. */
+static int packed_table(const graph *g, const graph_node *nd)
+{
+    if (nd->n_in != 3 || !graph_is_const(g, nd->in[2]))
+        return 0;
+    const graph_tensor *t = &g->tensors[nd->in[2]];
+    return t->dtype == MCN_DT_INT32 && t->rank == 1 &&
+           t->shape[0] == MCN_PLAN_ADD_LUT_LEN;
+}
+
 /* ADD and SUB: one kernel; TFLM derives SUB's multipliers in float. */
 static int add(graph *g, int i, const rq_node *c, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
-    if (rq_check_binary(g, nd, c, e))
+    graph_node two = *nd;
+    if (packed_table(g, nd))
+        two.n_in = 2;
+    if (rq_check_binary(g, &two, c, e))
         return -1;
     qmath_add p;
     float s1 = g->tensors[nd->in[0]].scale[0];

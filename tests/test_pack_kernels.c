@@ -104,6 +104,64 @@ START_TEST(same_bytes_as_the_reference)
 }
 END_TEST
 
+/* x [1,2,2,4] (0.5, zp 3) + z (0.25, zp -2; [1,1,1,4] when `bcast`) ->
+   y [1,2,2,4] (1.0, zp -1). */
+static void build_add(graph *g, int bcast)
+{
+    graph_init(g);
+    static const int32_t s_x[4] = {1, 2, 2, 4}, s_z[4] = {1, 1, 1, 4};
+    int x = tm_int8(g, "x", 4, s_x, 0.5f, 3, NULL, 0);
+    int z = tm_int8(g, "z", 4, bcast ? s_z : s_x, 0.25f, -2, NULL, 0);
+    int y = tm_int8(g, "y", 4, s_x, 1.0f, -1, NULL, 0);
+    tm_node(g, MCN_OP_ADD, x, z, y);
+    g->inputs[g->n_inputs++] = x;
+    g->inputs[g->n_inputs++] = z;
+    g->outputs[g->n_outputs++] = y;
+}
+
+/* An ADD of same-shaped inputs gets the engine's table as input 2 on an
+   optimised target, once; it holds each input's rescaled term by byte
+   value: x = 5 is (5 - 3) * 2^20 * 0.5 / (2 * 0.5) = 2^20 (TFLM's
+   left shift 20, the larger scale doubled). The table kernel gives the
+   reference's bytes; a broadcast ADD and the reference target get no
+   table; a table of the wrong length is refused by mcn_init. */
+START_TEST(add_gets_its_table_on_m4)
+{
+    static const int8_t x[16] = {-128, -5, 0, 3, 7, 127, -60, 22,
+                                 9, -9, 100, -100, 4, 44, -44, 1};
+    static const int8_t z[16] = {127, 5, -2, 3, -7, -128, 60, 2,
+                                 90, -90, 10, -10, 40, 4, -4, 11};
+    const int8_t *xs[2] = {x, z};
+    int8_t ref[16], m4[16];
+    graph g;
+    build_add(&g, 0);
+    pack_for(&g, MCN_TARGET_REFERENCE);
+    ck_assert_int_eq(g.nodes[0].n_in, 2);
+    run_int8(&g, xs, ref, sizeof ref);   /* frees g */
+    build_add(&g, 0);
+    pack_for(&g, MCN_TARGET_CORTEX_M4);
+    pack_for(&g, MCN_TARGET_CORTEX_M4);
+    ck_assert_int_eq(g.nodes[0].n_in, 3);
+    const graph_tensor *t = &g.tensors[g.nodes[0].in[2]];
+    ck_assert_int_eq(t->dtype, MCN_DT_INT32);
+    ck_assert_int_eq(t->shape[0], 512);
+    ck_assert_int_eq(((const int32_t *)t->data)[5], 1 << 20);
+    run_int8(&g, xs, m4, sizeof m4);   /* frees g */
+    ck_assert_mem_eq(ref, m4, sizeof ref);
+    build_add(&g, 0);
+    pack_for(&g, MCN_TARGET_CORTEX_M4);
+    g.tensors[g.nodes[0].in[2]].shape[0] = 511;
+    g.tensors[g.nodes[0].in[2]].nbytes = 511 * 4;
+    int32_t failed;
+    ck_assert_int_eq(init_status(&g, &failed), MCN_ERR_MODEL);   /* frees g */
+    ck_assert_int_eq(failed, 0);
+    build_add(&g, 1);
+    pack_for(&g, MCN_TARGET_CORTEX_M4);
+    ck_assert_int_eq(g.nodes[0].n_in, 2);
+    graph_free(&g);
+}
+END_TEST
+
 START_TEST(unknown_target_is_a_usage_error)
 {
     char *err = NULL;
@@ -126,6 +184,7 @@ Suite *suite_pack_kernels(void)
     tcase_add_test(tc, m4_folds_the_bias_and_names_the_kernel);
     tcase_add_test(tc, reference_and_shared_weights_stay);
     tcase_add_test(tc, same_bytes_as_the_reference);
+    tcase_add_test(tc, add_gets_its_table_on_m4);
     tcase_add_test(tc, unknown_target_is_a_usage_error);
     suite_add_tcase(s, tc);
     return s;

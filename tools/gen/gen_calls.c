@@ -127,6 +127,7 @@ static void add(gen_ctx *g, const mcn_k_add_params *p)
     fp(g, "input2_data", p->input2_data, I8);
     fp(g, "output_data", p->output_data, W8);
     fi(g, "subtract", p->subtract);
+    fp(g, "lut", p->lut, I32);
 }
 
 static void mul(gen_ctx *g, const mcn_k_mul_params *p)
@@ -388,6 +389,7 @@ static const kind_info kinds[MCN_CALL_COUNT] = {
                              "mcn_k_leaky_relu_s8"},
     [MCN_CALL_LUT] = {"mcn_k_lut_params", "mcn_k_lut_s8"},
     [MCN_CALL_RESIZE] = {"mcn_k_resize_params", "mcn_k_resize_s8"},
+    [MCN_CALL_ADD_LUT] = {"mcn_k_add_params", "mcn_k_add_s8_lut"},
 };
 
 static void fields(gen_ctx *g, const mcn_call *c)
@@ -397,7 +399,7 @@ static void fields(gen_ctx *g, const mcn_call *c)
     case MCN_CALL_CONV_KERNEL: case MCN_CALL_TRANSPOSE_CONV:
         conv(g, &c->p.conv); break;
     case MCN_CALL_FC: fc(g, &c->p.fc); break;
-    case MCN_CALL_ADD: add(g, &c->p.add); break;
+    case MCN_CALL_ADD: case MCN_CALL_ADD_LUT: add(g, &c->p.add); break;
     case MCN_CALL_MUL: case MCN_CALL_DIV: mul(g, &c->p.mul); break;
     case MCN_CALL_PRELU: prelu(g, &c->p.prelu); break;
     case MCN_CALL_MAXPOOL: case MCN_CALL_AVGPOOL: pool(g, &c->p.pool); break;
