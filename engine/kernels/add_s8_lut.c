@@ -10,6 +10,7 @@
 ** subtraction, and mcn_rq_fast is mcn_mbqm for the output multipliers
 ** qmath_add_params makes (mcn_rq_fast_ok; otherwise mcn_mbqm runs).
 */
+#include "mcn_arch.h"
 #include "mcn_kernels.h"
 #include "requant.h"
 
@@ -56,6 +57,16 @@ void mcn_k_add_s8_lut(const mcn_k_add_params *p)
     }
     const mcn_rq_fast rq = mcn_rq_fast_of(p->output_multiplier,
                                           p->output_shift);
+    if (p->act_min == -128 && p->act_max == 127) {
+        /* The clamp is SSAT's; the rescaled sum is below 2^30 in size
+           (its shift is at least 1), so adding the offset cannot wrap. */
+        const int32_t offset = p->output_offset;
+        for (uint32_t i = 0; i < n; i++)
+            out[i] = (int8_t)mcn_ssat8(
+                mcn_rq_fast_apply(mcn_wrap_add(lx[x[i]], ly[y[i]]), &rq) +
+                offset);
+        return;
+    }
     for (uint32_t i = 0; i < n; i++)
         out[i] = clamp_out(
             p, mcn_rq_fast_apply(mcn_wrap_add(lx[x[i]], ly[y[i]]), &rq));
