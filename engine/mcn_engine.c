@@ -58,10 +58,13 @@ void mcn_tview_get(const mcn_ctx *ctx, int32_t index, mcn_tview *t)
     t->index = index;
     if (index < 0 || (uint32_t)index >= ctx->n_tensors)
         return;
-    uint32_t tt = fb_vector_table(b, ctx->tensors, (uint32_t)index);
+    /* Every operator of every invoke decodes its tensors here: each
+       table's vtable is found once. */
+    const fb_tab tt = fb_tab_of(b, fb_vector_table(b, ctx->tensors,
+                                                   (uint32_t)index));
     t->present = 1;
-    t->dtype = (mcn_dtype)fb_get_u8(b, tt, MCN_TENSOR_DTYPE, 0);
-    uint32_t rank, shape = fb_get_vector(b, tt, MCN_TENSOR_SHAPE, &rank);
+    t->dtype = (mcn_dtype)fb_tab_u8(&tt, MCN_TENSOR_DTYPE, 0);
+    uint32_t rank, shape = fb_tab_vector(&tt, MCN_TENSOR_SHAPE, &rank);
     t->rank = (int)rank;
     t->elems = 1;
     for (uint32_t d = 0; d < rank; d++) {
@@ -69,24 +72,25 @@ void mcn_tview_get(const mcn_ctx *ctx, int32_t index, mcn_tview *t)
         t->elems *= (uint32_t)t->dims[d];
     }
     t->bytes = t->elems * mcn_dtype_size(t->dtype);
-    uint32_t buf = fb_get_u32(b, tt, MCN_TENSOR_BUFFER, 0);
+    uint32_t buf = fb_tab_u32(&tt, MCN_TENSOR_BUFFER, 0);
     if (buf != 0) {
         uint32_t len, bt = fb_vector_table(b, ctx->buffers, buf);
         t->is_const = 1;
         t->data = b + fb_get_vector(b, bt, MCN_BUFFER_DATA, &len);
     } else {
-        int32_t off = fb_get_i32(b, tt, MCN_TENSOR_ARENA_OFFSET, -1);
+        int32_t off = fb_tab_i32(&tt, MCN_TENSOR_ARENA_OFFSET, -1);
         if (off >= 0 && ctx->arena) {
             t->wdata = ctx->arena + off;
             t->data = t->wdata;
         }
     }
-    uint32_t q = fb_get_ref(b, tt, MCN_TENSOR_QUANT);
+    uint32_t q = fb_tab_ref(&tt, MCN_TENSOR_QUANT);
     if (q) {
-        uint32_t scales = fb_get_vector(b, q, MCN_QUANT_SCALE, &t->n_quant);
+        const fb_tab qt = fb_tab_of(b, q);
+        uint32_t scales = fb_tab_vector(&qt, MCN_QUANT_SCALE, &t->n_quant);
         if (t->n_quant)
             t->scale_bits = fb_u32(b + scales);
-        t->zps = fb_get_vector(b, q, MCN_QUANT_ZERO_POINT, &t->n_zps);
+        t->zps = fb_tab_vector(&qt, MCN_QUANT_ZERO_POINT, &t->n_zps);
         if (t->n_zps)
             t->zero_point = fb_i32(b + t->zps);
     }
@@ -95,28 +99,28 @@ void mcn_tview_get(const mcn_ctx *ctx, int32_t index, mcn_tview *t)
 mcn_status mcn_opview_get(const mcn_ctx *ctx, uint32_t i, mcn_opview *v)
 {
     const uint8_t *b = ctx->model;
-    uint32_t o = fb_vector_table(b, ctx->operators, i);
+    const fb_tab o = fb_tab_of(b, fb_vector_table(b, ctx->operators, i));
     uint32_t in, out;
     v->index = i;
     v->model = b;
-    v->opcode = fb_get_u16(b, o, MCN_OPERATOR_OPCODE, 0);
-    in = fb_get_vector(b, o, MCN_OPERATOR_INPUTS, &v->n_in);
-    out = fb_get_vector(b, o, MCN_OPERATOR_OUTPUTS, &v->n_out);
+    v->opcode = fb_tab_u16(&o, MCN_OPERATOR_OPCODE, 0);
+    in = fb_tab_vector(&o, MCN_OPERATOR_INPUTS, &v->n_in);
+    out = fb_tab_vector(&o, MCN_OPERATOR_OUTPUTS, &v->n_out);
     if (v->n_in > MCN_OP_MAX_IN || v->n_out != 1)
         return MCN_ERR_MODEL;
     for (uint32_t k = 0; k < MCN_OP_MAX_IN; k++)
         mcn_tview_get(ctx, k < v->n_in ? fb_i32(b + in + 4u * k) : -1,
                       &v->in[k]);
     mcn_tview_get(ctx, fb_i32(b + out), &v->out);
-    v->options_type = fb_get_u8(b, o, MCN_OPERATOR_OPTIONS_TYPE, 0);
-    v->options = fb_get_ref(b, o, MCN_OPERATOR_OPTIONS);
-    v->scratch_offset = fb_get_i32(b, o, MCN_OPERATOR_SCRATCH_OFFSET, -1);
-    v->scratch_bytes = fb_get_u32(b, o, MCN_OPERATOR_SCRATCH_BYTES, 0);
+    v->options_type = fb_tab_u8(&o, MCN_OPERATOR_OPTIONS_TYPE, 0);
+    v->options = fb_tab_ref(&o, MCN_OPERATOR_OPTIONS);
+    v->scratch_offset = fb_tab_i32(&o, MCN_OPERATOR_SCRATCH_OFFSET, -1);
+    v->scratch_bytes = fb_tab_u32(&o, MCN_OPERATOR_SCRATCH_BYTES, 0);
     /* The verifier put non-empty scratch inside the arena. */
     v->scratch = v->scratch_bytes && v->scratch_offset >= 0 && ctx->arena
                      ? ctx->arena + v->scratch_offset : 0;
-    v->kernel = fb_get_u8(b, o, MCN_OPERATOR_KERNEL, 0);
-    uint32_t rq = fb_get_ref(b, o, MCN_OPERATOR_REQUANT);
+    v->kernel = fb_tab_u8(&o, MCN_OPERATOR_KERNEL, 0);
+    uint32_t rq = fb_tab_ref(&o, MCN_OPERATOR_REQUANT);
     v->has_requant = rq != 0;
     v->multiplier = v->shift = 0;
     v->n_rq = 0;
@@ -125,23 +129,24 @@ mcn_status mcn_opview_get(const mcn_ctx *ctx, uint32_t i, mcn_opview *v)
     v->left_shift = v->input1_multiplier = v->input1_shift = 0;
     v->input2_multiplier = v->input2_shift = v->diff_min = 0;
     if (rq) {
+        const fb_tab r = fb_tab_of(b, rq);
         uint32_t n_shift;
         /* 4-byte aligned: FlatBuffers aligns vectors to their element
            size from the start of the model, which mcn_init aligned. */
         v->multiplier = (const int32_t *)(const void *)(
-            b + fb_get_vector(b, rq, MCN_REQUANT_MULTIPLIER, &v->n_rq));
+            b + fb_tab_vector(&r, MCN_REQUANT_MULTIPLIER, &v->n_rq));
         v->shift = (const int32_t *)(const void *)(
-            b + fb_get_vector(b, rq, MCN_REQUANT_SHIFT, &n_shift));
-        v->act_min = fb_get_i32(b, rq, MCN_REQUANT_ACT_MIN, -128);
-        v->act_max = fb_get_i32(b, rq, MCN_REQUANT_ACT_MAX, 127);
-        v->left_shift = fb_get_i32(b, rq, MCN_REQUANT_LEFT_SHIFT, 0);
+            b + fb_tab_vector(&r, MCN_REQUANT_SHIFT, &n_shift));
+        v->act_min = fb_tab_i32(&r, MCN_REQUANT_ACT_MIN, -128);
+        v->act_max = fb_tab_i32(&r, MCN_REQUANT_ACT_MAX, 127);
+        v->left_shift = fb_tab_i32(&r, MCN_REQUANT_LEFT_SHIFT, 0);
         v->input1_multiplier =
-            fb_get_i32(b, rq, MCN_REQUANT_INPUT1_MULTIPLIER, 0);
-        v->input1_shift = fb_get_i32(b, rq, MCN_REQUANT_INPUT1_SHIFT, 0);
+            fb_tab_i32(&r, MCN_REQUANT_INPUT1_MULTIPLIER, 0);
+        v->input1_shift = fb_tab_i32(&r, MCN_REQUANT_INPUT1_SHIFT, 0);
         v->input2_multiplier =
-            fb_get_i32(b, rq, MCN_REQUANT_INPUT2_MULTIPLIER, 0);
-        v->input2_shift = fb_get_i32(b, rq, MCN_REQUANT_INPUT2_SHIFT, 0);
-        v->diff_min = fb_get_i32(b, rq, MCN_REQUANT_DIFF_MIN, 0);
+            fb_tab_i32(&r, MCN_REQUANT_INPUT2_MULTIPLIER, 0);
+        v->input2_shift = fb_tab_i32(&r, MCN_REQUANT_INPUT2_SHIFT, 0);
+        v->diff_min = fb_tab_i32(&r, MCN_REQUANT_DIFF_MIN, 0);
     }
     return MCN_OK;
 }

@@ -139,6 +139,69 @@ static inline uint32_t fb_vector_table(const uint8_t *b, uint32_t data,
     return e + fb_u32(b + e);
 }
 
+/* A verified table with its vtable found once, for reading several of its
+   fields: what fb_field does per field, less the vtable's lookup. */
+typedef struct {
+    const uint8_t *b;
+    uint32_t table, vt, vt_bytes;
+} fb_tab;
+
+static inline fb_tab fb_tab_of(const uint8_t *b, uint32_t table)
+{
+    fb_tab t;
+    t.b = b;
+    t.table = table;
+    t.vt = (uint32_t)((int64_t)table - fb_i32(b + table));
+    t.vt_bytes = fb_u16(b + t.vt);
+    return t;
+}
+
+static inline uint32_t fb_tab_field(const fb_tab *t, int id)
+{
+    uint32_t slot = 4u + 2u * (uint32_t)id;
+    if (slot + 2u > t->vt_bytes)
+        return 0;
+    uint16_t off = fb_u16(t->b + t->vt + slot);
+    return off ? t->table + off : 0;
+}
+
+static inline uint8_t fb_tab_u8(const fb_tab *t, int id, uint8_t dflt)
+{
+    uint32_t f = fb_tab_field(t, id);
+    return f ? t->b[f] : dflt;
+}
+
+static inline uint16_t fb_tab_u16(const fb_tab *t, int id, uint16_t dflt)
+{
+    uint32_t f = fb_tab_field(t, id);
+    return f ? fb_u16(t->b + f) : dflt;
+}
+
+static inline int32_t fb_tab_i32(const fb_tab *t, int id, int32_t dflt)
+{
+    uint32_t f = fb_tab_field(t, id);
+    return f ? fb_i32(t->b + f) : dflt;
+}
+
+static inline uint32_t fb_tab_u32(const fb_tab *t, int id, uint32_t dflt)
+{
+    uint32_t f = fb_tab_field(t, id);
+    return f ? fb_u32(t->b + f) : dflt;
+}
+
+static inline uint32_t fb_tab_ref(const fb_tab *t, int id)
+{
+    uint32_t f = fb_tab_field(t, id);
+    return f ? f + fb_u32(t->b + f) : 0;
+}
+
+static inline uint32_t fb_tab_vector(const fb_tab *t, int id, uint32_t *len)
+{
+    uint32_t v = fb_tab_ref(t, id);
+    *len = v ? fb_u32(t->b + v) : 0;
+    return v ? v + 4u : 0;
+}
+
 /* String field as a NUL-terminated C string, or 0 when absent. */
 static inline const char *fb_get_string(const uint8_t *b, uint32_t t, int id)
 {
