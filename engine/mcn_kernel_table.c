@@ -45,12 +45,13 @@ static const mcn_conv_kernel table[] = {
     /* 6 */ {"conv_s8_first_smlad", MCN_KOP_CONV, DSP_CORES,
              mcn_k_conv_s8_first_smlad_applies,
              mcn_k_conv_s8_first_smlad_scratch_bytes,
-             mcn_k_conv_s8_first_smlad_layout, mcn_k_conv_s8_first_smlad, 0},
+             mcn_k_conv_s8_first_smlad_layout, mcn_k_conv_s8_first_smlad,
+             mcn_k_conv_smlad_overlap},
     /* 7 */ {"conv_s8_im2col_smlad", MCN_KOP_CONV, DSP_CORES,
              mcn_k_conv_s8_im2col_smlad_applies,
              mcn_k_conv_s8_im2col_smlad_scratch_bytes,
              mcn_k_conv_s8_im2col_smlad_layout, mcn_k_conv_s8_im2col_smlad,
-             0},
+             mcn_k_conv_smlad_overlap},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])

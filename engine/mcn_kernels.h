@@ -427,6 +427,10 @@ uint32_t mcn_k_conv_s8_im2col_smlad_scratch_bytes(const mcn_k_conv_params *p);
 void mcn_k_conv_s8_im2col_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
                                        int32_t *bias);
 void mcn_k_conv_s8_im2col_smlad(const mcn_k_conv_params *p);
+/* Both: four pixels' windows read into the column before their outputs
+   are written. */
+int mcn_k_conv_smlad_overlap(const mcn_k_conv_params *p, int32_t *lo,
+                             int32_t *hi);
 /* TRANSPOSE_CONV; scratch holds output.h * output.w * output.c int32s
    (UINT32_MAX bytes: more than 4 GiB, which no arena has). */
 void mcn_k_transpose_conv_s8(const mcn_k_conv_params *p);
@@ -507,6 +511,10 @@ typedef struct {
 /* The window that keeps every write below every input byte still to be
    read: lo = MCN_K_WINDOW_MIN, hi the least over the writes. */
 mcn_k_window mcn_k_raster_window(const mcn_k_raster *r);
+/* The same pixels in blocks of `block` (the last may be short), each
+   block's reads done before any of its writes, which come in any order
+   (the im2col kernels, conv_smlad.h); group_out and group_in unused. */
+mcn_k_window mcn_k_raster_block_window(const mcn_k_raster *r, int32_t block);
 
 mcn_k_window mcn_k_conv_s8_overlap(const mcn_k_conv_params *p);
 mcn_k_window mcn_k_conv_1x1_s8_overlap(const mcn_k_conv_params *p);

@@ -103,6 +103,28 @@ void mcn_smlad_layout(const mcn_k_conv_params *p, int8_t *w)
     }
 }
 
+/* mcn_smlad_run reads four pixels' windows into the column (nothing
+   below each window's clipped corner), then writes their outputs; the
+   last group of fewer goes through tmp after every read. */
+int mcn_k_conv_smlad_overlap(const mcn_k_conv_params *p, int32_t *lo,
+                             int32_t *hi)
+{
+    mcn_k_raster r = {
+        p->input.n, p->input.h, p->input.w, p->input.c,
+        p->output.h, p->output.w, p->output.c,
+        p->stride_h, p->stride_w, p->pad_top, p->pad_left, 1, 1};
+    const mcn_k_window w = mcn_k_raster_block_window(&r, 4);
+    /* Past the input's end the two are disjoint anyway. */
+    const int64_t in_bytes = (int64_t)p->input.n * p->input.h * p->input.w *
+                             p->input.c;
+    const int64_t h = w.hi < in_bytes ? w.hi : in_bytes;
+    if (h <= INT32_MIN || h > INT32_MAX)
+        return 0;
+    *lo = INT32_MIN;
+    *hi = (int32_t)h;
+    return 1;
+}
+
 static uint32_t round4(uint32_t n)
 {
     return (n + 3u) / 4u * 4u;
