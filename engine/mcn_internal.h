@@ -135,7 +135,7 @@ typedef struct {
     int (*applies)(const mcn_k_conv_params *p);
     uint32_t (*scratch_bytes)(const mcn_k_conv_params *p);
     /* NULL: reads the reference layout. Otherwise rewrites the weights
-       (w, p->filter's bytes, from p->filter_data) and bias (one per
+       (w, weight_bytes of them, from p->filter_data) and bias (one per
        output channel, holding the reference bias or zeros) in place. */
     void (*layout)(const mcn_k_conv_params *p, int8_t *w, int32_t *bias);
     void (*run)(const mcn_k_conv_params *p);
@@ -144,6 +144,11 @@ typedef struct {
        (output start - input start, in bytes) it tolerates in [*lo, *hi];
        a disjoint output is always fine. */
     int (*overlap)(const mcn_k_conv_params *p, int32_t *lo, int32_t *hi);
+    /* NULL: its weight layout is p->filter's bytes. Otherwise the bytes
+       layout writes and the model's weight buffer holds (more than the
+       filter's: a kernel that keeps a widened copy in flash, say), which
+       mcn_init checks exactly. */
+    uint32_t (*weight_bytes)(const mcn_k_conv_params *p);
 } mcn_conv_kernel;
 
 #define MCN_KOP_CONV 1u
@@ -155,6 +160,14 @@ typedef struct {
    says no. */
 mcn_k_window mcn_conv_kernel_window(const mcn_conv_kernel *k,
                                     const mcn_k_conv_params *p);
+
+/* The bytes of constant t's buffer in the model (0 for an activation):
+   its shape's, or a kernel's larger weight layout. */
+uint32_t mcn_const_bytes(const uint8_t *model, const mcn_tview *t);
+
+/* The bytes kernel k's weight layout takes for p (mcn_conv_kernel). */
+uint32_t mcn_conv_kernel_weight_bytes(const mcn_conv_kernel *k,
+                                      const mcn_k_conv_params *p);
 
 /* Kernel `id` (1-based, as Operator.kernel), or NULL. */
 const mcn_conv_kernel *mcn_conv_kernel_get(uint8_t id);

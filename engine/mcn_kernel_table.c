@@ -22,36 +22,37 @@ static const mcn_conv_kernel table[] = {
     /* 1 */ {"conv_1x1_s8_smlad", MCN_KOP_CONV | MCN_KOP_FC, 0,
              mcn_k_conv_1x1_s8_smlad_applies, 0,
              mcn_k_conv_1x1_s8_smlad_layout, mcn_k_conv_1x1_s8_smlad,
-             mcn_k_conv_1x1_s8_smlad_overlap},
+             mcn_k_conv_1x1_s8_smlad_overlap, 0},
     /* 2 */ {"conv_1x1_s8_smlad_paired", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
              mcn_k_conv_1x1_s8_smlad_paired_applies,
              mcn_k_conv_1x1_s8_smlad_paired_scratch_bytes,
              mcn_k_conv_1x1_s8_smlad_paired_layout,
              mcn_k_conv_1x1_s8_smlad_paired,
-             mcn_k_conv_1x1_s8_smlad_paired_overlap},
+             mcn_k_conv_1x1_s8_smlad_paired_overlap, 0},
     /* 3 */ {"fc_s8_smlad_paired", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
              mcn_k_fc_s8_smlad_paired_applies,
              mcn_k_fc_s8_smlad_paired_scratch_bytes,
              mcn_k_fc_s8_smlad_paired_layout, mcn_k_fc_s8_smlad_paired,
-             mcn_k_fc_s8_smlad_paired_overlap},
+             mcn_k_fc_s8_smlad_paired_overlap, 0},
     /* 4 */ {"dwconv_s8_smlad", MCN_KOP_DWCONV, DSP_CORES,
              mcn_k_dwconv_plane_applies, mcn_k_dwconv_plane_scratch_bytes,
              mcn_k_dwconv_plane_layout, mcn_k_dwconv_s8_smlad,
-             mcn_k_dwconv_plane_overlap},
+             mcn_k_dwconv_plane_overlap, 0},
     /* 5 */ {"dwconv_s8_planar", MCN_KOP_DWCONV, ALL_CORES,
              mcn_k_dwconv_plane_applies, mcn_k_dwconv_plane_scratch_bytes,
              mcn_k_dwconv_plane_layout, mcn_k_dwconv_s8_planar,
-             mcn_k_dwconv_plane_overlap},
+             mcn_k_dwconv_plane_overlap, 0},
     /* 6 */ {"conv_s8_first_smlad", MCN_KOP_CONV, DSP_CORES,
              mcn_k_conv_s8_first_smlad_applies,
              mcn_k_conv_s8_first_smlad_scratch_bytes,
              mcn_k_conv_s8_first_smlad_layout, mcn_k_conv_s8_first_smlad,
-             mcn_k_conv_smlad_overlap},
+             mcn_k_conv_smlad_overlap,
+             mcn_k_conv_s8_first_smlad_weight_bytes},
     /* 7 */ {"conv_s8_im2col_smlad", MCN_KOP_CONV, DSP_CORES,
              mcn_k_conv_s8_im2col_smlad_applies,
              mcn_k_conv_s8_im2col_smlad_scratch_bytes,
              mcn_k_conv_s8_im2col_smlad_layout, mcn_k_conv_s8_im2col_smlad,
-             mcn_k_conv_smlad_overlap},
+             mcn_k_conv_smlad_overlap, 0},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])
@@ -71,6 +72,15 @@ uint8_t mcn_conv_kernel_choose(const mcn_k_conv_params *p, uint8_t kop,
             table[i].applies(p))
             return (uint8_t)(i + 1);
     return 0;
+}
+
+uint32_t mcn_conv_kernel_weight_bytes(const mcn_conv_kernel *k,
+                                      const mcn_k_conv_params *p)
+{
+    if (k && k->weight_bytes)
+        return k->weight_bytes(p);
+    return (uint32_t)p->filter.n * (uint32_t)p->filter.h *
+           (uint32_t)p->filter.w * (uint32_t)p->filter.c;
 }
 
 mcn_k_window mcn_conv_kernel_window(const mcn_conv_kernel *k,

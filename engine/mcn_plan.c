@@ -49,6 +49,7 @@ mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
     if (k) {
         out->scratch_bytes = k->scratch_bytes ? k->scratch_bytes(&p) : 0;
         out->relayout = k->layout != 0;
+        out->weight_bytes = mcn_conv_kernel_weight_bytes(k, &p);
         mcn_k_window w = mcn_conv_kernel_window(k, &p);
         out->overlap_lo = w.lo;
         out->overlap_hi = w.hi;
@@ -70,9 +71,8 @@ mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,
     const mcn_conv_kernel *k = mcn_conv_kernel_get(kernel);
     if (!family || !k || !(k->ops & kop) || !k->layout || !w || !bias)
         return MCN_ERR_ARG;
-    size_t n = (size_t)p.filter.n * (size_t)p.filter.h *
-               (size_t)p.filter.w * (size_t)p.filter.c;
-    if (w_bytes != n || bias_count != (size_t)p.output.c)
+    if (w_bytes != mcn_conv_kernel_weight_bytes(k, &p) ||
+        bias_count != (size_t)p.output.c)
         return MCN_ERR_ARG;
     for (size_t c = 0; c < bias_count; c++)
         bias[c] = p.bias ? p.bias[c] : 0;

@@ -28,12 +28,14 @@ static int own_constant(const graph *g, int t)
 
 /* The weights and bias kernel k of node i reads, from the engine. */
 static int relayout(graph *g, int i, const uint8_t *buf, size_t len,
-                    uint8_t k, mcn_err *e)
+                    const mcn_plan_choice *ch, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     int w = nd->in[1];
     int b = nd->n_in >= 3 ? nd->in[2] : -1;
-    size_t w_bytes = graph_tensor_bytes(&g->tensors[w]);
+    const uint8_t k = ch->kernel;
+    /* The filter's bytes, or more where the kernel keeps its own copy. */
+    size_t w_bytes = ch->weight_bytes;
     int32_t channels = g->tensors[nd->out[0]].shape[
         g->tensors[nd->out[0]].rank - 1];
     int8_t *wl = malloc(w_bytes ? w_bytes : 1);
@@ -82,7 +84,7 @@ int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e)
             int b = nd->n_in >= 3 ? nd->in[2] : -1;
             if (!own_constant(g, nd->in[1]) || (b >= 0 && !own_constant(g, b)))
                 continue;   /* shared weights stay as the reference reads them */
-            if ((rc = relayout(g, i, buf, len, ch.kernel, e)) != 0)
+            if ((rc = relayout(g, i, buf, len, &ch, e)) != 0)
                 break;
         }
         g->nodes[i].kernel = ch.kernel;

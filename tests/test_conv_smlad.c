@@ -73,7 +73,8 @@ static void run_named(const char *name, const mcn_k_conv_params *p,
     ck_assert(k->applies(p));
     size_t nw = (size_t)p->filter.n * (size_t)p->filter.h *
                 (size_t)p->filter.w * (size_t)p->filter.c;
-    int8_t *w = malloc(nw);
+    /* The layout may be larger (the first-layer kernel's widened copy). */
+    int8_t *w = malloc(mcn_conv_kernel_weight_bytes(k, p));
     int32_t *b = calloc((size_t)p->output.c, sizeof *b);
     ck_assert(w && b);
     memcpy(w, p->filter_data, nw);

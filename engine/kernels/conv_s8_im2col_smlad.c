@@ -17,7 +17,7 @@ int mcn_k_conv_s8_im2col_smlad_applies(const mcn_k_conv_params *p)
 
 uint32_t mcn_k_conv_s8_im2col_smlad_scratch_bytes(const mcn_k_conv_params *p)
 {
-    return mcn_smlad_scratch_bytes(p, 0);
+    return mcn_smlad_scratch_bytes(p);
 }
 
 /* The weights in the column's K order; the bias stays the graph's (the
@@ -32,7 +32,7 @@ void mcn_k_conv_s8_im2col_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
 void mcn_k_conv_s8_im2col_smlad(const mcn_k_conv_params *p)
 {
     const mcn_smlad_geom g = mcn_smlad_geom_of(p);
-    const mcn_smlad_scratch s = mcn_smlad_scratch_of(p, &g, 0);
+    const mcn_smlad_scratch s = mcn_smlad_scratch_of(p, &g);
     /* With t = K % 4 != 0 the last quad's word is the row's last four
        bytes, 4 - t back from where the others leave off. */
     mcn_smlad_run(p, &g, &s, g.quads - (g.tail != 0), g.tail ? 4 - g.tail : 0,

@@ -130,13 +130,13 @@ static uint32_t round4(uint32_t n)
     return (n + 3u) / 4u * 4u;
 }
 
-uint32_t mcn_smlad_scratch_bytes(const mcn_k_conv_params *p, int widened)
+uint32_t mcn_smlad_scratch_bytes(const mcn_k_conv_params *p)
 {
     const mcn_smlad_geom g = mcn_smlad_geom_of(p);
     const uint32_t out_c = (uint32_t)p->output.c, quads = (uint32_t)g.quads;
     return quads * MCN_SMLAD_QUAD + out_c * (uint32_t)sizeof(mcn_smlad_rq) +
            (uint32_t)g.left * 4u + round4(4u * out_c) +
-           round4((uint32_t)g.run) + (widened ? out_c * quads * 8u : 0u);
+           round4((uint32_t)g.run);
 }
 
 static mcn_smlad_rq rq_of(const mcn_k_conv_params *p, int32_t oc)
@@ -162,7 +162,7 @@ static void rq_fill(const mcn_k_conv_params *p, mcn_smlad_rq *rq)
 }
 
 mcn_smlad_scratch mcn_smlad_scratch_of(const mcn_k_conv_params *p,
-                                       const mcn_smlad_geom *g, int widened)
+                                       const mcn_smlad_geom *g)
 {
     const int32_t out_c = p->output.c;
     mcn_smlad_scratch s;
@@ -171,8 +171,6 @@ mcn_smlad_scratch mcn_smlad_scratch_of(const mcn_k_conv_params *p,
     s.lpos = (uint32_t *)(void *)(s.rq + out_c);
     s.tmp = (int8_t *)(s.lpos + g->left);
     s.stage = s.tmp + round4(4u * (uint32_t)out_c);
-    s.wide = widened ? (uint32_t *)(void *)(s.stage + round4((uint32_t)g->run))
-                     : 0;
     rq_fill(p, s.rq);
     for (int32_t l = 0; l < g->left; l++)
         s.lpos[l] = slot_of((uint32_t)leftover_pos(g, l));

@@ -77,23 +77,20 @@ typedef struct {
 
 /* The scratch both kernels lay out: the column; the rq table; each
    leftover's slot; four pixels' outputs for a last group of fewer; one
-   filter row gathered where it is not contiguous in the input; and, for
-   the first-layer kernel (widened), the weights as SXTB16 makes them, two
-   words per quad per channel. */
+   filter row gathered where it is not contiguous in the input. */
 typedef struct {
     uint8_t *col;
     mcn_smlad_rq *rq;
     uint32_t *lpos;
     int8_t *tmp;
     int8_t *stage;
-    uint32_t *wide;
 } mcn_smlad_scratch;
 
-uint32_t mcn_smlad_scratch_bytes(const mcn_k_conv_params *p, int widened);
+uint32_t mcn_smlad_scratch_bytes(const mcn_k_conv_params *p);
 /* p->scratch laid out, the rq table filled, the column's fixed 0 slots
    written. */
 mcn_smlad_scratch mcn_smlad_scratch_of(const mcn_k_conv_params *p,
-                                       const mcn_smlad_geom *g, int widened);
+                                       const mcn_smlad_geom *g);
 
 /* The loop over the output channels of one group of four pixels. The
    chip runs it as assembly (conv_smlad_chan.c), which reads these fields
