@@ -478,11 +478,13 @@ START_TEST(wide_layers_on_qemu)
 END_TEST
 
 /* mcn_init refuses a model naming these kernels where they would read or
-   write out of bounds (scratch smaller than they ask) or compute other
-   bytes (a bias past the sums' bound). */
-static void refuse(void (*edit)(graph *))
+   write out of bounds (scratch smaller than they ask, weights shorter or
+   longer than their layout) or compute other bytes (a bias past the
+   sums' bound). cin 8 packs for the general kernel, 3 for the first-layer
+   one. */
+static void refuse_at(void (*edit)(graph *), int32_t cin)
 {
-    static const int32_t in[4] = {1, 6, 6, 8};
+    const int32_t in[4] = {1, 6, 6, cin};
     static const layer ls[1] = {{4, 3, 3, 1, 1, 1, 1, {1, 1, 1, 1},
                                  MCN_ACT_NONE, 0.02f, 0.1f, 0, 127,
                                  "conv_s8_im2col_smlad"}};
@@ -492,7 +494,9 @@ static void refuse(void (*edit)(graph *))
     mcn_err e = {{0}};
     pack_opts o = {.keep_names = false, .target = MCN_TARGET_CORTEX_M4};
     ck_assert_msg(pack_graph(&g, &o, &e) == 0, "%s", e.msg);
-    ck_assert_int_ne(g.nodes[0].kernel, 0);
+    ck_assert_str_eq(mcn_conv_kernel_get(g.nodes[0].kernel)->name,
+                     cin > 3 ? "conv_s8_im2col_smlad"
+                             : "conv_s8_first_smlad");
     int32_t failed;
     graph g2;
     ck_assert_int_eq(graph_clone(&g2, &g, &e), 0);
@@ -500,6 +504,44 @@ static void refuse(void (*edit)(graph *))
     edit(&g);
     ck_assert_int_eq(init_status(&g, &failed), MCN_ERR_MODEL);
     ck_assert_int_eq(failed, 0);
+}
+
+static void refuse(void (*edit)(graph *))
+{
+    refuse_at(edit, 8);
+    refuse_at(edit, 3);
+}
+
+/* The weight buffer 4 bytes longer than the layout, or (the first-layer
+   kernel's) only the filter's bytes, without the widened copy. */
+static void resize_weights(graph *g, int grow)
+{
+    graph_tensor *t = &g->tensors[g->nodes[0].in[1]];
+    size_t n = t->nbytes, filter = graph_tensor_bytes(t);
+    ck_assert(grow || n > filter);
+    int8_t *w = calloc(n + 4, 1);
+    ck_assert_ptr_nonnull(w);
+    memcpy(w, t->data, n);
+    ck_assert_int_eq(graph_set_data(g, g->nodes[0].in[1], w,
+                                    grow ? n + 4 : filter), 0);
+    free(w);
+}
+
+static void grow_weights(graph *g)
+{
+    resize_weights(g, 1);
+}
+
+/* The reference kernels read every weight tensor by its shape. */
+static void grow_reference(graph *g)
+{
+    g->nodes[0].kernel = 0;
+    resize_weights(g, 1);
+}
+
+static void drop_widened(graph *g)
+{
+    resize_weights(g, 0);
 }
 
 static void shrink_scratch(graph *g)
@@ -517,6 +559,9 @@ START_TEST(init_refuses_what_the_kernel_cannot_run)
 {
     refuse(shrink_scratch);
     refuse(bias_past_bound);
+    refuse(grow_weights);
+    refuse_at(drop_widened, 3);
+    refuse(grow_reference);
 }
 END_TEST
 
