@@ -98,7 +98,8 @@ void mcn_tview_get(const mcn_ctx *ctx, int32_t index, mcn_tview *t)
 static mcn_status check_const_bytes(const mcn_opview *v)
 {
     const int conv = v->opcode == MCN_OP_CONV_2D ||
-                     v->opcode == MCN_OP_DEPTHWISE_CONV_2D;
+                     v->opcode == MCN_OP_DEPTHWISE_CONV_2D ||
+                     v->opcode == MCN_OP_FULLY_CONNECTED;
     for (uint32_t k = 0; k < v->n_in && k < MCN_OP_MAX_IN; k++)
         if (v->in[k].is_const &&
             mcn_const_bytes(v->model, &v->in[k]) != v->in[k].bytes &&

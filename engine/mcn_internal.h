@@ -175,6 +175,11 @@ const mcn_conv_kernel *mcn_conv_kernel_get(uint8_t id);
    0 (the reference family). */
 uint8_t mcn_conv_kernel_choose(const mcn_k_conv_params *p, uint8_t kop,
                                int target);
+/* For an op whose scratch sets the arena's peak: of mcn_conv_kernel_choose's
+   kernel and those after it in the table that serve, suit and apply, the
+   one needing the least scratch (the earlier on a tie). */
+uint8_t mcn_conv_kernel_choose_lean(const mcn_k_conv_params *p, uint8_t kop,
+                                    int target);
 
 /* The conv-family op files' parameters, shared with the planner
    (mcn_plan.c): p from operator v, MCN_ERR_* when v cannot give them;

@@ -53,6 +53,13 @@ static const mcn_conv_kernel table[] = {
              mcn_k_conv_s8_im2col_smlad_scratch_bytes,
              mcn_k_conv_s8_im2col_smlad_layout, mcn_k_conv_s8_im2col_smlad,
              mcn_k_conv_smlad_overlap, 0},
+    /* 8: after 3, which it serves wherever 3 applies, so only the lean
+       choice (mcn_conv_kernel_choose_lean) ever picks it: its weights
+       take twice the flash. */
+    {"fc_s8_smlad_wide", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
+     mcn_k_fc_s8_smlad_wide_applies, mcn_k_fc_s8_smlad_wide_scratch_bytes,
+     mcn_k_fc_s8_smlad_wide_layout, mcn_k_fc_s8_smlad_wide, 0,
+     mcn_k_fc_s8_smlad_wide_weight_bytes},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])
@@ -81,6 +88,28 @@ uint32_t mcn_conv_kernel_weight_bytes(const mcn_conv_kernel *k,
         return k->weight_bytes(p);
     return (uint32_t)p->filter.n * (uint32_t)p->filter.h *
            (uint32_t)p->filter.w * (uint32_t)p->filter.c;
+}
+
+uint8_t mcn_conv_kernel_choose_lean(const mcn_k_conv_params *p, uint8_t kop,
+                                    int target)
+{
+    const uint8_t first = mcn_conv_kernel_choose(p, kop, target);
+    if (!first)
+        return 0;
+    uint8_t best = first;
+    uint32_t least = table[first - 1].scratch_bytes
+                         ? table[first - 1].scratch_bytes(p) : 0;
+    for (uint32_t i = first; i < N_KERNELS && least > 0; i++)
+        if ((table[i].ops & kop) && (table[i].targets & T(target)) &&
+            table[i].applies(p)) {
+            const uint32_t s = table[i].scratch_bytes
+                                   ? table[i].scratch_bytes(p) : 0;
+            if (s < least) {
+                least = s;
+                best = (uint8_t)(i + 1);
+            }
+        }
+    return best;
 }
 
 mcn_k_window mcn_conv_kernel_window(const mcn_conv_kernel *k,

@@ -400,6 +400,14 @@ void mcn_k_fc_s8_smlad_paired_layout(const mcn_k_conv_params *p, int8_t *w,
 void mcn_k_fc_s8_smlad_paired(const mcn_k_conv_params *p);
 int mcn_k_fc_s8_smlad_paired_overlap(const mcn_k_conv_params *p, int32_t *lo,
                                      int32_t *hi);
+/* The same over one row with its weights widened in flash (twice the
+   filter's bytes) and no scratch for the row (fc_s8_smlad_wide.c). */
+int mcn_k_fc_s8_smlad_wide_applies(const mcn_k_conv_params *p);
+uint32_t mcn_k_fc_s8_smlad_wide_scratch_bytes(const mcn_k_conv_params *p);
+uint32_t mcn_k_fc_s8_smlad_wide_weight_bytes(const mcn_k_conv_params *p);
+void mcn_k_fc_s8_smlad_wide_layout(const mcn_k_conv_params *p, int8_t *w,
+                                   int32_t *bias);
+void mcn_k_fc_s8_smlad_wide(const mcn_k_conv_params *p);
 /* DEPTHWISE_CONV_2D, multiplier 1, filters up to 8x8, no dilation, one
    channel at a time from int16 planes (dwconv_plane.h); weights
    [C][KH*KW], folded bias; may run in place. With SMLAD

@@ -29,8 +29,9 @@ static mcn_status decode(const void *model, size_t size, uint32_t op,
     return *family ? s : MCN_OK;
 }
 
-mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
-                           mcn_target target, mcn_plan_choice *out)
+static mcn_status plan_kernel(const void *model, size_t model_size,
+                              uint32_t op, mcn_target target, int lean,
+                              mcn_plan_choice *out)
 {
     if (!out)
         return MCN_ERR_ARG;
@@ -43,8 +44,9 @@ mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
     MCN_TRY(decode(model, model_size, op, &p, &kop, &family, &named));
     if (!family)
         return MCN_OK;
-    out->kernel = named ? named : mcn_conv_kernel_choose(&p, kop,
-                                                         (int)target);
+    out->kernel = named  ? named
+                  : lean ? mcn_conv_kernel_choose_lean(&p, kop, (int)target)
+                         : mcn_conv_kernel_choose(&p, kop, (int)target);
     const mcn_conv_kernel *k = mcn_conv_kernel_get(out->kernel);
     if (k) {
         out->scratch_bytes = k->scratch_bytes ? k->scratch_bytes(&p) : 0;
@@ -58,6 +60,19 @@ mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
 #endif
     }
     return MCN_OK;
+}
+
+mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
+                           mcn_target target, mcn_plan_choice *out)
+{
+    return plan_kernel(model, model_size, op, target, 0, out);
+}
+
+mcn_status mcn_plan_kernel_lean(const void *model, size_t model_size,
+                                uint32_t op, mcn_target target,
+                                mcn_plan_choice *out)
+{
+    return plan_kernel(model, model_size, op, target, 1, out);
 }
 
 mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,

@@ -52,6 +52,14 @@ typedef struct {
 mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
                            mcn_target target, mcn_plan_choice *out);
 
+/* The same for a packer planning SRAM first at the arena's peak: the
+   kernel that needs the least scratch there (mcn_conv_kernel_choose_lean),
+   which may take more flash. Ops that name a kernel already, and those
+   outside the conv family, get what mcn_plan_kernel gives them. */
+mcn_status mcn_plan_kernel_lean(const void *model, size_t model_size,
+                                uint32_t op, mcn_target target,
+                                mcn_plan_choice *out);
+
 /* The weights (w: exactly mcn_plan_choice.weight_bytes) and bias (bias: one
    int32 per output channel) that kernel `kernel` reads for operator `op`,
    made from the operator's reference weights and bias (absent: zeros). */
