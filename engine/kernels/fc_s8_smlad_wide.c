@@ -22,9 +22,12 @@
 */
 #include "paired_s8.h"
 
+/* Only where every channel takes mcn_rq_fast (the layers it is for do),
+   so that generated code holding it beside fc_s8_smlad_paired stays
+   small. */
 int mcn_k_fc_s8_smlad_wide_applies(const mcn_k_conv_params *p)
 {
-    return mcn_k_fc_s8_smlad_paired_applies(p) &&
+    return mcn_k_fc_s8_smlad_paired_applies(p) && paired_rq_all_fast(p) &&
            (int64_t)2 * p->output.c * p->input.c <= INT32_MAX;
 }
 
@@ -124,8 +127,8 @@ typedef struct {
     "add    r12, r12, r9\n\t" RQW(v)
 #endif
 
-/* The quads of the common case: mcn_rq_fast, an act range of all int8,
-   at least one step and no tail. */
+/* The quads of the common case: an act range of all int8, at least one
+   step and no tail. */
 static void quads_fast(const mcn_k_conv_params *p, const paired_rq *rq,
                        int32_t quads)
 {
@@ -193,50 +196,59 @@ static void quads_fast(const mcn_k_conv_params *p, const paired_rq *rq,
 /* Channel oc's sum over the steps from its words w (`stride` bytes apart
    per step) and its tail t. */
 static int32_t channel_sum(const mcn_k_conv_params *p, int32_t oc,
-                           const uint8_t *w, int32_t stride,
+                           const uint8_t *w, uint32_t stride,
                            const uint8_t *t)
 {
-    const int32_t steps = p->input.c / 4, rest = p->input.c % 4;
+    const uint32_t steps = (uint32_t)p->input.c >> 2;
+    const uint32_t rest = (uint32_t)p->input.c & 3u;
+    const int8_t *x = p->input_data;
     int32_t a = p->bias[oc];
-    for (int32_t s = 0; s < steps; s++, w += stride) {
-        const uint32_t v = mcn_load_u32(p->input_data + 4 * s);
+    for (uint32_t s = 0; s < steps; s++, w += stride, x += 4) {
+        const uint32_t v = mcn_load_u32(x);
         a = mcn_smlad(mcn_load_u32(w + 4), mcn_sxtb16_ror8(v),
                       mcn_smlad(mcn_load_u32(w), mcn_sxtb16(v), a));
     }
-    for (int32_t i = 0; i < rest; i++) {
-        const int32_t wv = (int16_t)(uint16_t)(t[2 * i] | t[2 * i + 1] << 8);
-        a = paired_mac(a, wv, p->input_data[4 * steps + i]);
+    for (uint32_t i = 0; i < rest; i++, t += 2) {
+        const int32_t wv = (int16_t)(uint16_t)(t[0] | t[1] << 8);
+        a = paired_mac(a, wv, x[i]);
     }
     return a;
 }
 
 void mcn_k_fc_s8_smlad_wide(const mcn_k_conv_params *p)
 {
-    const int32_t depth = p->input.c, out_c = p->output.c;
-    const int32_t steps = depth / 4, rest = depth % 4, quads = out_c / 4;
+    const uint32_t depth = (uint32_t)p->input.c;
+    const uint32_t out_c = (uint32_t)p->output.c;
+    const uint32_t steps = depth >> 2, rest = depth & 3u;
+    const uint32_t quads = out_c >> 2;
+    /* Every channel takes mcn_rq_fast (applies checked it). */
     mcn_rq_fast one;
     paired_rq rq;
-    paired_rq_init(&rq, p,
-                   p->rq.count > 1 ? (mcn_rq_fast *)(void *)p->scratch
-                                   : &one,
-                   p->rq.count);
+    rq.p = p;
+    rq.step = p->rq.count > 1;
+    mcn_rq_fast *table = rq.step ? (mcn_rq_fast *)(void *)p->scratch : &one;
+    for (int32_t i = 0; i < p->rq.count; i++)
+        table[i] = mcn_rq_fast_of(p->rq.multiplier[i], p->rq.shift[i]);
+    rq.c = table;
+    rq.fast = 1;
+    rq.clamp = p->act_min > -128 || p->act_max < 127;
     const uint8_t *w = (const uint8_t *)p->filter_data;
-    const uint8_t *tails = w + (int64_t)8 * out_c * steps;
-    int32_t oc = 0;
-    if (rq.fast && !rq.clamp && rest == 0 && steps > 0 && quads > 0) {
-        quads_fast(p, &rq, quads);
+    const uint8_t *tails = w + 8u * out_c * steps;
+    uint32_t oc = 0;
+    if (!rq.clamp && rest == 0 && steps > 0 && quads > 0) {
+        quads_fast(p, &rq, (int32_t)quads);
         oc = 4 * quads;
     }
-    for (; oc < 4 * quads; oc++)
-        p->output_data[oc] = paired_out(
-            &rq,
-            channel_sum(p, oc, w + (int64_t)32 * steps * (oc / 4) +
-                                   8 * (oc % 4), 32, tails + 2 * rest * oc),
-            oc);
-    for (; oc < out_c; oc++)
-        p->output_data[oc] = paired_out(
-            &rq,
-            channel_sum(p, oc, w + (int64_t)8 * steps * oc, 8,
-                        tails + 2 * rest * oc),
-            oc);
+    /* One call site: generated code keeps one copy of the loop. */
+    for (; oc < out_c; oc++) {
+        const int in_quad = oc < 4 * quads;
+        const uint8_t *cw = in_quad ? w + 32u * steps * (oc >> 2) +
+                                          8u * (oc & 3u)
+                                    : w + 8u * steps * oc;
+        const int32_t v = paired_out_fast(
+            channel_sum(p, (int32_t)oc, cw, in_quad ? 32u : 8u,
+                        tails + 2u * rest * oc),
+            rq.c + oc * (uint32_t)rq.step, p->output_offset);
+        p->output_data[oc] = (int8_t)mcn_clamp(v, p->act_min, p->act_max);
+    }
 }
