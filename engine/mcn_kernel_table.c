@@ -52,7 +52,8 @@ static const mcn_conv_kernel table[] = {
              mcn_k_conv_s8_im2col_smlad_applies,
              mcn_k_conv_s8_im2col_smlad_scratch_bytes,
              mcn_k_conv_s8_im2col_smlad_layout, mcn_k_conv_s8_im2col_smlad,
-             mcn_k_conv_smlad_overlap, 0},
+             mcn_k_conv_smlad_overlap,
+             mcn_k_conv_s8_im2col_smlad_weight_bytes},
     /* 8: after 3, which it serves wherever 3 applies, so only the lean
        choice (mcn_conv_kernel_choose_lean) ever picks it: its weights
        take twice the flash. */

@@ -423,8 +423,9 @@ void mcn_k_dwconv_s8_smlad(const mcn_k_conv_params *p);
 void mcn_k_dwconv_s8_planar(const mcn_k_conv_params *p);
 /* CONV_2D, one group, any filter/stride/dilation/padding: int16 im2col of
    four pixels and SMLAD (kernels/conv_smlad.h); weights in its K order,
-   bias as the graph's. The first-layer one (cin <= 3) keeps its weights
-   widened too, after them (its weight_bytes). */
+   bias as the graph's; the requantization table after the weights (their
+   weight_bytes). The first-layer one (cin <= 3) keeps its weights
+   widened too, between the two. */
 int mcn_k_conv_s8_first_smlad_applies(const mcn_k_conv_params *p);
 uint32_t mcn_k_conv_s8_first_smlad_scratch_bytes(const mcn_k_conv_params *p);
 void mcn_k_conv_s8_first_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
@@ -436,6 +437,7 @@ uint32_t mcn_k_conv_s8_im2col_smlad_scratch_bytes(const mcn_k_conv_params *p);
 void mcn_k_conv_s8_im2col_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
                                        int32_t *bias);
 void mcn_k_conv_s8_im2col_smlad(const mcn_k_conv_params *p);
+uint32_t mcn_k_conv_s8_im2col_smlad_weight_bytes(const mcn_k_conv_params *p);
 /* Both: four pixels' windows read into the column before their outputs
    are written. */
 int mcn_k_conv_smlad_overlap(const mcn_k_conv_params *p, int32_t *lo,

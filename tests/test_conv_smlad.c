@@ -137,10 +137,13 @@ END_TEST
 
 /* 3x3 filter over 3 channels: each filter row is 9 bytes, two whole
    quads and one leftover; the K order is the rows' quads, then the three
-   leftovers: 0..7, 9..16, 18..25, 8, 17, 26. */
+   leftovers: 0..7, 9..16, 18..25, 8, 17, 26. After the rows (54 bytes, to
+   56), each channel's requantization and bias. */
 START_TEST(layout_for_three_channels)
 {
-    int8_t w[2 * 27], got[2 * 27];
+    int8_t w[2 * 27];
+    uint32_t got32[(56 + 2 * 20) / 4];
+    int8_t *got = (int8_t *)got32;
     for (int i = 0; i < 2 * 27; i++)
         w[i] = (int8_t)i;
     mcn_k_conv_params p;
@@ -149,8 +152,25 @@ START_TEST(layout_for_three_channels)
     p.filter_data = w;
     p.input = dims(1, 5, 5, 3);
     p.output = dims(1, 3, 3, 2);
-    int32_t bias[2] = {7, -7};
-    kernel_named("conv_s8_im2col_smlad")->layout(&p, got, bias);
+    int32_t bias[2] = {7, -7}, mult = 1 << 30, shift = -3;
+    p.bias = bias;
+    p.rq.multiplier = &mult;
+    p.rq.shift = &shift;
+    p.rq.count = 1;
+    p.output_offset = 5;
+    const mcn_conv_kernel *k = kernel_named("conv_s8_im2col_smlad");
+    ck_assert_uint_eq(mcn_conv_kernel_weight_bytes(k, &p), sizeof got32);
+    k->layout(&p, got, bias);
+    for (int o = 0; o < 2; o++) {
+        int32_t e[5];
+        memcpy(e, got + 56 + 20 * o, sizeof e);
+        /* m, left + 1, right, 2^(right-1) + offset * 2^right, bias */
+        ck_assert_int_eq(e[0], 1 << 30);
+        ck_assert_int_eq(e[1], 1);
+        ck_assert_int_eq(e[2], 3);
+        ck_assert_int_eq(e[3], 4 + 5 * 8);
+        ck_assert_int_eq(e[4], bias[o]);
+    }
     static const int8_t order[27] = {0,  1,  2,  3,  4,  5,  6,  7,  9,
                                      10, 11, 12, 13, 14, 15, 16, 18, 19,
                                      20, 21, 22, 23, 24, 25, 8,  17, 26};

@@ -6,7 +6,8 @@
 ** loop (conv_smlad.h), with the weights widened at pack time as SXTB16
 ** makes them and kept in flash after the int8 rows (so its weight layout
 ** is larger than the filter: mcn_conv_kernel.weight_bytes, and it needs
-** no scratch for them): the same words in the same order (the last
+** no scratch for them; the requantization table after them, as
+** conv_s8_im2col_smlad's): the same words in the same order (the last
 ** quad's from the row's last four bytes), two per quad per channel. A
 ** step then reads them with one LDRD, 16 MACs in 11 instructions instead
 ** of 13, and the last quad needs no step back. Same bits as
@@ -33,16 +34,23 @@ uint32_t mcn_k_conv_s8_first_smlad_scratch_bytes(const mcn_k_conv_params *p)
 }
 
 /* Where the widened words start: after the int8 rows, 4-byte aligned
-   (the weight buffer is: FlatBuffers vectors are). */
+   (the weight buffer is: FlatBuffers vectors are); the rq table after
+   them. */
 static uint32_t wide_at(const mcn_k_conv_params *p, const mcn_smlad_geom *g)
 {
-    return ((uint32_t)p->output.c * (uint32_t)g->k + 3u) & ~3u;
+    (void)g;
+    return mcn_smlad_rows_bytes(p);
+}
+
+static uint32_t rq_at(const mcn_k_conv_params *p, const mcn_smlad_geom *g)
+{
+    return wide_at(p, g) + (uint32_t)p->output.c * (uint32_t)g->quads * 8u;
 }
 
 uint32_t mcn_k_conv_s8_first_smlad_weight_bytes(const mcn_k_conv_params *p)
 {
     const mcn_smlad_geom g = mcn_smlad_geom_of(p);
-    return wide_at(p, &g) + (uint32_t)p->output.c * (uint32_t)g.quads * 8u;
+    return rq_at(p, &g) + mcn_smlad_rq_bytes(p);
 }
 
 /* Each channel's weight words (from rows in the column's K order) in the
@@ -63,7 +71,7 @@ static void widen(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
 }
 
 /* The rows in the column's K order (as conv_s8_im2col_smlad's), then
-   the widened words. */
+   the widened words, then the rq table. */
 void mcn_k_conv_s8_first_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
                                       int32_t *bias)
 {
@@ -74,12 +82,14 @@ void mcn_k_conv_s8_first_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
     for (uint32_t i = (uint32_t)p->output.c * (uint32_t)g.k; i < at; i++)
         w[i] = 0;
     widen(p, &g, w, (uint8_t *)w + at);
+    mcn_smlad_layout_rq(p, (uint8_t *)w + rq_at(p, &g));
 }
 
 void mcn_k_conv_s8_first_smlad(const mcn_k_conv_params *p)
 {
     const mcn_smlad_geom g = mcn_smlad_geom_of(p);
-    const mcn_smlad_scratch s = mcn_smlad_scratch_of(p, &g);
+    const mcn_smlad_scratch s = mcn_smlad_scratch_of(
+        p, &g, (const uint8_t *)p->filter_data + rq_at(p, &g));
     mcn_smlad_run(p, &g, &s, g.quads, 0,
                   (const uint8_t *)p->filter_data + wide_at(p, &g), 1);
 }

@@ -134,8 +134,7 @@ uint32_t mcn_smlad_scratch_bytes(const mcn_k_conv_params *p)
 {
     const mcn_smlad_geom g = mcn_smlad_geom_of(p);
     const uint32_t out_c = (uint32_t)p->output.c, quads = (uint32_t)g.quads;
-    return quads * MCN_SMLAD_QUAD + out_c * (uint32_t)sizeof(mcn_smlad_rq) +
-           (uint32_t)g.left * 4u + round4(4u * out_c) +
+    return quads * MCN_SMLAD_QUAD + (uint32_t)g.left * 4u + round4(4u * out_c) +
            round4((uint32_t)g.run);
 }
 
@@ -155,23 +154,36 @@ static mcn_smlad_rq rq_of(const mcn_k_conv_params *p, int32_t oc)
     return e;
 }
 
-static void rq_fill(const mcn_k_conv_params *p, mcn_smlad_rq *rq)
+uint32_t mcn_smlad_rows_bytes(const mcn_k_conv_params *p)
 {
-    for (int32_t oc = 0; oc < p->output.c; oc++)
-        rq[oc] = rq_of(p, oc);
+    const mcn_smlad_geom g = mcn_smlad_geom_of(p);
+    return round4((uint32_t)p->output.c * (uint32_t)g.k);
+}
+
+uint32_t mcn_smlad_rq_bytes(const mcn_k_conv_params *p)
+{
+    return (uint32_t)p->output.c * (uint32_t)sizeof(mcn_smlad_rq);
+}
+
+void mcn_smlad_layout_rq(const mcn_k_conv_params *p, uint8_t *dst)
+{
+    for (int32_t oc = 0; oc < p->output.c; oc++) {
+        const mcn_smlad_rq e = rq_of(p, oc);
+        __builtin_memcpy(dst + (uint32_t)oc * sizeof e, &e, sizeof e);
+    }
 }
 
 mcn_smlad_scratch mcn_smlad_scratch_of(const mcn_k_conv_params *p,
-                                       const mcn_smlad_geom *g)
+                                       const mcn_smlad_geom *g,
+                                       const void *rq)
 {
     const int32_t out_c = p->output.c;
     mcn_smlad_scratch s;
     s.col = (uint8_t *)p->scratch;
-    s.rq = (mcn_smlad_rq *)(void *)(s.col + g->quads * MCN_SMLAD_QUAD);
-    s.lpos = (uint32_t *)(void *)(s.rq + out_c);
+    s.rq = (const mcn_smlad_rq *)rq;
+    s.lpos = (uint32_t *)(void *)(s.col + g->quads * MCN_SMLAD_QUAD);
     s.tmp = (int8_t *)(s.lpos + g->left);
     s.stage = s.tmp + round4(4u * (uint32_t)out_c);
-    rq_fill(p, s.rq);
     for (int32_t l = 0; l < g->left; l++)
         s.lpos[l] = slot_of((uint32_t)leftover_pos(g, l));
     /* The slots beside the last quad's elements stay 0 throughout. */
