@@ -55,9 +55,9 @@ static const mcn_conv_kernel table[] = {
              mcn_k_conv_smlad_overlap,
              mcn_k_conv_s8_im2col_smlad_weight_bytes},
     /* 8: after 3, which it serves wherever 3 applies, so only the lean
-       choice (mcn_conv_kernel_choose_lean) ever picks it: its weights
-       take twice the flash. */
-    {"fc_s8_smlad_wide", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
+       choice (mcn_conv_kernel_choose_lean, MCN_KOP_LEAN) ever picks it:
+       its weights take twice the flash. */
+    {"fc_s8_smlad_wide", MCN_KOP_CONV | MCN_KOP_FC | MCN_KOP_LEAN, DSP_CORES,
      mcn_k_fc_s8_smlad_wide_applies, mcn_k_fc_s8_smlad_wide_scratch_bytes,
      mcn_k_fc_s8_smlad_wide_layout, mcn_k_fc_s8_smlad_wide, 0,
      mcn_k_fc_s8_smlad_wide_weight_bytes},
@@ -101,8 +101,8 @@ uint8_t mcn_conv_kernel_choose_lean(const mcn_k_conv_params *p, uint8_t kop,
     uint32_t least = table[first - 1].scratch_bytes
                          ? table[first - 1].scratch_bytes(p) : 0;
     for (uint32_t i = first; i < N_KERNELS && least > 0; i++)
-        if ((table[i].ops & kop) && (table[i].targets & T(target)) &&
-            table[i].applies(p)) {
+        if ((table[i].ops & kop) && (table[i].ops & MCN_KOP_LEAN) &&
+            (table[i].targets & T(target)) && table[i].applies(p)) {
             const uint32_t s = table[i].scratch_bytes
                                    ? table[i].scratch_bytes(p) : 0;
             if (s < least) {
