@@ -96,6 +96,39 @@ void mcn_tview_get(const mcn_ctx *ctx, int32_t index, mcn_tview *t)
     }
 }
 
+/* A constant holds exactly its shape's bytes, but for the weights of a
+   convolution whose kernel lays them out larger (check_kernel, in
+   mcn_ops_conv.c, holds them to that kernel's size). */
+static mcn_status check_const_bytes(const mcn_opview *v)
+{
+    const int conv = v->opcode == MCN_OP_CONV_2D ||
+                     v->opcode == MCN_OP_DEPTHWISE_CONV_2D ||
+                     v->opcode == MCN_OP_FULLY_CONNECTED;
+    for (uint32_t k = 0; k < v->n_in && k < MCN_OP_MAX_IN; k++)
+        if (v->in[k].is_const &&
+            mcn_const_bytes(v->model, &v->in[k]) != v->in[k].bytes &&
+            !(k == 1 && conv && v->kernel))
+            return MCN_ERR_MODEL;
+    return MCN_OK;
+}
+
+/* Read from the model, not kept in the view: mcn_invoke decodes every
+   operator's views on every run, and only mcn_init needs this. */
+uint32_t mcn_const_bytes(const uint8_t *model, const mcn_tview *t)
+{
+    if (!t->present || !t->is_const)
+        return 0;
+    const uint8_t *b = model;
+    uint32_t m = fb_u32(b), n, len;
+    uint32_t tensors = fb_get_vector(b, m, MCN_MODEL_TENSORS, &n);
+    uint32_t tt = fb_vector_table(b, tensors, (uint32_t)t->index);
+    uint32_t buffers = fb_get_vector(b, m, MCN_MODEL_BUFFERS, &n);
+    uint32_t bt = fb_vector_table(b, buffers,
+                                  fb_get_u32(b, tt, MCN_TENSOR_BUFFER, 0));
+    (void)fb_get_vector(b, bt, MCN_BUFFER_DATA, &len);
+    return len;
+}
+
 mcn_status mcn_opview_get(const mcn_ctx *ctx, uint32_t i, mcn_opview *v)
 {
     const uint8_t *b = ctx->model;
@@ -212,6 +245,8 @@ mcn_status mcn_init(mcn_ctx *ctx, const void *model, size_t model_size,
     for (uint32_t i = 0; i < ctx->n_operators; i++) {
         mcn_opview v;
         s = mcn_opview_get(ctx, i, &v);
+        if (s == MCN_OK)
+            s = check_const_bytes(&v);
         if (s == MCN_OK)
             s = op_table[v.opcode] ? op_table[v.opcode](&v, NULL)
                                    : MCN_ERR_UNSUPPORTED;

@@ -135,7 +135,7 @@ typedef struct {
     int (*applies)(const mcn_k_conv_params *p);
     uint32_t (*scratch_bytes)(const mcn_k_conv_params *p);
     /* NULL: reads the reference layout. Otherwise rewrites the weights
-       (w, p->filter's bytes, from p->filter_data) and bias (one per
+       (w, weight_bytes of them, from p->filter_data) and bias (one per
        output channel, holding the reference bias or zeros) in place. */
     void (*layout)(const mcn_k_conv_params *p, int8_t *w, int32_t *bias);
     void (*run)(const mcn_k_conv_params *p);
@@ -144,11 +144,19 @@ typedef struct {
        (output start - input start, in bytes) it tolerates in [*lo, *hi];
        a disjoint output is always fine. */
     int (*overlap)(const mcn_k_conv_params *p, int32_t *lo, int32_t *hi);
+    /* NULL: its weight layout is p->filter's bytes. Otherwise the bytes
+       layout writes and the model's weight buffer holds (more than the
+       filter's: a kernel that keeps a widened copy in flash, say), which
+       mcn_init checks exactly. */
+    uint32_t (*weight_bytes)(const mcn_k_conv_params *p);
 } mcn_conv_kernel;
 
 #define MCN_KOP_CONV 1u
 #define MCN_KOP_DWCONV 2u
 #define MCN_KOP_FC 4u
+/* Not an op: a kernel the lean choice may take (mcn_conv_kernel_choose_lean)
+   where it needs less scratch than the first choice, no slower for it. */
+#define MCN_KOP_LEAN 8u
 
 /* Kernel k's overlap window for p as the planner and mcn_chk_window take
    it (mcn_kernels.h): disjoint when k has no overlap function or it
@@ -156,12 +164,26 @@ typedef struct {
 mcn_k_window mcn_conv_kernel_window(const mcn_conv_kernel *k,
                                     const mcn_k_conv_params *p);
 
+/* The bytes of constant t's buffer in the model (0 for an activation):
+   its shape's, or a kernel's larger weight layout. */
+uint32_t mcn_const_bytes(const uint8_t *model, const mcn_tview *t);
+
+/* The bytes kernel k's weight layout takes for p (mcn_conv_kernel). */
+uint32_t mcn_conv_kernel_weight_bytes(const mcn_conv_kernel *k,
+                                      const mcn_k_conv_params *p);
+
 /* Kernel `id` (1-based, as Operator.kernel), or NULL. */
 const mcn_conv_kernel *mcn_conv_kernel_get(uint8_t id);
 /* The best kernel for p on target among those serving `kop`: its id, or
    0 (the reference family). */
 uint8_t mcn_conv_kernel_choose(const mcn_k_conv_params *p, uint8_t kop,
                                int target);
+/* For an op whose scratch sets the arena's peak: of mcn_conv_kernel_choose's
+   kernel and those after it in the table marked MCN_KOP_LEAN that serve,
+   suit and apply, the one needing the least scratch (the earlier on a
+   tie). */
+uint8_t mcn_conv_kernel_choose_lean(const mcn_k_conv_params *p, uint8_t kop,
+                                    int target);
 
 /* The conv-family op files' parameters, shared with the planner
    (mcn_plan.c): p from operator v, MCN_ERR_* when v cannot give them;

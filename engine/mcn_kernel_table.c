@@ -22,35 +22,45 @@ static const mcn_conv_kernel table[] = {
     /* 1 */ {"conv_1x1_s8_smlad", MCN_KOP_CONV | MCN_KOP_FC, 0,
              mcn_k_conv_1x1_s8_smlad_applies, 0,
              mcn_k_conv_1x1_s8_smlad_layout, mcn_k_conv_1x1_s8_smlad,
-             mcn_k_conv_1x1_s8_smlad_overlap},
+             mcn_k_conv_1x1_s8_smlad_overlap, 0},
     /* 2 */ {"conv_1x1_s8_smlad_paired", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
              mcn_k_conv_1x1_s8_smlad_paired_applies,
              mcn_k_conv_1x1_s8_smlad_paired_scratch_bytes,
              mcn_k_conv_1x1_s8_smlad_paired_layout,
              mcn_k_conv_1x1_s8_smlad_paired,
-             mcn_k_conv_1x1_s8_smlad_paired_overlap},
+             mcn_k_conv_1x1_s8_smlad_paired_overlap, 0},
     /* 3 */ {"fc_s8_smlad_paired", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
              mcn_k_fc_s8_smlad_paired_applies,
              mcn_k_fc_s8_smlad_paired_scratch_bytes,
              mcn_k_fc_s8_smlad_paired_layout, mcn_k_fc_s8_smlad_paired,
-             mcn_k_fc_s8_smlad_paired_overlap},
+             mcn_k_fc_s8_smlad_paired_overlap, 0},
     /* 4 */ {"dwconv_s8_smlad", MCN_KOP_DWCONV, DSP_CORES,
              mcn_k_dwconv_plane_applies, mcn_k_dwconv_plane_scratch_bytes,
              mcn_k_dwconv_plane_layout, mcn_k_dwconv_s8_smlad,
-             mcn_k_dwconv_plane_overlap},
+             mcn_k_dwconv_plane_overlap, 0},
     /* 5 */ {"dwconv_s8_planar", MCN_KOP_DWCONV, ALL_CORES,
              mcn_k_dwconv_plane_applies, mcn_k_dwconv_plane_scratch_bytes,
              mcn_k_dwconv_plane_layout, mcn_k_dwconv_s8_planar,
-             mcn_k_dwconv_plane_overlap},
+             mcn_k_dwconv_plane_overlap, 0},
     /* 6 */ {"conv_s8_first_smlad", MCN_KOP_CONV, DSP_CORES,
              mcn_k_conv_s8_first_smlad_applies,
              mcn_k_conv_s8_first_smlad_scratch_bytes,
-             mcn_k_conv_s8_first_smlad_layout, mcn_k_conv_s8_first_smlad, 0},
+             mcn_k_conv_s8_first_smlad_layout, mcn_k_conv_s8_first_smlad,
+             mcn_k_conv_smlad_overlap,
+             mcn_k_conv_s8_first_smlad_weight_bytes},
     /* 7 */ {"conv_s8_im2col_smlad", MCN_KOP_CONV, DSP_CORES,
              mcn_k_conv_s8_im2col_smlad_applies,
              mcn_k_conv_s8_im2col_smlad_scratch_bytes,
              mcn_k_conv_s8_im2col_smlad_layout, mcn_k_conv_s8_im2col_smlad,
-             0},
+             mcn_k_conv_smlad_overlap,
+             mcn_k_conv_s8_im2col_smlad_weight_bytes},
+    /* 8: after 3, which it serves wherever 3 applies, so only the lean
+       choice (mcn_conv_kernel_choose_lean, MCN_KOP_LEAN) ever picks it:
+       its weights take twice the flash. */
+    {"fc_s8_smlad_wide", MCN_KOP_CONV | MCN_KOP_FC | MCN_KOP_LEAN, DSP_CORES,
+     mcn_k_fc_s8_smlad_wide_applies, mcn_k_fc_s8_smlad_wide_scratch_bytes,
+     mcn_k_fc_s8_smlad_wide_layout, mcn_k_fc_s8_smlad_wide, 0,
+     mcn_k_fc_s8_smlad_wide_weight_bytes},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])
@@ -70,6 +80,37 @@ uint8_t mcn_conv_kernel_choose(const mcn_k_conv_params *p, uint8_t kop,
             table[i].applies(p))
             return (uint8_t)(i + 1);
     return 0;
+}
+
+uint32_t mcn_conv_kernel_weight_bytes(const mcn_conv_kernel *k,
+                                      const mcn_k_conv_params *p)
+{
+    if (k && k->weight_bytes)
+        return k->weight_bytes(p);
+    return (uint32_t)p->filter.n * (uint32_t)p->filter.h *
+           (uint32_t)p->filter.w * (uint32_t)p->filter.c;
+}
+
+uint8_t mcn_conv_kernel_choose_lean(const mcn_k_conv_params *p, uint8_t kop,
+                                    int target)
+{
+    const uint8_t first = mcn_conv_kernel_choose(p, kop, target);
+    if (!first)
+        return 0;
+    uint8_t best = first;
+    uint32_t least = table[first - 1].scratch_bytes
+                         ? table[first - 1].scratch_bytes(p) : 0;
+    for (uint32_t i = first; i < N_KERNELS && least > 0; i++)
+        if ((table[i].ops & kop) && (table[i].ops & MCN_KOP_LEAN) &&
+            (table[i].targets & T(target)) && table[i].applies(p)) {
+            const uint32_t s = table[i].scratch_bytes
+                                   ? table[i].scratch_bytes(p) : 0;
+            if (s < least) {
+                least = s;
+                best = (uint8_t)(i + 1);
+            }
+        }
+    return best;
 }
 
 mcn_k_window mcn_conv_kernel_window(const mcn_conv_kernel *k,

@@ -405,6 +405,14 @@ void mcn_k_fc_s8_smlad_paired_layout(const mcn_k_conv_params *p, int8_t *w,
 void mcn_k_fc_s8_smlad_paired(const mcn_k_conv_params *p);
 int mcn_k_fc_s8_smlad_paired_overlap(const mcn_k_conv_params *p, int32_t *lo,
                                      int32_t *hi);
+/* The same over one row with its weights widened in flash (twice the
+   filter's bytes) and no scratch for the row (fc_s8_smlad_wide.c). */
+int mcn_k_fc_s8_smlad_wide_applies(const mcn_k_conv_params *p);
+uint32_t mcn_k_fc_s8_smlad_wide_scratch_bytes(const mcn_k_conv_params *p);
+uint32_t mcn_k_fc_s8_smlad_wide_weight_bytes(const mcn_k_conv_params *p);
+void mcn_k_fc_s8_smlad_wide_layout(const mcn_k_conv_params *p, int8_t *w,
+                                   int32_t *bias);
+void mcn_k_fc_s8_smlad_wide(const mcn_k_conv_params *p);
 /* DEPTHWISE_CONV_2D, multiplier 1, filters up to 8x8, no dilation, one
    channel at a time from int16 planes (dwconv_plane.h); weights
    [C][KH*KW], folded bias; may run in place. With SMLAD
@@ -420,18 +428,25 @@ void mcn_k_dwconv_s8_smlad(const mcn_k_conv_params *p);
 void mcn_k_dwconv_s8_planar(const mcn_k_conv_params *p);
 /* CONV_2D, one group, any filter/stride/dilation/padding: int16 im2col of
    four pixels and SMLAD (kernels/conv_smlad.h); weights in its K order,
-   bias as the graph's. The first-layer one (cin <= 3) widens its weights
-   into scratch. */
+   bias as the graph's; the requantization table after the weights (their
+   weight_bytes). The first-layer one (cin <= 3) keeps its weights
+   widened too, between the two. */
 int mcn_k_conv_s8_first_smlad_applies(const mcn_k_conv_params *p);
 uint32_t mcn_k_conv_s8_first_smlad_scratch_bytes(const mcn_k_conv_params *p);
 void mcn_k_conv_s8_first_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
                                       int32_t *bias);
 void mcn_k_conv_s8_first_smlad(const mcn_k_conv_params *p);
+uint32_t mcn_k_conv_s8_first_smlad_weight_bytes(const mcn_k_conv_params *p);
 int mcn_k_conv_s8_im2col_smlad_applies(const mcn_k_conv_params *p);
 uint32_t mcn_k_conv_s8_im2col_smlad_scratch_bytes(const mcn_k_conv_params *p);
 void mcn_k_conv_s8_im2col_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
                                        int32_t *bias);
 void mcn_k_conv_s8_im2col_smlad(const mcn_k_conv_params *p);
+uint32_t mcn_k_conv_s8_im2col_smlad_weight_bytes(const mcn_k_conv_params *p);
+/* Both: four pixels' windows read into the column before their outputs
+   are written. */
+int mcn_k_conv_smlad_overlap(const mcn_k_conv_params *p, int32_t *lo,
+                             int32_t *hi);
 /* TRANSPOSE_CONV; scratch holds output.h * output.w * output.c int32s
    (UINT32_MAX bytes: more than 4 GiB, which no arena has). */
 void mcn_k_transpose_conv_s8(const mcn_k_conv_params *p);
@@ -518,6 +533,10 @@ typedef struct {
 /* The window that keeps every write below every input byte still to be
    read: lo = MCN_K_WINDOW_MIN, hi the least over the writes. */
 mcn_k_window mcn_k_raster_window(const mcn_k_raster *r);
+/* The same pixels in blocks of `block` (the last may be short), each
+   block's reads done before any of its writes, which come in any order
+   (the im2col kernels, conv_smlad.h); group_out and group_in unused. */
+mcn_k_window mcn_k_raster_block_window(const mcn_k_raster *r, int32_t block);
 
 mcn_k_window mcn_k_conv_s8_overlap(const mcn_k_conv_params *p);
 mcn_k_window mcn_k_conv_1x1_s8_overlap(const mcn_k_conv_params *p);

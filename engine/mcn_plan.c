@@ -39,8 +39,9 @@ static mcn_status decode(const void *model, size_t size, uint32_t op,
     return *family ? s : MCN_OK;
 }
 
-mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
-                           mcn_target target, mcn_plan_choice *out)
+static mcn_status plan_kernel(const void *model, size_t model_size,
+                              uint32_t op, mcn_target target, int lean,
+                              mcn_plan_choice *out)
 {
     if (!out)
         return MCN_ERR_ARG;
@@ -53,12 +54,14 @@ mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
     MCN_TRY(decode(model, model_size, op, &p, &kop, &family, &named));
     if (!family)
         return MCN_OK;
-    out->kernel = named ? named : mcn_conv_kernel_choose(&p, kop,
-                                                         (int)target);
+    out->kernel = named  ? named
+                  : lean ? mcn_conv_kernel_choose_lean(&p, kop, (int)target)
+                         : mcn_conv_kernel_choose(&p, kop, (int)target);
     const mcn_conv_kernel *k = mcn_conv_kernel_get(out->kernel);
     if (k) {
         out->scratch_bytes = k->scratch_bytes ? k->scratch_bytes(&p) : 0;
         out->relayout = k->layout != 0;
+        out->weight_bytes = mcn_conv_kernel_weight_bytes(k, &p);
         mcn_k_window w = mcn_conv_kernel_window(k, &p);
         out->overlap_lo = w.lo;
         out->overlap_hi = w.hi;
@@ -67,6 +70,19 @@ mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
 #endif
     }
     return MCN_OK;
+}
+
+mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
+                           mcn_target target, mcn_plan_choice *out)
+{
+    return plan_kernel(model, model_size, op, target, 0, out);
+}
+
+mcn_status mcn_plan_kernel_lean(const void *model, size_t model_size,
+                                uint32_t op, mcn_target target,
+                                mcn_plan_choice *out)
+{
+    return plan_kernel(model, model_size, op, target, 1, out);
 }
 
 mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,
@@ -80,9 +96,8 @@ mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,
     const mcn_conv_kernel *k = mcn_conv_kernel_get(kernel);
     if (!family || !k || !(k->ops & kop) || !k->layout || !w || !bias)
         return MCN_ERR_ARG;
-    size_t n = (size_t)p.filter.n * (size_t)p.filter.h *
-               (size_t)p.filter.w * (size_t)p.filter.c;
-    if (w_bytes != n || bias_count != (size_t)p.output.c)
+    if (w_bytes != mcn_conv_kernel_weight_bytes(k, &p) ||
+        bias_count != (size_t)p.output.c)
         return MCN_ERR_ARG;
     for (size_t c = 0; c < bias_count; c++)
         bias[c] = p.bias ? p.bias[c] : 0;

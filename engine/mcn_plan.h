@@ -36,6 +36,8 @@ typedef struct {
     uint8_t kernel;          /* for Operator.kernel; 0 = reference */
     uint32_t scratch_bytes;  /* what that kernel needs (Operator.scratch_*) */
     uint8_t relayout;        /* 1: weights and bias via mcn_plan_layout */
+    uint32_t weight_bytes;   /* the weights' bytes in that layout: the
+                                filter's, or more (a kernel's own copy) */
     /* Where the output may start against input 0 when that input dies at
        this operator: (output start - input start) in [lo, hi] bytes;
        lo > hi: never (they must be disjoint). */
@@ -50,7 +52,15 @@ typedef struct {
 mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
                            mcn_target target, mcn_plan_choice *out);
 
-/* The weights (w: exactly the weight tensor's bytes) and bias (bias: one
+/* The same for a packer planning SRAM first at the arena's peak: the
+   kernel that needs the least scratch there (mcn_conv_kernel_choose_lean),
+   which may take more flash. Ops that name a kernel already, and those
+   outside the conv family, get what mcn_plan_kernel gives them. */
+mcn_status mcn_plan_kernel_lean(const void *model, size_t model_size,
+                                uint32_t op, mcn_target target,
+                                mcn_plan_choice *out);
+
+/* The weights (w: exactly mcn_plan_choice.weight_bytes) and bias (bias: one
    int32 per output channel) that kernel `kernel` reads for operator `op`,
    made from the operator's reference weights and bias (absent: zeros). */
 mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,

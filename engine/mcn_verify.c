@@ -133,7 +133,11 @@ static mcn_status check_tensor(vctx *v, int32_t i)
        can be read in place. */
     (void)fb_get_vector(b, fb_vector_table(b, v->buffers, buf),
                         MCN_BUFFER_DATA, &len);
-    if (len != bytes)
+    /* Convolution and FULLY_CONNECTED weights (int8, rank 4 or 2) may
+       hold more: a kernel's own layout (mcn_conv_kernel.weight_bytes),
+       which mcn_init checks against the kernel the operator names. */
+    if (len != bytes &&
+        !(len > bytes && dtype == MCN_DT_INT8 && (rank == 4 || rank == 2)))
         return fail(v, MCN_ERR_MODEL, "tensor", i,
                     WHY("constant data size differs from its shape"));
     return MCN_OK;

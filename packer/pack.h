@@ -79,7 +79,9 @@ int pack_target_parse(const char *name, mcn_target *t);
 /* Ask the engine (mcn_plan.h) for each conv-family node's best kernel on
    `target`, rewrite the node's weights and bias into the layout that
    kernel reads, and record the kernel and its scratch (pack_kernels.c).
-   Nodes that already name a kernel keep it. */
+   Where a node's scratch sets the arena's peak and a leaner kernel
+   applies (mcn_plan_kernel_lean), that one, if the peak falls. Nodes that
+   already name a kernel keep it. */
 int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e);
 /* The planner's overlap callback (plan_arena.h) for the engine's kernels
    (plan_overlap.c): where node `node`'s output may overlap its input in

@@ -28,12 +28,14 @@ static int own_constant(const graph *g, int t)
 
 /* The weights and bias kernel k of node i reads, from the engine. */
 static int relayout(graph *g, int i, const uint8_t *buf, size_t len,
-                    uint8_t k, mcn_err *e)
+                    const mcn_plan_choice *ch, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
     int w = nd->in[1];
     int b = nd->n_in >= 3 ? nd->in[2] : -1;
-    size_t w_bytes = graph_tensor_bytes(&g->tensors[w]);
+    const uint8_t k = ch->kernel;
+    /* The filter's bytes, or more where the kernel keeps its own copy. */
+    size_t w_bytes = ch->weight_bytes;
     int32_t channels = g->tensors[nd->out[0]].shape[
         g->tensors[nd->out[0]].rank - 1];
     int8_t *wl = malloc(w_bytes ? w_bytes : 1);
@@ -70,6 +72,73 @@ static int add_table(graph *g, int i, const uint8_t *buf, size_t len,
                    : 0;
 }
 
+static void set_choice(graph_node *nd, const mcn_plan_choice *ch)
+{
+    nd->kernel = ch->kernel;
+    nd->scratch_bytes = ch->scratch_bytes;
+    nd->window_lo = ch->overlap_lo;
+    nd->window_hi = ch->overlap_hi;
+}
+
+/* Whether node i may take a kernel with choice ch: one that reads the
+   reference layout, or weights (and bias) only it reads, to lay out. */
+static int layout_free(const graph *g, int i, const mcn_plan_choice *ch)
+{
+    const graph_node *nd = &g->nodes[i];
+    int b = nd->n_in >= 3 ? nd->in[2] : -1;
+    return !ch->relayout || nd->kernel != 0 ||
+           (own_constant(g, nd->in[1]) && (b < 0 || own_constant(g, b)));
+}
+
+/* Where a node's scratch sets the arena's peak and another kernel needs
+   less (mcn_plan_kernel_lean: fc_s8_smlad_wide, whose weights take twice
+   the flash, for fc_s8_smlad_paired's widened row), take it if the peak
+   falls: the largest scratch first, each node tried once and kept only
+   where the peak falls. open[i]: node i may still change kernel. */
+static int lean_at_peak(graph *g, const uint8_t *buf, size_t len,
+                        mcn_target target, mcn_plan_choice *chs,
+                        uint8_t *open, mcn_err *e)
+{
+    plan_opts po = {.overlap = pack_overlap_window};
+    int64_t peak = -1;
+    for (;;) {
+        int best = -1;
+        mcn_plan_choice lean, bl;
+        memset(&bl, 0, sizeof bl);
+        for (int i = 0; i < g->n_nodes; i++) {
+            if (!open[i])
+                continue;
+            if (mcn_plan_kernel_lean(buf, len, (uint32_t)i, target,
+                                     &lean) != MCN_OK ||
+                lean.kernel == chs[i].kernel ||
+                lean.scratch_bytes >= chs[i].scratch_bytes ||
+                !layout_free(g, i, &lean)) {
+                open[i] = 0;
+                continue;
+            }
+            if (best < 0 || chs[i].scratch_bytes > chs[best].scratch_bytes) {
+                best = i;
+                bl = lean;
+            }
+        }
+        if (best < 0)
+            return 0;
+        open[best] = 0;
+        if (peak < 0 && (peak = plan_arena_peak_with(g, &po, e)) < 0)
+            return -1;
+        set_choice(&g->nodes[best], &bl);
+        const int64_t p = plan_arena_peak_with(g, &po, e);
+        if (p < 0)
+            return -1;
+        if (p < peak) {
+            peak = p;
+            chs[best] = bl;
+        } else {
+            set_choice(&g->nodes[best], &chs[best]);
+        }
+    }
+}
+
 int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e)
 {
     if (target == MCN_TARGET_REFERENCE)
@@ -80,32 +149,37 @@ int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e)
     size_t len;
     if (graph_to_mcn(g, &buf, &len, e))
         return -1;
-    int rc = 0;
+    mcn_plan_choice *chs = calloc((size_t)g->n_nodes + 1, sizeof *chs);
+    /* fresh[i]: node i chose its kernel now (not packed before), so its
+       weights are laid out for it here; open[i]: it may change. */
+    uint8_t *fresh = calloc((size_t)g->n_nodes + 1, 2);
+    uint8_t *open = fresh ? fresh + g->n_nodes + 1 : NULL;
+    int rc = chs && fresh ? 0 : mcn_fail(e, "out of memory");
     for (int i = 0; i < g->n_nodes && rc == 0; i++) {
-        graph_node *nd = &g->nodes[i];
-        mcn_plan_choice ch;
-        mcn_status s = mcn_plan_kernel(buf, len, (uint32_t)i, target, &ch);
+        mcn_plan_choice *ch = &chs[i];
+        mcn_status s = mcn_plan_kernel(buf, len, (uint32_t)i, target, ch);
         if (s != MCN_OK) {
             rc = node_fail(g, i, mcn_status_str(s), e);
             break;
         }
         if ((rc = add_table(g, i, buf, len, target, e)) != 0)
             break;
-        if (ch.kernel == 0)
+        /* Shared weights stay as the reference reads them. */
+        if (ch->kernel == 0 || !layout_free(g, i, ch)) {
+            ch->kernel = 0;
             continue;
-        /* A node packed before keeps its kernel and laid-out weights. */
-        if (ch.relayout && nd->kernel == 0) {
-            int b = nd->n_in >= 3 ? nd->in[2] : -1;
-            if (!own_constant(g, nd->in[1]) || (b >= 0 && !own_constant(g, b)))
-                continue;   /* shared weights stay as the reference reads them */
-            if ((rc = relayout(g, i, buf, len, ch.kernel, e)) != 0)
-                break;
         }
-        g->nodes[i].kernel = ch.kernel;
-        g->nodes[i].scratch_bytes = ch.scratch_bytes;
-        g->nodes[i].window_lo = ch.overlap_lo;
-        g->nodes[i].window_hi = ch.overlap_hi;
+        /* A node packed before keeps its kernel and laid-out weights. */
+        fresh[i] = open[i] = g->nodes[i].kernel == 0;
+        set_choice(&g->nodes[i], ch);
     }
+    if (rc == 0)
+        rc = lean_at_peak(g, buf, len, target, chs, open, e);
+    for (int i = 0; i < g->n_nodes && rc == 0; i++)
+        if (fresh[i] && chs[i].relayout)
+            rc = relayout(g, i, buf, len, &chs[i], e);
+    free(chs);
+    free(fresh);
     free(buf);
     return rc;
 }

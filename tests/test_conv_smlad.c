@@ -73,7 +73,8 @@ static void run_named(const char *name, const mcn_k_conv_params *p,
     ck_assert(k->applies(p));
     size_t nw = (size_t)p->filter.n * (size_t)p->filter.h *
                 (size_t)p->filter.w * (size_t)p->filter.c;
-    int8_t *w = malloc(nw);
+    /* The layout may be larger (the first-layer kernel's widened copy). */
+    int8_t *w = malloc(mcn_conv_kernel_weight_bytes(k, p));
     int32_t *b = calloc((size_t)p->output.c, sizeof *b);
     ck_assert(w && b);
     memcpy(w, p->filter_data, nw);
@@ -136,10 +137,13 @@ END_TEST
 
 /* 3x3 filter over 3 channels: each filter row is 9 bytes, two whole
    quads and one leftover; the K order is the rows' quads, then the three
-   leftovers: 0..7, 9..16, 18..25, 8, 17, 26. */
+   leftovers: 0..7, 9..16, 18..25, 8, 17, 26. After the rows (54 bytes, to
+   56), each channel's requantization and bias. */
 START_TEST(layout_for_three_channels)
 {
-    int8_t w[2 * 27], got[2 * 27];
+    int8_t w[2 * 27];
+    uint32_t got32[(56 + 2 * 20) / 4];
+    int8_t *got = (int8_t *)got32;
     for (int i = 0; i < 2 * 27; i++)
         w[i] = (int8_t)i;
     mcn_k_conv_params p;
@@ -148,8 +152,25 @@ START_TEST(layout_for_three_channels)
     p.filter_data = w;
     p.input = dims(1, 5, 5, 3);
     p.output = dims(1, 3, 3, 2);
-    int32_t bias[2] = {7, -7};
-    kernel_named("conv_s8_im2col_smlad")->layout(&p, got, bias);
+    int32_t bias[2] = {7, -7}, mult = 1 << 30, shift = -3;
+    p.bias = bias;
+    p.rq.multiplier = &mult;
+    p.rq.shift = &shift;
+    p.rq.count = 1;
+    p.output_offset = 5;
+    const mcn_conv_kernel *k = kernel_named("conv_s8_im2col_smlad");
+    ck_assert_uint_eq(mcn_conv_kernel_weight_bytes(k, &p), sizeof got32);
+    k->layout(&p, got, bias);
+    for (int o = 0; o < 2; o++) {
+        int32_t e[5];
+        memcpy(e, got + 56 + 20 * o, sizeof e);
+        /* m, left + 1, right, 2^(right-1) + offset * 2^right, bias */
+        ck_assert_int_eq(e[0], 1 << 30);
+        ck_assert_int_eq(e[1], 1);
+        ck_assert_int_eq(e[2], 3);
+        ck_assert_int_eq(e[3], 4 + 5 * 8);
+        ck_assert_int_eq(e[4], bias[o]);
+    }
     static const int8_t order[27] = {0,  1,  2,  3,  4,  5,  6,  7,  9,
                                      10, 11, 12, 13, 14, 15, 16, 18, 19,
                                      20, 21, 22, 23, 24, 25, 8,  17, 26};
@@ -477,11 +498,13 @@ START_TEST(wide_layers_on_qemu)
 END_TEST
 
 /* mcn_init refuses a model naming these kernels where they would read or
-   write out of bounds (scratch smaller than they ask) or compute other
-   bytes (a bias past the sums' bound). */
-static void refuse(void (*edit)(graph *))
+   write out of bounds (scratch smaller than they ask, weights shorter or
+   longer than their layout) or compute other bytes (a bias past the
+   sums' bound). cin 8 packs for the general kernel, 3 for the first-layer
+   one. */
+static void refuse_at(void (*edit)(graph *), int32_t cin)
 {
-    static const int32_t in[4] = {1, 6, 6, 8};
+    const int32_t in[4] = {1, 6, 6, cin};
     static const layer ls[1] = {{4, 3, 3, 1, 1, 1, 1, {1, 1, 1, 1},
                                  MCN_ACT_NONE, 0.02f, 0.1f, 0, 127,
                                  "conv_s8_im2col_smlad"}};
@@ -491,7 +514,9 @@ static void refuse(void (*edit)(graph *))
     mcn_err e = {{0}};
     pack_opts o = {.keep_names = false, .target = MCN_TARGET_CORTEX_M4};
     ck_assert_msg(pack_graph(&g, &o, &e) == 0, "%s", e.msg);
-    ck_assert_int_ne(g.nodes[0].kernel, 0);
+    ck_assert_str_eq(mcn_conv_kernel_get(g.nodes[0].kernel)->name,
+                     cin > 3 ? "conv_s8_im2col_smlad"
+                             : "conv_s8_first_smlad");
     int32_t failed;
     graph g2;
     ck_assert_int_eq(graph_clone(&g2, &g, &e), 0);
@@ -499,6 +524,44 @@ static void refuse(void (*edit)(graph *))
     edit(&g);
     ck_assert_int_eq(init_status(&g, &failed), MCN_ERR_MODEL);
     ck_assert_int_eq(failed, 0);
+}
+
+static void refuse(void (*edit)(graph *))
+{
+    refuse_at(edit, 8);
+    refuse_at(edit, 3);
+}
+
+/* The weight buffer 4 bytes longer than the layout, or (the first-layer
+   kernel's) only the filter's bytes, without the widened copy. */
+static void resize_weights(graph *g, int grow)
+{
+    graph_tensor *t = &g->tensors[g->nodes[0].in[1]];
+    size_t n = t->nbytes, filter = graph_tensor_bytes(t);
+    ck_assert(grow || n > filter);
+    int8_t *w = calloc(n + 4, 1);
+    ck_assert_ptr_nonnull(w);
+    memcpy(w, t->data, n);
+    ck_assert_int_eq(graph_set_data(g, g->nodes[0].in[1], w,
+                                    grow ? n + 4 : filter), 0);
+    free(w);
+}
+
+static void grow_weights(graph *g)
+{
+    resize_weights(g, 1);
+}
+
+/* The reference kernels read every weight tensor by its shape. */
+static void grow_reference(graph *g)
+{
+    g->nodes[0].kernel = 0;
+    resize_weights(g, 1);
+}
+
+static void drop_widened(graph *g)
+{
+    resize_weights(g, 0);
 }
 
 static void shrink_scratch(graph *g)
@@ -516,6 +579,9 @@ START_TEST(init_refuses_what_the_kernel_cannot_run)
 {
     refuse(shrink_scratch);
     refuse(bias_past_bound);
+    refuse(grow_weights);
+    refuse_at(drop_widened, 3);
+    refuse(grow_reference);
 }
 END_TEST
 

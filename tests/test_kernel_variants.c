@@ -173,9 +173,13 @@ static int run_kernel(const mcn_conv_kernel *k, conv_case *c, int id,
     if (!(k->ops & c->kop) || !k->applies(&c->p))
         return 0;
     mcn_k_conv_params q = c->p;
-    int8_t *w = malloc(c->nw);
+    /* Its layout may be larger than the filter (a widened copy after). */
+    const size_t nw = mcn_conv_kernel_weight_bytes(k, &c->p);
+    ck_assert(nw >= c->nw);
+    int8_t *w = malloc(nw);
     int32_t *b = malloc((size_t)c->p.output.c * sizeof *b);
     ck_assert(w && b);
+    memset(w, 0x55, nw);
     memcpy(w, c->w, c->nw);
     memcpy(b, c->bias, (size_t)c->p.output.c * sizeof *b);
     if (k->layout)

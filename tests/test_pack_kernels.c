@@ -162,6 +162,63 @@ START_TEST(add_gets_its_table_on_m4)
 }
 END_TEST
 
+/* x [1,256] -> FULLY_CONNECTED 256 -> 4 -> FULLY_CONNECTED 4 -> 8. The
+   paired one-row kernel widens the 256-byte row into 512 bytes of
+   scratch, which sets the peak; the packer takes fc_s8_smlad_wide there
+   (weights widened in flash, twice the filter's bytes, no scratch), and
+   leaves the second layer, away from the peak, as it was. */
+static void build_fc(graph *g)
+{
+    graph_init(g);
+    static const int32_t s_x[2] = {1, 256}, s_h[2] = {1, 4}, s_y[2] = {1, 8},
+                         s_w1[2] = {4, 256}, s_w2[2] = {8, 4};
+    int8_t w1[4 * 256], w2[8 * 4];
+    for (int i = 0; i < 4 * 256; i++)
+        w1[i] = (int8_t)((i * 37 + 11) % 255 - 127);
+    for (int i = 0; i < 8 * 4; i++)
+        w2[i] = (int8_t)((i * 53 + 5) % 255 - 127);
+    int x = tm_int8(g, "x", 2, s_x, 0.5f, 3, NULL, 0);
+    int h = tm_int8(g, "h", 2, s_h, 4.0f, -2, NULL, 0);
+    int y = tm_int8(g, "y", 2, s_y, 2.0f, 1, NULL, 0);
+    int a = tm_int8(g, "w1", 2, s_w1, 0.01f, 0, w1, sizeof w1);
+    int b = tm_int8(g, "w2", 2, s_w2, 0.02f, 0, w2, sizeof w2);
+    tm_node(g, MCN_OP_FULLY_CONNECTED, x, a, h);
+    tm_node(g, MCN_OP_FULLY_CONNECTED, h, b, y);
+    g->inputs[g->n_inputs++] = x;
+    g->outputs[g->n_outputs++] = y;
+}
+
+static const char *kernel_of(const graph *g, int i)
+{
+    return g->nodes[i].kernel ? mcn_plan_kernel_name(g->nodes[i].kernel)
+                              : "reference";
+}
+
+START_TEST(lean_kernel_where_scratch_sets_the_peak)
+{
+    int8_t x[256], ref[8], m4[8];
+    for (int i = 0; i < 256; i++)
+        x[i] = (int8_t)((i * 91 + 7) % 256 - 128);
+    const int8_t *xs[1] = {x};
+    graph g;
+    build_fc(&g);
+    pack_for(&g, MCN_TARGET_REFERENCE);
+    run_int8(&g, xs, ref, sizeof ref);
+    graph_free(&g);
+    build_fc(&g);
+    pack_for(&g, MCN_TARGET_CORTEX_M4);
+    ck_assert_str_eq(kernel_of(&g, 0), "fc_s8_smlad_wide");
+    ck_assert_str_eq(kernel_of(&g, 1), "fc_s8_smlad_paired");
+    ck_assert_uint_eq(g.nodes[0].scratch_bytes, 0);
+    ck_assert_uint_eq(g.tensors[g.nodes[0].in[1]].nbytes, 2 * 4 * 256);
+    /* The input and the first layer's output, nothing beside them. */
+    ck_assert_uint_lt(g.arena_bytes, 256 + 2 * 256);
+    run_int8(&g, xs, m4, sizeof m4);
+    ck_assert_mem_eq(ref, m4, sizeof ref);
+    graph_free(&g);
+}
+END_TEST
+
 START_TEST(unknown_target_is_a_usage_error)
 {
     char *err = NULL;
@@ -186,6 +243,7 @@ Suite *suite_pack_kernels(void)
     tcase_add_test(tc, same_bytes_as_the_reference);
     tcase_add_test(tc, add_gets_its_table_on_m4);
     tcase_add_test(tc, unknown_target_is_a_usage_error);
+    tcase_add_test(tc, lean_kernel_where_scratch_sets_the_peak);
     suite_add_tcase(s, tc);
     return s;
 }

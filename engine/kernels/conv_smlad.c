@@ -103,18 +103,39 @@ void mcn_smlad_layout(const mcn_k_conv_params *p, int8_t *w)
     }
 }
 
+/* mcn_smlad_run reads four pixels' windows into the column (nothing
+   below each window's clipped corner), then writes their outputs; the
+   last group of fewer goes through tmp after every read. */
+int mcn_k_conv_smlad_overlap(const mcn_k_conv_params *p, int32_t *lo,
+                             int32_t *hi)
+{
+    mcn_k_raster r = {
+        p->input.n, p->input.h, p->input.w, p->input.c,
+        p->output.h, p->output.w, p->output.c,
+        p->stride_h, p->stride_w, p->pad_top, p->pad_left, 1, 1};
+    const mcn_k_window w = mcn_k_raster_block_window(&r, 4);
+    /* Past the input's end the two are disjoint anyway. */
+    const int64_t in_bytes = (int64_t)p->input.n * p->input.h * p->input.w *
+                             p->input.c;
+    const int64_t h = w.hi < in_bytes ? w.hi : in_bytes;
+    if (h <= INT32_MIN || h > INT32_MAX)
+        return 0;
+    *lo = INT32_MIN;
+    *hi = (int32_t)h;
+    return 1;
+}
+
 static uint32_t round4(uint32_t n)
 {
     return (n + 3u) / 4u * 4u;
 }
 
-uint32_t mcn_smlad_scratch_bytes(const mcn_k_conv_params *p, int widened)
+uint32_t mcn_smlad_scratch_bytes(const mcn_k_conv_params *p)
 {
     const mcn_smlad_geom g = mcn_smlad_geom_of(p);
     const uint32_t out_c = (uint32_t)p->output.c, quads = (uint32_t)g.quads;
-    return quads * MCN_SMLAD_QUAD + out_c * (uint32_t)sizeof(mcn_smlad_rq) +
-           (uint32_t)g.left * 4u + round4(4u * out_c) +
-           round4((uint32_t)g.run) + (widened ? out_c * quads * 8u : 0u);
+    return quads * MCN_SMLAD_QUAD + (uint32_t)g.left * 4u + round4(4u * out_c) +
+           round4((uint32_t)g.run);
 }
 
 static mcn_smlad_rq rq_of(const mcn_k_conv_params *p, int32_t oc)
@@ -133,25 +154,36 @@ static mcn_smlad_rq rq_of(const mcn_k_conv_params *p, int32_t oc)
     return e;
 }
 
-static void rq_fill(const mcn_k_conv_params *p, mcn_smlad_rq *rq)
+uint32_t mcn_smlad_rows_bytes(const mcn_k_conv_params *p)
 {
-    for (int32_t oc = 0; oc < p->output.c; oc++)
-        rq[oc] = rq_of(p, oc);
+    const mcn_smlad_geom g = mcn_smlad_geom_of(p);
+    return round4((uint32_t)p->output.c * (uint32_t)g.k);
+}
+
+uint32_t mcn_smlad_rq_bytes(const mcn_k_conv_params *p)
+{
+    return (uint32_t)p->output.c * (uint32_t)sizeof(mcn_smlad_rq);
+}
+
+void mcn_smlad_layout_rq(const mcn_k_conv_params *p, uint8_t *dst)
+{
+    for (int32_t oc = 0; oc < p->output.c; oc++) {
+        const mcn_smlad_rq e = rq_of(p, oc);
+        __builtin_memcpy(dst + (uint32_t)oc * sizeof e, &e, sizeof e);
+    }
 }
 
 mcn_smlad_scratch mcn_smlad_scratch_of(const mcn_k_conv_params *p,
-                                       const mcn_smlad_geom *g, int widened)
+                                       const mcn_smlad_geom *g,
+                                       const void *rq)
 {
     const int32_t out_c = p->output.c;
     mcn_smlad_scratch s;
     s.col = (uint8_t *)p->scratch;
-    s.rq = (mcn_smlad_rq *)(void *)(s.col + g->quads * MCN_SMLAD_QUAD);
-    s.lpos = (uint32_t *)(void *)(s.rq + out_c);
+    s.rq = (const mcn_smlad_rq *)rq;
+    s.lpos = (uint32_t *)(void *)(s.col + g->quads * MCN_SMLAD_QUAD);
     s.tmp = (int8_t *)(s.lpos + g->left);
     s.stage = s.tmp + round4(4u * (uint32_t)out_c);
-    s.wide = widened ? (uint32_t *)(void *)(s.stage + round4((uint32_t)g->run))
-                     : 0;
-    rq_fill(p, s.rq);
     for (int32_t l = 0; l < g->left; l++)
         s.lpos[l] = slot_of((uint32_t)leftover_pos(g, l));
     /* The slots beside the last quad's elements stay 0 throughout. */

@@ -75,25 +75,31 @@ typedef struct {
     int32_t bias;
 } mcn_smlad_rq;
 
-/* The scratch both kernels lay out: the column; the rq table; each
+/* The scratch both kernels lay out: the column; each
    leftover's slot; four pixels' outputs for a last group of fewer; one
-   filter row gathered where it is not contiguous in the input; and, for
-   the first-layer kernel (widened), the weights as SXTB16 makes them, two
-   words per quad per channel. */
+   filter row gathered where it is not contiguous in the input. */
 typedef struct {
     uint8_t *col;
-    mcn_smlad_rq *rq;
+    const mcn_smlad_rq *rq;     /* in flash, after the weights */
     uint32_t *lpos;
     int8_t *tmp;
     int8_t *stage;
-    uint32_t *wide;
 } mcn_smlad_scratch;
 
-uint32_t mcn_smlad_scratch_bytes(const mcn_k_conv_params *p, int widened);
-/* p->scratch laid out, the rq table filled, the column's fixed 0 slots
-   written. */
+uint32_t mcn_smlad_scratch_bytes(const mcn_k_conv_params *p);
+/* p->scratch laid out, the column's fixed 0 slots written; rq is the
+   table the layout put in flash (mcn_smlad_layout_rq). */
 mcn_smlad_scratch mcn_smlad_scratch_of(const mcn_k_conv_params *p,
-                                       const mcn_smlad_geom *g, int widened);
+                                       const mcn_smlad_geom *g,
+                                       const void *rq);
+
+/* Both kernels' weight buffers: the rows in the column's K order
+   (mcn_smlad_layout), 4-byte aligned, then (the first-layer kernel) the
+   widened words, then the rq table, one entry per output channel, made at
+   pack time. */
+uint32_t mcn_smlad_rows_bytes(const mcn_k_conv_params *p);
+uint32_t mcn_smlad_rq_bytes(const mcn_k_conv_params *p);
+void mcn_smlad_layout_rq(const mcn_k_conv_params *p, uint8_t *dst);
 
 /* The loop over the output channels of one group of four pixels. The
    chip runs it as assembly (conv_smlad_chan.c), which reads these fields

@@ -81,6 +81,35 @@ mcn_k_window mcn_k_raster_window(const mcn_k_raster *r)
     return w;
 }
 
+/* Blocks of `block` pixels, as the im2col kernels run them: a block's
+   reads all before its writes, which may come in any order. The last
+   block's writes follow every read; any other's last byte, at
+   (q + 1) * out_pixel - 1 for its last pixel q, must stay below
+   after(q). */
+mcn_k_window mcn_k_raster_block_window(const mcn_k_raster *r, int32_t block)
+{
+    mcn_k_window w = {MCN_K_WINDOW_MIN, INT64_MAX};
+    const int64_t op = r->out_pixel;
+    int64_t q = 0;
+    for (int32_t b = 0; b < r->n; b++) {
+        for (int32_t oy = 0; oy < r->out_h; oy++) {
+            int64_t next_row = oy + 1 < r->out_h ? corner(r, b, oy + 1, 0)
+                               : b + 1 < r->n    ? corner(r, b + 1, 0, 0)
+                                                 : INT64_MAX;
+            for (int32_t ox = 0; ox < r->out_w; ox++, q++) {
+                if ((q + 1) % block != 0)
+                    continue;
+                int64_t next = ox + 1 < r->out_w ? corner(r, b, oy, ox + 1)
+                                                 : INT64_MAX;
+                int64_t after = min64(next, next_row);
+                if (after != INT64_MAX)
+                    w.hi = min64(w.hi, after - (q + 1) * op);
+            }
+        }
+    }
+    return w;
+}
+
 mcn_k_window mcn_k_pool_s8_overlap(const mcn_k_pool_params *p)
 {
     mcn_k_raster r = {
