@@ -392,6 +392,12 @@ void mcn_k_conv_1x1_s8_smlad_paired_layout(const mcn_k_conv_params *p,
 void mcn_k_conv_1x1_s8_smlad_paired(const mcn_k_conv_params *p);
 int mcn_k_conv_1x1_s8_smlad_paired_overlap(const mcn_k_conv_params *p,
                                            int32_t *lo, int32_t *hi);
+/* The same where _fast_applies: depth 4 to 256 in steps of 4, an even
+   count of output channels, mcn_rq_fast for every channel, an act range of
+   all int8. Not in the kernel table: mcn-gen calls it where every layer
+   of a model's that runs the kernel qualifies, so the rest is not linked. */
+int mcn_k_conv_1x1_s8_smlad_paired_fast_applies(const mcn_k_conv_params *p);
+void mcn_k_conv_1x1_s8_smlad_paired_fast(const mcn_k_conv_params *p);
 /* FULLY_CONNECTED (and 1x1 CONV_2D) over one row (pixel). */
 int mcn_k_fc_s8_smlad_paired_applies(const mcn_k_conv_params *p);
 uint32_t mcn_k_fc_s8_smlad_paired_scratch_bytes(const mcn_k_conv_params *p);

@@ -420,6 +420,49 @@ static void fields(gen_ctx *g, const mcn_call *c)
     }
 }
 
+/* Kernels with an entry point for a common case alone (mcn_kernels.h):
+   the same bits where `applies` holds, without the code for the rest. */
+typedef struct {
+    const char *kernel, *entry;
+    int (*applies)(const mcn_k_conv_params *p);
+} special;
+
+static const special specials[] = {
+    {"mcn_k_conv_1x1_s8_smlad_paired", "mcn_k_conv_1x1_s8_smlad_paired_fast",
+     mcn_k_conv_1x1_s8_smlad_paired_fast_applies},
+};
+#define N_SPECIALS ((int)(sizeof specials / sizeof *specials))
+
+/* The kernel of call c (NULL: none known), into buf for a table kernel. */
+static const char *kernel_of(const mcn_call *c, char *buf, size_t n)
+{
+    if (c->kind <= MCN_CALL_NONE || c->kind >= MCN_CALL_COUNT)
+        return NULL;
+    if (c->kind != MCN_CALL_CONV_KERNEL)
+        return kinds[c->kind].kernel;
+    const char *name = mcn_plan_kernel_name(c->kernel);
+    if (!name)
+        return NULL;
+    snprintf(buf, n, "mcn_k_%s", name);
+    return buf;
+}
+
+static int special_of(const char *fn)
+{
+    for (int i = 0; fn && i < N_SPECIALS; i++)
+        if (strcmp(fn, specials[i].kernel) == 0)
+            return i;
+    return -1;
+}
+
+void gen_note_call(gen_ctx *g, const mcn_call *c)
+{
+    char buf[120];
+    const int i = special_of(kernel_of(c, buf, sizeof buf));
+    if (i >= 0 && !specials[i].applies(&c->p.conv))
+        g->generic |= 1u << i;
+}
+
 const char *gen_call(gen_ctx *g, const mcn_call *c, uint32_t op)
 {
     static char kernel[120];
@@ -430,18 +473,16 @@ const char *gen_call(gen_ctx *g, const mcn_call *c, uint32_t op)
         return NULL;
     }
     const kind_info *k = &kinds[c->kind];
-    const char *fn = k->kernel;
-    if (c->kind == MCN_CALL_CONV_KERNEL) {
-        const char *name = mcn_plan_kernel_name(c->kernel);
-        if (!name) {
-            mcn_fail(g->e, "operator %u: unknown kernel %u", (unsigned)op,
-                     (unsigned)c->kernel);
-            g->failed = 1;
-            return NULL;
-        }
-        snprintf(kernel, sizeof kernel, "mcn_k_%s", name);
-        fn = kernel;
+    const char *fn = kernel_of(c, kernel, sizeof kernel);
+    if (!fn) {
+        mcn_fail(g->e, "operator %u: unknown kernel %u", (unsigned)op,
+                 (unsigned)c->kernel);
+        g->failed = 1;
+        return NULL;
     }
+    const int sp = special_of(fn);
+    if (sp >= 0 && !(g->generic & 1u << sp))
+        fn = specials[sp].entry;
     fprintf(g->f, "static const %s %s_op%u = {\n", k->type, g->name,
             (unsigned)op);
     fields(g, c);
