@@ -14,8 +14,8 @@
 #include "mcn_internal.h"
 #include "mcn_plan.h"
 
-#define CASES 600
-#define MIN_APPLIED 100
+#define CASES 900
+#define MIN_APPLIED 40
 
 typedef struct {
     const char *table_name;      /* the kernel it stands in for */
@@ -26,6 +26,10 @@ typedef struct {
 static const entry entries[] = {
     {"conv_1x1_s8_smlad_paired", mcn_k_conv_1x1_s8_smlad_paired_fast_applies,
      mcn_k_conv_1x1_s8_smlad_paired_fast},
+    {"fc_s8_smlad_paired", mcn_k_fc_s8_smlad_paired_fast_applies,
+     mcn_k_fc_s8_smlad_paired_fast},
+    {"fc_s8_smlad_paired", mcn_k_fc_s8_smlad_paired_pair_applies,
+     mcn_k_fc_s8_smlad_paired_pair},
 };
 #define N_ENTRIES ((int)(sizeof entries / sizeof *entries))
 
@@ -59,7 +63,7 @@ typedef struct {
     size_t nx, nw, ny;
 } layer;
 
-/* A random 1x1 stride-1 layer, mostly in the entries' common case: depth
+/* A random 1x1 stride-1 layer (a third of them one pixel), mostly in the entries' common case: depth
    a multiple of 4 up to 256 and beyond, even channels, the act range all
    of int8, right shifts of 2 or more; otherwise anything nearby. */
 static void draw(layer *c)
@@ -67,9 +71,12 @@ static void draw(layer *c)
     mcn_k_conv_params *p = &c->p;
     memset(c, 0, sizeof *c);
     const int common = pick(0, 3) != 0;
-    int32_t n = pick(1, 2), h = pick(1, 9), w = pick(1, 9);
+    /* A third of them one pixel (FULLY_CONNECTED's shape). */
+    const int one = pick(0, 2) == 0;
+    int32_t n = one ? 1 : pick(1, 2), h = one ? 1 : pick(1, 9);
+    int32_t w = one ? 1 : pick(1, 9);
     int32_t cin = common ? 4 * pick(1, pick(0, 4) ? 64 : 80) : pick(1, 300);
-    int32_t cout = common ? 2 * pick(1, 24) : pick(1, 48);
+    int32_t cout = common ? (pick(0, 4) ? 2 * pick(1, 24) : 2) : pick(1, 48);
     p->input = (mcn_k_dims){n, h, w, cin};
     p->output = (mcn_k_dims){n, h, w, cout};
     p->filter = (mcn_k_dims){cout, 1, 1, cin};

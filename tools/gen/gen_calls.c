@@ -421,7 +421,9 @@ static void fields(gen_ctx *g, const mcn_call *c)
 }
 
 /* Kernels with an entry point for a common case alone (mcn_kernels.h):
-   the same bits where `applies` holds, without the code for the rest. */
+   the same bits where `applies` holds, without the code for the rest. A
+   kernel's entries go narrowest first: a model's calls of it take the
+   first that all of them fit. */
 typedef struct {
     const char *kernel, *entry;
     int (*applies)(const mcn_k_conv_params *p);
@@ -430,6 +432,10 @@ typedef struct {
 static const special specials[] = {
     {"mcn_k_conv_1x1_s8_smlad_paired", "mcn_k_conv_1x1_s8_smlad_paired_fast",
      mcn_k_conv_1x1_s8_smlad_paired_fast_applies},
+    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_pair",
+     mcn_k_fc_s8_smlad_paired_pair_applies},
+    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_fast",
+     mcn_k_fc_s8_smlad_paired_fast_applies},
 };
 #define N_SPECIALS ((int)(sizeof specials / sizeof *specials))
 
@@ -447,20 +453,25 @@ static const char *kernel_of(const mcn_call *c, char *buf, size_t n)
     return buf;
 }
 
-static int special_of(const char *fn)
-{
-    for (int i = 0; fn && i < N_SPECIALS; i++)
-        if (strcmp(fn, specials[i].kernel) == 0)
-            return i;
-    return -1;
-}
+typedef char specials_fit[N_SPECIALS <= 32 ? 1 : -1];
 
 void gen_note_call(gen_ctx *g, const mcn_call *c)
 {
     char buf[120];
-    const int i = special_of(kernel_of(c, buf, sizeof buf));
-    if (i >= 0 && !specials[i].applies(&c->p.conv))
-        g->generic |= 1u << i;
+    const char *fn = kernel_of(c, buf, sizeof buf);
+    for (int i = 0; fn && i < N_SPECIALS; i++)
+        if (strcmp(fn, specials[i].kernel) == 0 &&
+            !specials[i].applies(&c->p.conv))
+            g->generic |= 1u << i;
+}
+
+/* The entry to call for kernel fn: its first special every call fits. */
+static const char *entry_of(const gen_ctx *g, const char *fn)
+{
+    for (int i = 0; i < N_SPECIALS; i++)
+        if (strcmp(fn, specials[i].kernel) == 0 && !(g->generic & 1u << i))
+            return specials[i].entry;
+    return fn;
 }
 
 const char *gen_call(gen_ctx *g, const mcn_call *c, uint32_t op)
@@ -480,9 +491,7 @@ const char *gen_call(gen_ctx *g, const mcn_call *c, uint32_t op)
         g->failed = 1;
         return NULL;
     }
-    const int sp = special_of(fn);
-    if (sp >= 0 && !(g->generic & 1u << sp))
-        fn = specials[sp].entry;
+    fn = entry_of(g, fn);
     fprintf(g->f, "static const %s %s_op%u = {\n", k->type, g->name,
             (unsigned)op);
     fields(g, c);

@@ -26,7 +26,7 @@ typedef struct {
     uint32_t arena_bytes;
     gen_region *regions;
     int n_regions;
-    unsigned generic;        /* bit i: a call of specials[i]'s kernel
+    uint32_t generic;        /* bit i: a call of specials[i]'s kernel
                                 that its specialised entry does not take */
     FILE *f;                 /* where the call being printed goes */
     mcn_err *e;
