@@ -464,6 +464,11 @@ static inline void mcn_k_pool_window(int32_t o, int32_t stride, int32_t pad,
 
 void mcn_k_maxpool_s8(const mcn_k_pool_params *p);
 void mcn_k_avgpool_s8(const mcn_k_pool_params *p);
+/* mcn_k_avgpool_s8 where _global_applies: one window over the whole
+   image (filter at least its size, no padding, no dilation). Not in the
+   interpreter: mcn-gen calls it where every pool of a model qualifies. */
+int mcn_k_avgpool_s8_global_applies(const mcn_k_pool_params *p);
+void mcn_k_avgpool_s8_global(const mcn_k_pool_params *p);
 void mcn_k_softmax_s8(const mcn_k_softmax_params *p);
 void mcn_k_clip_s8(const mcn_k_clip_params *p);
 void mcn_k_quantize_s8(const mcn_k_quantize_params *p);

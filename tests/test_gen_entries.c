@@ -6,7 +6,8 @@
    overlapping the input as far as the table kernel's overlap allows (the
    packer plans in-place layers by it). On the host the DSP paths run
    mcn_arch.h's portable forms; tests/test_gen.c runs generated code on
-   the MLPerf models, which take these entries. */
+   the MLPerf models, which take these entries. The global average pool's
+   entry has its own test. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +77,8 @@ static void draw(layer *c)
     int32_t n = one ? 1 : pick(1, 2), h = one ? 1 : pick(1, 9);
     int32_t w = one ? 1 : pick(1, 9);
     int32_t cin = common ? 4 * pick(1, pick(0, 4) ? 64 : 80) : pick(1, 300);
-    int32_t cout = common ? (pick(0, 4) ? 2 * pick(1, 24) : 2) : pick(1, 48);
+    int32_t cout = common ? (pick(0, 4) ? 2 * pick(1, 24) : 2)
+                          : pick(1, 48);
     p->input = (mcn_k_dims){n, h, w, cin};
     p->output = (mcn_k_dims){n, h, w, cout};
     p->filter = (mcn_k_dims){cout, 1, 1, cin};
@@ -206,12 +208,65 @@ START_TEST(entries_give_the_reference_bytes)
 }
 END_TEST
 
+/* The global average pool's entry: random pools over the whole image (and
+   some not, which it must refuse or match). */
+START_TEST(global_pool_gives_the_reference_bytes)
+{
+    int applied = 0;
+    rng = 77;
+    for (int trial = 0; trial < 400; trial++) {
+        mcn_k_pool_params p;
+        memset(&p, 0, sizeof p);
+        const int32_t n = pick(1, 2), h = pick(1, 12), w = pick(1, 12);
+        const int32_t c = pick(1, 40);
+        const int global = pick(0, 3) != 0;
+        p.filter_h = global ? h + pick(0, 1) : pick(1, h);
+        p.filter_w = global ? w + pick(0, 1) : pick(1, w);
+        p.stride_h = pick(1, 2);
+        p.stride_w = pick(1, 2);
+        p.dilation_h = p.dilation_w = 1;
+        p.count_include_pad = pick(0, 1);
+        p.zero_point = pick(-128, 127);
+        p.act_min = pick(0, 1) ? -128 : pick(-128, 0);
+        p.act_max = pick(0, 1) ? 127 : pick(p.act_min, 127);
+        const int32_t oh =
+            h < p.filter_h ? 1 : (h - p.filter_h) / p.stride_h + 1;
+        const int32_t ow =
+            w < p.filter_w ? 1 : (w - p.filter_w) / p.stride_w + 1;
+        p.input = (mcn_k_dims){n, h, w, c};
+        p.output = (mcn_k_dims){n, oh, ow, c};
+        const size_t nx = (size_t)n * h * w * c, ny = (size_t)n * oh * ow * c;
+        int8_t *x = malloc(nx), *y_ref = malloc(ny), *y = malloc(ny);
+        ck_assert(x && y_ref && y);
+        for (size_t i = 0; i < nx; i++)
+            x[i] = (int8_t)pick(-128, 127);
+        p.input_data = x;
+        p.output_data = y_ref;
+        mcn_k_avgpool_s8(&p);
+        if (mcn_k_avgpool_s8_global_applies(&p)) {
+            memset(y, 0x55, ny);
+            p.output_data = y;
+            mcn_k_avgpool_s8_global(&p);
+            ck_assert_msg(memcmp(y, y_ref, ny) == 0, "global pool, case %d: "
+                          "not the reference's bytes", trial);
+            applied++;
+        }
+        free(x);
+        free(y_ref);
+        free(y);
+    }
+    ck_assert_msg(applied >= 100, "the global pool applied to only %d",
+                  applied);
+}
+END_TEST
+
 Suite *suite_gen_entries(void)
 {
     Suite *s = suite_create("gen_entries");
     TCase *tc = tcase_create("gen_entries");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, entries_give_the_reference_bytes);
+    tcase_add_test(tc, global_pool_gives_the_reference_bytes);
     suite_add_tcase(s, tc);
     return s;
 }

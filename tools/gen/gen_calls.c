@@ -426,16 +426,35 @@ static void fields(gen_ctx *g, const mcn_call *c)
    first that all of them fit. */
 typedef struct {
     const char *kernel, *entry;
-    int (*applies)(const mcn_k_conv_params *p);
+    int (*applies)(const mcn_call *c);
 } special;
+
+static int conv_1x1_fast(const mcn_call *c)
+{
+    return mcn_k_conv_1x1_s8_smlad_paired_fast_applies(&c->p.conv);
+}
+
+static int fc_pair(const mcn_call *c)
+{
+    return mcn_k_fc_s8_smlad_paired_pair_applies(&c->p.conv);
+}
+
+static int fc_fast(const mcn_call *c)
+{
+    return mcn_k_fc_s8_smlad_paired_fast_applies(&c->p.conv);
+}
+
+static int avgpool_global(const mcn_call *c)
+{
+    return mcn_k_avgpool_s8_global_applies(&c->p.pool);
+}
 
 static const special specials[] = {
     {"mcn_k_conv_1x1_s8_smlad_paired", "mcn_k_conv_1x1_s8_smlad_paired_fast",
-     mcn_k_conv_1x1_s8_smlad_paired_fast_applies},
-    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_pair",
-     mcn_k_fc_s8_smlad_paired_pair_applies},
-    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_fast",
-     mcn_k_fc_s8_smlad_paired_fast_applies},
+     conv_1x1_fast},
+    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_pair", fc_pair},
+    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_fast", fc_fast},
+    {"mcn_k_avgpool_s8", "mcn_k_avgpool_s8_global", avgpool_global},
 };
 #define N_SPECIALS ((int)(sizeof specials / sizeof *specials))
 
@@ -461,7 +480,7 @@ void gen_note_call(gen_ctx *g, const mcn_call *c)
     const char *fn = kernel_of(c, buf, sizeof buf);
     for (int i = 0; fn && i < N_SPECIALS; i++)
         if (strcmp(fn, specials[i].kernel) == 0 &&
-            !specials[i].applies(&c->p.conv))
+            !specials[i].applies(c))
             g->generic |= 1u << i;
 }
 
