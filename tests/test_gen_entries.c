@@ -64,9 +64,10 @@ typedef struct {
     size_t nx, nw, ny;
 } layer;
 
-/* A random 1x1 stride-1 layer (a third of them one pixel), mostly in the entries' common case: depth
-   a multiple of 4 up to 256 and beyond, even channels, the act range all
-   of int8, right shifts of 2 or more; otherwise anything nearby. */
+/* A random 1x1 stride-1 layer (a third of them one pixel), mostly in the
+   entries' common case: depth a multiple of 4 up to 256 and beyond, even
+   channels, the act range all of int8, right shifts of 2 or more;
+   otherwise anything nearby. */
 static void draw(layer *c)
 {
     mcn_k_conv_params *p = &c->p;
