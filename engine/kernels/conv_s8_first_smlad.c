@@ -58,5 +58,5 @@ void mcn_k_conv_s8_first_smlad(const mcn_k_conv_params *p)
     const mcn_smlad_geom g = mcn_smlad_geom_of(p);
     const mcn_smlad_scratch s = mcn_smlad_scratch_of(p, &g, 1);
     widen(p, &g, s.wide);
-    mcn_smlad_run(p, &g, &s, g.quads, 0, s.wide, 1);
+    mcn_smlad_run(p, &g, &s, g.quads, 0, s.wide, mcn_smlad_channels_wide);
 }

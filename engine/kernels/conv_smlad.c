@@ -542,7 +542,8 @@ static void col_fill(col_builder *c, int32_t n)
 
 void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
                    const mcn_smlad_scratch *s, int32_t straight,
-                   int32_t back, const void *w, int widened)
+                   int32_t back, const void *w,
+                   void (*channels)(mcn_smlad_chan *c))
 {
     const int32_t pixels = p->output.n * p->output.h * p->output.w;
     const int32_t out_c = p->output.c;
@@ -565,10 +566,7 @@ void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
         int8_t *dst = p->output_data + (int64_t)px * out_c;
         cc.e = s->rq;
         cc.d = n == 4 ? dst : s->tmp;
-        if (widened)
-            mcn_smlad_channels_wide(&cc);
-        else
-            mcn_smlad_channels_byte(&cc);
+        channels(&cc);
         for (int32_t i = 0; n < 4 && i < n * out_c; i++)
             dst[i] = s->tmp[i];
     }

@@ -124,10 +124,13 @@ void mcn_smlad_channels_byte(mcn_smlad_chan *c);
 void mcn_smlad_channels_wide(mcn_smlad_chan *c);
 
 /* The whole layer: groups of four pixels through the column, each
-   group's channels by the loop above, over `straight` quads of weights
-   from w (then one stepping `back` bytes back, if back). */
+   group's channels by `channels` (one of the two above: passed, not
+   chosen here, so that a firmware links only the one its layers use),
+   over `straight` quads of weights from w (then one stepping `back` bytes
+   back, if back). */
 void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
                    const mcn_smlad_scratch *s, int32_t straight,
-                   int32_t back, const void *w, int widened);
+                   int32_t back, const void *w,
+                   void (*channels)(mcn_smlad_chan *c));
 
 #endif
