@@ -426,6 +426,10 @@ void mcn_k_dwconv_plane_layout(const mcn_k_conv_params *p, int8_t *w,
 int mcn_k_dwconv_plane_overlap(const mcn_k_conv_params *p, int32_t *lo,
                                int32_t *hi);
 void mcn_k_dwconv_s8_smlad(const mcn_k_conv_params *p);
+/* The same where _3x3_applies (its plane a 3x3 filter's, stride across
+   1 or 2). Not in the kernel table: for mcn-gen. */
+int mcn_k_dwconv_s8_smlad_3x3_applies(const mcn_k_conv_params *p);
+void mcn_k_dwconv_s8_smlad_3x3(const mcn_k_conv_params *p);
 void mcn_k_dwconv_s8_planar(const mcn_k_conv_params *p);
 /* CONV_2D, one group, any filter/stride/dilation/padding: int16 im2col of
    four pixels and SMLAD (kernels/conv_smlad.h); weights in its K order,

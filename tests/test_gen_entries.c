@@ -22,15 +22,18 @@ typedef struct {
     const char *table_name;      /* the kernel it stands in for */
     int (*applies)(const mcn_k_conv_params *p);
     void (*run)(const mcn_k_conv_params *p);
+    int depthwise;               /* drawn as a depthwise layer */
 } entry;
 
 static const entry entries[] = {
     {"conv_1x1_s8_smlad_paired", mcn_k_conv_1x1_s8_smlad_paired_fast_applies,
-     mcn_k_conv_1x1_s8_smlad_paired_fast},
+     mcn_k_conv_1x1_s8_smlad_paired_fast, 0},
     {"fc_s8_smlad_paired", mcn_k_fc_s8_smlad_paired_fast_applies,
-     mcn_k_fc_s8_smlad_paired_fast},
+     mcn_k_fc_s8_smlad_paired_fast, 0},
     {"fc_s8_smlad_paired", mcn_k_fc_s8_smlad_paired_pair_applies,
-     mcn_k_fc_s8_smlad_paired_pair},
+     mcn_k_fc_s8_smlad_paired_pair, 0},
+    {"dwconv_s8_smlad", mcn_k_dwconv_s8_smlad_3x3_applies,
+     mcn_k_dwconv_s8_smlad_3x3, 1},
 };
 #define N_ENTRIES ((int)(sizeof entries / sizeof *entries))
 
@@ -64,14 +67,58 @@ typedef struct {
     size_t nx, nw, ny;
 } layer;
 
+static void fill(layer *c, int common);
+
+/* A random depthwise layer (multiplier 1), mostly 3x3 at stride 1 or 2,
+   some big enough to go through the ring of staged rows, some filters of
+   other sizes. */
+static void draw_dw(layer *c)
+{
+    mcn_k_conv_params *p = &c->p;
+    const int three = pick(0, 3) != 0;
+    const int32_t kh = three ? 3 : pick(1, 5), kw = three ? 3 : pick(1, 5);
+    const int32_t sh = pick(1, 2), sw = pick(1, 2);
+    const int big = pick(0, 3) == 0;
+    const int32_t n = pick(1, 2), ch = pick(1, 12);
+    const int32_t h = big ? pick(30, 50) : pick(kh, 12);
+    const int32_t w = big ? pick(30, 50) : pick(kw, 12);
+    const int32_t pt = pick(0, kh / 2), pl = pick(0, kw / 2);
+    const int32_t pb = pick(0, kh / 2), pr = pick(0, kw / 2);
+    const int32_t oh = (h + pt + pb - kh) / sh + 1;
+    const int32_t ow = (w + pl + pr - kw) / sw + 1;
+    p->input = (mcn_k_dims){n, h, w, ch};
+    p->output = (mcn_k_dims){n, oh, ow, ch};
+    p->filter = (mcn_k_dims){1, kh, kw, ch};
+    p->stride_h = sh;
+    p->stride_w = sw;
+    p->dilation_h = p->dilation_w = 1;
+    p->pad_top = pt;
+    p->pad_left = pl;
+    p->groups = 1;
+    p->depth_multiplier = 1;
+    p->input_offset = -pick(-128, 127);
+    p->output_offset = pick(-128, 127);
+    const int full = pick(0, 1);
+    p->act_min = full ? -128 : pick(-128, 0);
+    p->act_max = full ? 127 : pick(p->act_min, 127);
+    c->nx = (size_t)n * h * w * ch;
+    c->ny = (size_t)n * oh * ow * ch;
+    c->nw = (size_t)kh * kw * ch;
+    fill(c, pick(0, 1));
+}
+
 /* A random 1x1 stride-1 layer (a third of them one pixel), mostly in the
    entries' common case: depth a multiple of 4 up to 256 and beyond, even
    channels, the act range all of int8, right shifts of 2 or more;
    otherwise anything nearby. */
-static void draw(layer *c)
+static void draw(layer *c, int depthwise)
 {
     mcn_k_conv_params *p = &c->p;
     memset(c, 0, sizeof *c);
+    if (depthwise) {
+        draw_dw(c);
+        return;
+    }
     const int common = pick(0, 3) != 0;
     /* A third of them one pixel (FULLY_CONNECTED's shape). */
     const int one = pick(0, 2) == 0;
@@ -94,6 +141,14 @@ static void draw(layer *c)
     c->nx = (size_t)n * h * w * cin;
     c->ny = (size_t)n * h * w * cout;
     c->nw = (size_t)cout * cin;
+    fill(c, common);
+}
+
+/* Layer c's data and requantization, its shapes set. */
+static void fill(layer *c, int common)
+{
+    mcn_k_conv_params *p = &c->p;
+    const int32_t cout = p->output.c;
     int32_t nrq = pick(0, 3) ? cout : 1;
     c->x = malloc(c->nx);
     c->w = malloc(c->nw);
@@ -192,10 +247,16 @@ START_TEST(entries_give_the_reference_bytes)
     rng = 2026;
     for (int trial = 0; trial < CASES; trial++) {
         layer c;
-        draw(&c);
+        const int depthwise = trial % 3 == 2;
+        draw(&c, depthwise);
         c.p.output_data = c.y_ref;
-        mcn_k_conv_s8(&c.p);
+        if (depthwise)
+            mcn_k_dwconv_s8(&c.p);
+        else
+            mcn_k_conv_s8(&c.p);
         for (int i = 0; i < N_ENTRIES; i++) {
+            if (entries[i].depthwise != depthwise)
+                continue;
             const mcn_conv_kernel *k = table_kernel(entries[i].table_name);
             ck_assert_msg(k != NULL, "no table kernel %s",
                           entries[i].table_name);

@@ -444,6 +444,11 @@ static int fc_fast(const mcn_call *c)
     return mcn_k_fc_s8_smlad_paired_fast_applies(&c->p.conv);
 }
 
+static int dwconv_3x3(const mcn_call *c)
+{
+    return mcn_k_dwconv_s8_smlad_3x3_applies(&c->p.conv);
+}
+
 static int avgpool_global(const mcn_call *c)
 {
     return mcn_k_avgpool_s8_global_applies(&c->p.pool);
@@ -454,6 +459,7 @@ static const special specials[] = {
      conv_1x1_fast},
     {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_pair", fc_pair},
     {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_fast", fc_fast},
+    {"mcn_k_dwconv_s8_smlad", "mcn_k_dwconv_s8_smlad_3x3", dwconv_3x3},
     {"mcn_k_avgpool_s8", "mcn_k_avgpool_s8_global", avgpool_global},
 };
 #define N_SPECIALS ((int)(sizeof specials / sizeof *specials))
