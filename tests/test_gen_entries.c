@@ -15,25 +15,29 @@
 #include "mcn_internal.h"
 #include "mcn_plan.h"
 
-#define CASES 900
-#define MIN_APPLIED 40
+#define CASES 1500
+#define MIN_APPLIED 25
 
 typedef struct {
     const char *table_name;      /* the kernel it stands in for */
     int (*applies)(const mcn_k_conv_params *p);
     void (*run)(const mcn_k_conv_params *p);
-    int depthwise;               /* drawn as a depthwise layer */
+    int shape;                   /* drawn as: */
 } entry;
+
+enum { ONE_BY_ONE, DEPTHWISE, FIRST_LAYER, SHAPES };
 
 static const entry entries[] = {
     {"conv_1x1_s8_smlad_paired", mcn_k_conv_1x1_s8_smlad_paired_fast_applies,
-     mcn_k_conv_1x1_s8_smlad_paired_fast, 0},
+     mcn_k_conv_1x1_s8_smlad_paired_fast, ONE_BY_ONE},
     {"fc_s8_smlad_paired", mcn_k_fc_s8_smlad_paired_fast_applies,
-     mcn_k_fc_s8_smlad_paired_fast, 0},
+     mcn_k_fc_s8_smlad_paired_fast, ONE_BY_ONE},
     {"fc_s8_smlad_paired", mcn_k_fc_s8_smlad_paired_pair_applies,
-     mcn_k_fc_s8_smlad_paired_pair, 0},
+     mcn_k_fc_s8_smlad_paired_pair, ONE_BY_ONE},
     {"dwconv_s8_smlad", mcn_k_dwconv_s8_smlad_3x3_applies,
-     mcn_k_dwconv_s8_smlad_3x3, 1},
+     mcn_k_dwconv_s8_smlad_3x3, DEPTHWISE},
+    {"conv_s8_first_smlad", mcn_k_conv_s8_first_smlad_applies,
+     mcn_k_conv_s8_first_smlad_narrow, FIRST_LAYER},
 };
 #define N_ENTRIES ((int)(sizeof entries / sizeof *entries))
 
@@ -68,6 +72,7 @@ typedef struct {
 } layer;
 
 static void fill(layer *c, int common);
+static void draw_first(layer *c);
 
 /* A random depthwise layer (multiplier 1), mostly 3x3 at stride 1 or 2,
    some big enough to go through the ring of staged rows, some filters of
@@ -107,16 +112,58 @@ static void draw_dw(layer *c)
     fill(c, pick(0, 1));
 }
 
+/* A random first layer: 1 to 3 input channels, filters 1x1 to 5x5 (3x3
+   most), strides 1 or 2, padding or none, a dilation now and then. */
+static void draw_first(layer *c)
+{
+    mcn_k_conv_params *p = &c->p;
+    const int three = pick(0, 2) != 0;
+    const int32_t kh = three ? 3 : pick(1, 5), kw = three ? 3 : pick(1, 5);
+    const int32_t sh = pick(1, 2), sw = pick(1, 2);
+    const int32_t dh = pick(0, 5) ? 1 : 2, dw = pick(0, 5) ? 1 : 2;
+    const int32_t n = pick(1, 2), cin = pick(1, 3), cout = pick(1, 24);
+    const int32_t h = pick((kh - 1) * dh + 1, 20);
+    const int32_t w = pick((kw - 1) * dw + 1, 20);
+    const int32_t pt = pick(0, kh / 2), pl = pick(0, kw / 2);
+    const int32_t pb = pick(0, kh / 2), pr = pick(0, kw / 2);
+    const int32_t oh = (h + pt + pb - ((kh - 1) * dh + 1)) / sh + 1;
+    const int32_t ow = (w + pl + pr - ((kw - 1) * dw + 1)) / sw + 1;
+    p->input = (mcn_k_dims){n, h, w, cin};
+    p->output = (mcn_k_dims){n, oh, ow, cout};
+    p->filter = (mcn_k_dims){cout, kh, kw, cin};
+    p->stride_h = sh;
+    p->stride_w = sw;
+    p->dilation_h = dh;
+    p->dilation_w = dw;
+    p->pad_top = pt;
+    p->pad_left = pl;
+    p->groups = 1;
+    p->depth_multiplier = 1;
+    p->input_offset = -pick(-128, 127);
+    p->output_offset = pick(-128, 127);
+    const int full = pick(0, 1);
+    p->act_min = full ? -128 : pick(-128, 0);
+    p->act_max = full ? 127 : pick(p->act_min, 127);
+    c->nx = (size_t)n * h * w * cin;
+    c->ny = (size_t)n * oh * ow * cout;
+    c->nw = (size_t)cout * kh * kw * cin;
+    fill(c, 0);
+}
+
 /* A random 1x1 stride-1 layer (a third of them one pixel), mostly in the
    entries' common case: depth a multiple of 4 up to 256 and beyond, even
    channels, the act range all of int8, right shifts of 2 or more;
    otherwise anything nearby. */
-static void draw(layer *c, int depthwise)
+static void draw(layer *c, int shape)
 {
     mcn_k_conv_params *p = &c->p;
     memset(c, 0, sizeof *c);
-    if (depthwise) {
+    if (shape == DEPTHWISE) {
         draw_dw(c);
+        return;
+    }
+    if (shape == FIRST_LAYER) {
+        draw_first(c);
         return;
     }
     const int common = pick(0, 3) != 0;
@@ -125,7 +172,7 @@ static void draw(layer *c, int depthwise)
     int32_t n = one ? 1 : pick(1, 2), h = one ? 1 : pick(1, 9);
     int32_t w = one ? 1 : pick(1, 9);
     int32_t cin = common ? 4 * pick(1, pick(0, 4) ? 64 : 80) : pick(1, 300);
-    int32_t cout = common ? (pick(0, 4) ? 2 * pick(1, 24) : 2)
+    int32_t cout = common ? (pick(0, 2) ? 2 * pick(1, 24) : 2)
                           : pick(1, 48);
     p->input = (mcn_k_dims){n, h, w, cin};
     p->output = (mcn_k_dims){n, h, w, cout};
@@ -247,15 +294,15 @@ START_TEST(entries_give_the_reference_bytes)
     rng = 2026;
     for (int trial = 0; trial < CASES; trial++) {
         layer c;
-        const int depthwise = trial % 3 == 2;
-        draw(&c, depthwise);
+        const int shape = trial % SHAPES;
+        draw(&c, shape);
         c.p.output_data = c.y_ref;
-        if (depthwise)
+        if (shape == DEPTHWISE)
             mcn_k_dwconv_s8(&c.p);
         else
             mcn_k_conv_s8(&c.p);
         for (int i = 0; i < N_ENTRIES; i++) {
-            if (entries[i].depthwise != depthwise)
+            if (entries[i].shape != shape)
                 continue;
             const mcn_conv_kernel *k = table_kernel(entries[i].table_name);
             ck_assert_msg(k != NULL, "no table kernel %s",

@@ -60,3 +60,15 @@ void mcn_k_conv_s8_first_smlad(const mcn_k_conv_params *p)
     widen(p, &g, s.wide);
     mcn_smlad_run(p, &g, &s, g.quads, 0, s.wide, mcn_smlad_channels_wide);
 }
+
+/* The same through mcn_smlad_run_narrow (cin <= 3 here, so 4 never
+   divides it): for generated code with no other column convolution,
+   which then links only the narrow column code (mcn_kernels.h). */
+void mcn_k_conv_s8_first_smlad_narrow(const mcn_k_conv_params *p)
+{
+    const mcn_smlad_geom g = mcn_smlad_geom_of(p);
+    const mcn_smlad_scratch s = mcn_smlad_scratch_of(p, &g, 1);
+    widen(p, &g, s.wide);
+    mcn_smlad_run_narrow(p, &g, &s, g.quads, 0, s.wide,
+                         mcn_smlad_channels_wide);
+}

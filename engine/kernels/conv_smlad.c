@@ -7,8 +7,10 @@
 
 #if defined(__GNUC__)
 #define MCN_NOINLINE __attribute__((noinline))
+#define MCN_INLINE inline __attribute__((always_inline))
 #else
 #define MCN_NOINLINE
+#define MCN_INLINE inline
 #endif
 
 #define MAX_K 4096
@@ -427,9 +429,12 @@ static void inside_taps(int32_t x0, int32_t f_w, int32_t in_w, int32_t *fx0,
 /* Pixel slot col gets the window from input row y0, column x0 of image
    img, which may reach into the padding or have gaps (dilation): taps in
    the padding are 0. Rows whose taps split into whole quads (4 | cin)
-   go tap by tap; others are gathered first, padding as the zero point. */
-static MCN_NOINLINE void fill_edge(const col_builder *c, const int8_t *img,
-                                   int32_t y0, int32_t x0, uint8_t *col)
+   go tap by tap; others are gathered first, padding as the zero point.
+   quads 0: 4 does not divide cin (a first layer's), so the code for the
+   rows of whole quads is left out. */
+static MCN_INLINE void fill_edge_at(const col_builder *c, const int8_t *img,
+                                int32_t y0, int32_t x0, uint8_t *col,
+                                const int quads)
 {
     const int32_t in_h = c->in_h, in_w = c->in_w, in_c = c->in_c;
     const int32_t f_h = c->f_h, f_w = c->f_w;
@@ -448,7 +453,7 @@ static MCN_NOINLINE void fill_edge(const col_builder *c, const int8_t *img,
             continue;
         }
         const int8_t *row = img + y * c->row_bytes;
-        if (in_c % 4 == 0 && dil_w == 1) {
+        if (quads && in_c % 4 == 0 && dil_w == 1) {
             /* Taps [fx0, fx1) inside: one run of quads between two of
                padding. */
             int32_t fx0, fx1;
@@ -464,7 +469,7 @@ static MCN_NOINLINE void fill_edge(const col_builder *c, const int8_t *img,
             dst += (f_w - fx1) * q * MCN_SMLAD_QUAD;
             continue;
         }
-        if (in_c % 4 == 0) {
+        if (quads && in_c % 4 == 0) {
             for (int32_t fx = 0, x = x0; fx < f_w; fx++, x += dil_w) {
                 if (x < 0 || x >= in_w) {
                     zero_quads(dst, in_c / 4);
@@ -495,9 +500,22 @@ static MCN_NOINLINE void fill_edge(const col_builder *c, const int8_t *img,
     }
 }
 
+static MCN_NOINLINE void fill_edge(const col_builder *c, const int8_t *img,
+                                   int32_t y0, int32_t x0, uint8_t *col)
+{
+    fill_edge_at(c, img, y0, x0, col, 1);
+}
+
+static MCN_NOINLINE void fill_edge_narrow(const col_builder *c,
+                                          const int8_t *img, int32_t y0,
+                                          int32_t x0, uint8_t *col)
+{
+    fill_edge_at(c, img, y0, x0, col, 0);
+}
+
 /* The next n (1..4) output pixels into the column's slots 0..n-1; the
-   slots after them all 0. */
-static void col_fill(col_builder *c, int32_t n)
+   slots after them all 0. narrow: 4 does not divide cin. */
+static MCN_INLINE void col_fill(col_builder *c, int32_t n, const int narrow)
 {
     /* The cursor in locals: the fills' stores could alias *c. */
     int32_t b = c->b, oy = c->oy, ox = c->ox, y0 = c->y0, x0 = c->x0;
@@ -518,6 +536,8 @@ static void col_fill(col_builder *c, int32_t n)
                                         c->off2);
             else
                 fill_inside(c, src, slot);
+        } else if (narrow) {
+            fill_edge_narrow(c, img, y0, x0, slot);
         } else {
             fill_edge(c, img, y0, x0, slot);
         }
@@ -540,10 +560,10 @@ static void col_fill(col_builder *c, int32_t n)
     c->x0 = x0;
 }
 
-void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
-                   const mcn_smlad_scratch *s, int32_t straight,
-                   int32_t back, const void *w,
-                   void (*channels)(mcn_smlad_chan *c))
+static MCN_INLINE void run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
+                       const mcn_smlad_scratch *s, int32_t straight,
+                       int32_t back, const void *w,
+                       void (*channels)(mcn_smlad_chan *c), const int narrow)
 {
     const int32_t pixels = p->output.n * p->output.h * p->output.w;
     const int32_t out_c = p->output.c;
@@ -562,7 +582,7 @@ void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
     col_start(&c, p, g, s);
     for (int32_t px = 0; px < pixels; px += 4) {
         const int32_t n = pixels - px < 4 ? pixels - px : 4;
-        col_fill(&c, n);
+        col_fill(&c, n, narrow);
         int8_t *dst = p->output_data + (int64_t)px * out_c;
         cc.e = s->rq;
         cc.d = n == 4 ? dst : s->tmp;
@@ -570,4 +590,21 @@ void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
         for (int32_t i = 0; n < 4 && i < n * out_c; i++)
             dst[i] = s->tmp[i];
     }
+}
+
+void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
+                   const mcn_smlad_scratch *s, int32_t straight,
+                   int32_t back, const void *w,
+                   void (*channels)(mcn_smlad_chan *c))
+{
+    run(p, g, s, straight, back, w, channels, 0);
+}
+
+void mcn_smlad_run_narrow(const mcn_k_conv_params *p,
+                          const mcn_smlad_geom *g,
+                          const mcn_smlad_scratch *s, int32_t straight,
+                          int32_t back, const void *w,
+                          void (*channels)(mcn_smlad_chan *c))
+{
+    run(p, g, s, straight, back, w, channels, 1);
 }

@@ -132,5 +132,13 @@ void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
                    const mcn_smlad_scratch *s, int32_t straight,
                    int32_t back, const void *w,
                    void (*channels)(mcn_smlad_chan *c));
+/* The same for a layer whose cin 4 does not divide (a first layer's),
+   without the column code for rows of whole quads: for a firmware whose
+   every column is such a layer's (mcn_k_conv_s8_first_smlad_narrow). */
+void mcn_smlad_run_narrow(const mcn_k_conv_params *p,
+                          const mcn_smlad_geom *g,
+                          const mcn_smlad_scratch *s, int32_t straight,
+                          int32_t back, const void *w,
+                          void (*channels)(mcn_smlad_chan *c));
 
 #endif

@@ -423,11 +423,20 @@ static void fields(gen_ctx *g, const mcn_call *c)
 /* Kernels with an entry point for a common case alone (mcn_kernels.h):
    the same bits where `applies` holds, without the code for the rest. A
    kernel's entries go narrowest first: a model's calls of it take the
-   first that all of them fit. */
+   first that all of them fit, and that no call of kernel `unless` rules
+   out (the rest would be linked for that kernel anyway, so the entry
+   would only add code). */
 typedef struct {
     const char *kernel, *entry;
     int (*applies)(const mcn_call *c);
+    const char *unless;
 } special;
+
+static int always(const mcn_call *c)
+{
+    (void)c;
+    return 1;
+}
 
 static int conv_1x1_fast(const mcn_call *c)
 {
@@ -456,11 +465,17 @@ static int avgpool_global(const mcn_call *c)
 
 static const special specials[] = {
     {"mcn_k_conv_1x1_s8_smlad_paired", "mcn_k_conv_1x1_s8_smlad_paired_fast",
-     conv_1x1_fast},
-    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_pair", fc_pair},
-    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_fast", fc_fast},
-    {"mcn_k_dwconv_s8_smlad", "mcn_k_dwconv_s8_smlad_3x3", dwconv_3x3},
-    {"mcn_k_avgpool_s8", "mcn_k_avgpool_s8_global", avgpool_global},
+     conv_1x1_fast, NULL},
+    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_pair", fc_pair,
+     NULL},
+    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_fast", fc_fast,
+     NULL},
+    {"mcn_k_dwconv_s8_smlad", "mcn_k_dwconv_s8_smlad_3x3", dwconv_3x3, NULL},
+    {"mcn_k_avgpool_s8", "mcn_k_avgpool_s8_global", avgpool_global, NULL},
+    /* The first layer's column code without rows of whole quads, unless
+       an im2col layer links all of it. */
+    {"mcn_k_conv_s8_first_smlad", "mcn_k_conv_s8_first_smlad_narrow", always,
+     "mcn_k_conv_s8_im2col_smlad"},
 };
 #define N_SPECIALS ((int)(sizeof specials / sizeof *specials))
 
@@ -485,8 +500,8 @@ void gen_note_call(gen_ctx *g, const mcn_call *c)
     char buf[120];
     const char *fn = kernel_of(c, buf, sizeof buf);
     for (int i = 0; fn && i < N_SPECIALS; i++)
-        if (strcmp(fn, specials[i].kernel) == 0 &&
-            !specials[i].applies(c))
+        if ((strcmp(fn, specials[i].kernel) == 0 && !specials[i].applies(c)) ||
+            (specials[i].unless && strcmp(fn, specials[i].unless) == 0))
             g->generic |= 1u << i;
 }
 
