@@ -55,8 +55,8 @@ int mcn_k_conv_1x1_s8_smlad_paired_overlap(const mcn_k_conv_params *p,
 /* Pixels x0, x1 into xs (see the top), then one word {x0[k], x1[k]} per
    input channel past the last whole step; their sums (modulo 2^32, by
    USADA8 as in mcn_k_paired_widen1) in *s0, *s1. */
-static void widen2(const int8_t *x0, const int8_t *x1, int32_t depth,
-                   uint32_t *xs, int32_t *s0, int32_t *s1)
+PAIRED_INLINE void widen2(const int8_t *x0, const int8_t *x1, int32_t depth,
+                          uint32_t *xs, int32_t *s0, int32_t *s1)
 {
     uint32_t a0 = 0, a1 = 0;
     int32_t k = 0;
@@ -287,8 +287,8 @@ typedef struct {
    an act range of all int8, 1 to PAIRED_CHUNK_STEPS steps and no tail.
    On the chip one hand-scheduled loop: 12 instructions a step, about 60
    a pair besides. */
-static void pairs2_fast(const conv_ctx *k, const int32_t *s, int8_t *d0,
-                        int8_t *d1)
+PAIRED_INLINE void pairs2_fast(const conv_ctx *k, const int32_t *s,
+                               int8_t *d0, int8_t *d1)
 {
 #if MCN_ARCH_DSP
     pw2_job job = {

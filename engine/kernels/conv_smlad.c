@@ -429,12 +429,9 @@ static void inside_taps(int32_t x0, int32_t f_w, int32_t in_w, int32_t *fx0,
 /* Pixel slot col gets the window from input row y0, column x0 of image
    img, which may reach into the padding or have gaps (dilation): taps in
    the padding are 0. Rows whose taps split into whole quads (4 | cin)
-   go tap by tap; others are gathered first, padding as the zero point.
-   quads 0: 4 does not divide cin (a first layer's), so the code for the
-   rows of whole quads is left out. */
-static MCN_INLINE void fill_edge_at(const col_builder *c, const int8_t *img,
-                                int32_t y0, int32_t x0, uint8_t *col,
-                                const int quads)
+   go tap by tap; others are gathered first, padding as the zero point. */
+static MCN_NOINLINE void fill_edge(const col_builder *c, const int8_t *img,
+                                   int32_t y0, int32_t x0, uint8_t *col)
 {
     const int32_t in_h = c->in_h, in_w = c->in_w, in_c = c->in_c;
     const int32_t f_h = c->f_h, f_w = c->f_w;
@@ -453,7 +450,7 @@ static MCN_INLINE void fill_edge_at(const col_builder *c, const int8_t *img,
             continue;
         }
         const int8_t *row = img + y * c->row_bytes;
-        if (quads && in_c % 4 == 0 && dil_w == 1) {
+        if (in_c % 4 == 0 && dil_w == 1) {
             /* Taps [fx0, fx1) inside: one run of quads between two of
                padding. */
             int32_t fx0, fx1;
@@ -469,7 +466,7 @@ static MCN_INLINE void fill_edge_at(const col_builder *c, const int8_t *img,
             dst += (f_w - fx1) * q * MCN_SMLAD_QUAD;
             continue;
         }
-        if (quads && in_c % 4 == 0) {
+        if (in_c % 4 == 0) {
             for (int32_t fx = 0, x = x0; fx < f_w; fx++, x += dil_w) {
                 if (x < 0 || x >= in_w) {
                     zero_quads(dst, in_c / 4);
@@ -500,17 +497,46 @@ static MCN_INLINE void fill_edge_at(const col_builder *c, const int8_t *img,
     }
 }
 
-static MCN_NOINLINE void fill_edge(const col_builder *c, const int8_t *img,
-                                   int32_t y0, int32_t x0, uint8_t *col)
-{
-    fill_edge_at(c, img, y0, x0, col, 1);
-}
-
+/* fill_edge where 4 does not divide cin (a first layer's): its rows that
+   are gathered, alone, so that code for a firmware of first layers only
+   leaves out the rest. */
 static MCN_NOINLINE void fill_edge_narrow(const col_builder *c,
                                           const int8_t *img, int32_t y0,
                                           int32_t x0, uint8_t *col)
 {
-    fill_edge_at(c, img, y0, x0, col, 0);
+    const int32_t in_h = c->in_h, in_w = c->in_w, in_c = c->in_c;
+    const int32_t f_h = c->f_h, f_w = c->f_w;
+    const int32_t dil_h = c->dil_h, dil_w = c->dil_w;
+    const int32_t run_q = c->run_q, run_l = c->run_l, off = c->off;
+    const uint32_t off2 = c->off2;
+    const uint32_t *lp = c->lpos;
+    int8_t *stage = c->stage;
+    uint8_t *dst = col;
+    for (int32_t fy = 0, y = y0; fy < f_h; fy++, y += dil_h) {
+        if (y < 0 || y >= in_h) {
+            zero_quads(dst, run_q);
+            dst += run_q * MCN_SMLAD_QUAD;
+            for (int32_t l = 0; l < run_l; l++)
+                put16(col + *lp++, 0);
+            continue;
+        }
+        const int8_t *row = img + y * c->row_bytes;
+        if (dil_w == 1) {
+            int32_t fx0, fx1;
+            inside_taps(x0, f_w, in_w, &fx0, &fx1);
+            gather(stage, 0, fx0 * in_c, (int8_t)-off);
+            if (fx1 > fx0)
+                gather(stage + fx0 * in_c, row + (x0 + fx0) * in_c,
+                       (fx1 - fx0) * in_c, 0);
+            gather(stage + fx1 * in_c, 0, (f_w - fx1) * in_c, (int8_t)-off);
+        } else {
+            for (int32_t fx = 0, x = x0; fx < f_w; fx++, x += dil_w)
+                gather(stage + fx * in_c,
+                       x < 0 || x >= in_w ? 0 : row + x * in_c, in_c,
+                       (int8_t)-off);
+        }
+        convert_row(col, &dst, &lp, stage, run_q, run_l, off, off2);
+    }
 }
 
 /* The next n (1..4) output pixels into the column's slots 0..n-1; the

@@ -61,8 +61,8 @@ typedef struct {
 
 /* Pair j's sums, its weights at w with `group` pairs per step: U (A_l)
    in *lo, A_h in *hi; pair b of a group is its second. */
-static void group_sums(const fc_ctx *k, int32_t j, int32_t group,
-                       const uint32_t *w, int32_t *lo, int32_t *hi)
+PAIRED_INLINE void group_sums(const fc_ctx *k, int32_t j, int32_t group,
+                              const uint32_t *w, int32_t *lo, int32_t *hi)
 {
     for (int32_t g = 0; g < group; g++) {
         const int32_t *b = k->p->bias + 2 * (j + g);
@@ -144,7 +144,7 @@ typedef struct {
 /* The quads of the common case: mcn_rq_fast, an act range of all int8,
    at least one step and no tail. On the chip one hand-scheduled loop:
    14 instructions a step, about 60 a quad besides. */
-static void quads_fast(const fc_ctx *k, int32_t quads)
+PAIRED_INLINE void quads_fast(const fc_ctx *k, int32_t quads)
 {
     const mcn_k_conv_params *p = k->p;
 #if MCN_ARCH_DSP
