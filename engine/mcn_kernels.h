@@ -408,12 +408,15 @@ int mcn_k_fc_s8_smlad_paired_overlap(const mcn_k_conv_params *p, int32_t *lo,
                                      int32_t *hi);
 /* The same where _fast_applies (depth a multiple of 4, an even count of
    output channels, mcn_rq_fast for every channel, an act range of all
-   int8), and where _pair_applies (that, with two output channels). Not in
-   the kernel table: for mcn-gen, as mcn_k_conv_1x1_s8_smlad_paired_fast. */
+   int8), where _quads_applies (that, with a multiple of 4 channels) and
+   where _pair_applies (that, with two output channels). Not in the kernel
+   table: for mcn-gen, as mcn_k_conv_1x1_s8_smlad_paired_fast. */
 int mcn_k_fc_s8_smlad_paired_fast_applies(const mcn_k_conv_params *p);
 void mcn_k_fc_s8_smlad_paired_fast(const mcn_k_conv_params *p);
 int mcn_k_fc_s8_smlad_paired_pair_applies(const mcn_k_conv_params *p);
 void mcn_k_fc_s8_smlad_paired_pair(const mcn_k_conv_params *p);
+int mcn_k_fc_s8_smlad_paired_quads_applies(const mcn_k_conv_params *p);
+void mcn_k_fc_s8_smlad_paired_quads(const mcn_k_conv_params *p);
 /* DEPTHWISE_CONV_2D, multiplier 1, filters up to 8x8, no dilation, one
    channel at a time from int16 planes (dwconv_plane.h); weights
    [C][KH*KW], folded bias; may run in place. With SMLAD

@@ -34,6 +34,8 @@ static const entry entries[] = {
      mcn_k_fc_s8_smlad_paired_fast, ONE_BY_ONE},
     {"fc_s8_smlad_paired", mcn_k_fc_s8_smlad_paired_pair_applies,
      mcn_k_fc_s8_smlad_paired_pair, ONE_BY_ONE},
+    {"fc_s8_smlad_paired", mcn_k_fc_s8_smlad_paired_quads_applies,
+     mcn_k_fc_s8_smlad_paired_quads, ONE_BY_ONE},
     {"dwconv_s8_smlad", mcn_k_dwconv_s8_smlad_3x3_applies,
      mcn_k_dwconv_s8_smlad_3x3, DEPTHWISE},
     {"conv_s8_first_smlad", mcn_k_conv_s8_first_smlad_applies,

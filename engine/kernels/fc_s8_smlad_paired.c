@@ -366,3 +366,17 @@ void mcn_k_fc_s8_smlad_paired_pair(const mcn_k_conv_params *p)
     fast_setup(&k, p, &one);
     pair_fast(&k, 0, (const uint32_t *)(const void *)p->filter_data);
 }
+
+int mcn_k_fc_s8_smlad_paired_quads_applies(const mcn_k_conv_params *p)
+{
+    return p->output.c % 4 == 0 && mcn_k_fc_s8_smlad_paired_fast_applies(p);
+}
+
+/* mcn_k_fc_s8_smlad_paired where ..._quads_applies holds: quads only. */
+void mcn_k_fc_s8_smlad_paired_quads(const mcn_k_conv_params *p)
+{
+    fc_ctx k;
+    mcn_rq_fast one;
+    fast_setup(&k, p, &one);
+    quads_fast(&k, k.pairs / 2);
+}

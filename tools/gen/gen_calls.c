@@ -448,6 +448,11 @@ static int fc_pair(const mcn_call *c)
     return mcn_k_fc_s8_smlad_paired_pair_applies(&c->p.conv);
 }
 
+static int fc_quads(const mcn_call *c)
+{
+    return mcn_k_fc_s8_smlad_paired_quads_applies(&c->p.conv);
+}
+
 static int fc_fast(const mcn_call *c)
 {
     return mcn_k_fc_s8_smlad_paired_fast_applies(&c->p.conv);
@@ -467,6 +472,8 @@ static const special specials[] = {
     {"mcn_k_conv_1x1_s8_smlad_paired", "mcn_k_conv_1x1_s8_smlad_paired_fast",
      conv_1x1_fast, NULL},
     {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_pair", fc_pair,
+     NULL},
+    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_quads", fc_quads,
      NULL},
     {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_fast", fc_fast,
      NULL},
