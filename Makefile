@@ -50,6 +50,10 @@ ARM_CFLAGS := -std=c99 -ffreestanding -O2 -g $(WARN) \
               -ffunction-sections -fdata-sections -Iformats -Iengine -Itools/sim
 
 ENGINE_SRC := formats/fb_read.c $(wildcard engine/*.c engine/kernels/*.c)
+# Cold kernels, built for size on Cortex-M: each runs once per inference
+# on a handful of values (a classifier's softmax), so -Os costs a few
+# instructions and halves its flash.
+ARM_COLD_SRC := engine/kernels/softmax_s8.c
 HOST_SRC   := $(filter-out formats/fb_read.c,$(wildcard formats/*.c)) \
               $(wildcard converters/*.c quantizer/*.c packer/*.c nas/*.c conformance/*.c) \
               $(wildcard tools/sim/host/*.c tools/gen/*.c)
@@ -122,7 +126,7 @@ define ARM_CPU_RULES
 $(BUILD)/arm/$(1)/%.o: %.c
 	@mkdir -p $$(dir $$@)
 	@echo "  ARM-CC  $$< ($(1))"
-	$$(Q)$$(ARM_CC) $$(ARM_CFLAGS) $$(ARM_FLAGS_$(1)) -MMD -MP -c $$< -o $$@
+	$$(Q)$$(ARM_CC) $$(ARM_CFLAGS) $$(ARM_FLAGS_$(1)) $$(if $$(filter $$<,$$(ARM_COLD_SRC)),-Os) -MMD -MP -c $$< -o $$@
 
 $(ARM_DIR)/$(1)/libmcn.a: $(ENGINE_SRC:%.c=$(BUILD)/arm/$(1)/%.o)
 	@mkdir -p $$(dir $$@)

@@ -397,6 +397,12 @@ void mcn_k_conv_1x1_s8_smlad_paired_layout(const mcn_k_conv_params *p,
 void mcn_k_conv_1x1_s8_smlad_paired(const mcn_k_conv_params *p);
 int mcn_k_conv_1x1_s8_smlad_paired_overlap(const mcn_k_conv_params *p,
                                            int32_t *lo, int32_t *hi);
+/* The same where _fast_applies: depth 4 to 256 in steps of 4, an even
+   count of output channels, mcn_rq_fast for every channel, an act range of
+   all int8. Not in the kernel table: mcn-gen calls it where every layer
+   of a model's that runs the kernel qualifies, so the rest is not linked. */
+int mcn_k_conv_1x1_s8_smlad_paired_fast_applies(const mcn_k_conv_params *p);
+void mcn_k_conv_1x1_s8_smlad_paired_fast(const mcn_k_conv_params *p);
 /* FULLY_CONNECTED (and 1x1 CONV_2D) over one row (pixel). */
 int mcn_k_fc_s8_smlad_paired_applies(const mcn_k_conv_params *p);
 uint32_t mcn_k_fc_s8_smlad_paired_scratch_bytes(const mcn_k_conv_params *p);
@@ -413,6 +419,17 @@ uint32_t mcn_k_fc_s8_smlad_wide_weight_bytes(const mcn_k_conv_params *p);
 void mcn_k_fc_s8_smlad_wide_layout(const mcn_k_conv_params *p, int8_t *w,
                                    int32_t *bias);
 void mcn_k_fc_s8_smlad_wide(const mcn_k_conv_params *p);
+/* The same where _fast_applies (depth a multiple of 4, an even count of
+   output channels, mcn_rq_fast for every channel, an act range of all
+   int8), where _quads_applies (that, with a multiple of 4 channels) and
+   where _pair_applies (that, with two output channels). Not in the kernel
+   table: for mcn-gen, as mcn_k_conv_1x1_s8_smlad_paired_fast. */
+int mcn_k_fc_s8_smlad_paired_fast_applies(const mcn_k_conv_params *p);
+void mcn_k_fc_s8_smlad_paired_fast(const mcn_k_conv_params *p);
+int mcn_k_fc_s8_smlad_paired_pair_applies(const mcn_k_conv_params *p);
+void mcn_k_fc_s8_smlad_paired_pair(const mcn_k_conv_params *p);
+int mcn_k_fc_s8_smlad_paired_quads_applies(const mcn_k_conv_params *p);
+void mcn_k_fc_s8_smlad_paired_quads(const mcn_k_conv_params *p);
 /* DEPTHWISE_CONV_2D, multiplier 1, filters up to 8x8, no dilation, one
    channel at a time from int16 planes (dwconv_plane.h); weights
    [C][KH*KW], folded bias; may run in place. With SMLAD
@@ -425,6 +442,10 @@ void mcn_k_dwconv_plane_layout(const mcn_k_conv_params *p, int8_t *w,
 int mcn_k_dwconv_plane_overlap(const mcn_k_conv_params *p, int32_t *lo,
                                int32_t *hi);
 void mcn_k_dwconv_s8_smlad(const mcn_k_conv_params *p);
+/* The same where _3x3_applies (its plane a 3x3 filter's, stride across
+   1 or 2). Not in the kernel table: for mcn-gen. */
+int mcn_k_dwconv_s8_smlad_3x3_applies(const mcn_k_conv_params *p);
+void mcn_k_dwconv_s8_smlad_3x3(const mcn_k_conv_params *p);
 void mcn_k_dwconv_s8_planar(const mcn_k_conv_params *p);
 /* CONV_2D, one group, any filter/stride/dilation/padding: int16 im2col of
    four pixels and SMLAD (kernels/conv_smlad.h); weights in its K order,
@@ -437,6 +458,9 @@ void mcn_k_conv_s8_first_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
                                       int32_t *bias);
 void mcn_k_conv_s8_first_smlad(const mcn_k_conv_params *p);
 uint32_t mcn_k_conv_s8_first_smlad_weight_bytes(const mcn_k_conv_params *p);
+/* The same, linking less where no im2col convolution is linked too: for
+   mcn-gen, not in the kernel table. */
+void mcn_k_conv_s8_first_smlad_narrow(const mcn_k_conv_params *p);
 int mcn_k_conv_s8_im2col_smlad_applies(const mcn_k_conv_params *p);
 uint32_t mcn_k_conv_s8_im2col_smlad_scratch_bytes(const mcn_k_conv_params *p);
 void mcn_k_conv_s8_im2col_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
@@ -476,6 +500,11 @@ static inline void mcn_k_pool_window(int32_t o, int32_t stride, int32_t pad,
 
 void mcn_k_maxpool_s8(const mcn_k_pool_params *p);
 void mcn_k_avgpool_s8(const mcn_k_pool_params *p);
+/* mcn_k_avgpool_s8 where _global_applies: one window over the whole
+   image (filter at least its size, no padding, no dilation). Not in the
+   interpreter: mcn-gen calls it where every pool of a model qualifies. */
+int mcn_k_avgpool_s8_global_applies(const mcn_k_pool_params *p);
+void mcn_k_avgpool_s8_global(const mcn_k_pool_params *p);
 void mcn_k_softmax_s8(const mcn_k_softmax_params *p);
 void mcn_k_clip_s8(const mcn_k_clip_params *p);
 void mcn_k_quantize_s8(const mcn_k_quantize_params *p);

@@ -60,3 +60,35 @@ void mcn_k_avgpool_s8(const mcn_k_pool_params *p)
         }
     }
 }
+
+/* ---- the global pool alone (mcn_kernels.h: for generated code) ---- */
+
+int mcn_k_avgpool_s8_global_applies(const mcn_k_pool_params *p)
+{
+    return p->output.h == 1 && p->output.w == 1 &&
+           p->output.n == p->input.n && p->output.c == p->input.c &&
+           p->filter_h >= p->input.h && p->filter_w >= p->input.w &&
+           p->dilation_h == 1 && p->dilation_w == 1 && p->pad_top == 0 &&
+           p->pad_left == 0 && p->pad_bottom == 0 && p->pad_right == 0 &&
+           p->input.h >= 1 && p->input.w >= 1;
+}
+
+/* mcn_k_avgpool_s8 where ..._global_applies holds: every window the whole
+   image, so the count is H * W and no tap is padding. */
+void mcn_k_avgpool_s8_global(const mcn_k_pool_params *p)
+{
+    const int32_t c_n = p->input.c, count = p->input.h * p->input.w;
+    const int8_t *x = p->input_data;
+    int8_t *dst = p->output_data;
+    for (int32_t b = 0; b < p->input.n; b++, x += count * c_n) {
+        for (int32_t c = 0; c < c_n; c++) {
+            const int8_t *q = x + c;
+            int32_t sum = 0;
+            for (int32_t i = 0; i < count; i++, q += c_n)
+                sum += *q;
+            int32_t avg = sum > 0 ? (sum + count / 2) / count
+                                  : (sum - count / 2) / count;
+            *dst++ = (int8_t)mcn_clamp(avg, p->act_min, p->act_max);
+        }
+    }
+}

@@ -55,8 +55,8 @@ int mcn_k_conv_1x1_s8_smlad_paired_overlap(const mcn_k_conv_params *p,
 /* Pixels x0, x1 into xs (see the top), then one word {x0[k], x1[k]} per
    input channel past the last whole step; their sums (modulo 2^32, by
    USADA8 as in mcn_k_paired_widen1) in *s0, *s1. */
-static void widen2(const int8_t *x0, const int8_t *x1, int32_t depth,
-                   uint32_t *xs, int32_t *s0, int32_t *s1)
+PAIRED_INLINE void widen2(const int8_t *x0, const int8_t *x1, int32_t depth,
+                          uint32_t *xs, int32_t *s0, int32_t *s1)
 {
     uint32_t a0 = 0, a1 = 0;
     int32_t k = 0;
@@ -287,8 +287,8 @@ typedef struct {
    an act range of all int8, 1 to PAIRED_CHUNK_STEPS steps and no tail.
    On the chip one hand-scheduled loop: 12 instructions a step, about 60
    a pair besides. */
-static void pairs2_fast(const conv_ctx *k, const int32_t *s, int8_t *d0,
-                        int8_t *d1)
+PAIRED_INLINE void pairs2_fast(const conv_ctx *k, const int32_t *s,
+                               int8_t *d0, int8_t *d1)
 {
 #if MCN_ARCH_DSP
     pw2_job job = {
@@ -432,4 +432,76 @@ void mcn_k_conv_1x1_s8_smlad_paired(const mcn_k_conv_params *p)
         s[1] = 0;
         pixels_out(&k, 1, s, out + (int64_t)px * k.out_c);
     }
+}
+
+/* ---- the common case alone (mcn_kernels.h: for generated code) ---- */
+
+int mcn_k_conv_1x1_s8_smlad_paired_fast_applies(const mcn_k_conv_params *p)
+{
+    const int32_t depth = p->input.c;
+    return mcn_k_conv_1x1_s8_smlad_paired_applies(p) && depth % 4 == 0 &&
+           depth >= 4 && depth / 4 <= PAIRED_CHUNK_STEPS &&
+           p->output.c >= 2 && p->output.c % 2 == 0 &&
+           p->act_min <= -128 && p->act_max >= 127 && paired_rq_all_fast(p);
+}
+
+/* The last odd pixel, widened with sum s, into d: pixels_out's pair_sums
+   and paired_out for one pixel of the common case (one chunk, no tail,
+   mcn_rq_fast, no clamp). */
+static void pixel1_fast(const conv_ctx *k, int32_t s, int8_t *d)
+{
+    const int32_t *bias = k->p->bias;
+    const int32_t off = k->p->output_offset;
+    const uint32_t *w = (const uint32_t *)(const void *)k->p->filter_data;
+    for (int32_t j = 0; j < k->pairs; j++) {
+        acc2 a;
+        a.u0 = mcn_wrap_i32((uint32_t)bias[2 * j] - paired_sum128(s));
+        a.r0 = a.u0;
+        a.r1 = a.u1 = 0;
+        const uint32_t *x = k->xs;
+        pair_steps(&w, &x, k->steps, 1, &a);
+        const int32_t h = paired_high(bias[2 * j + 1], a.r0, a.u0);
+        d[2 * j] = paired_out_fast(a.u0, k->rq.c + 2 * j, off);
+        d[2 * j + 1] = paired_out_fast(h, k->rq.c + 2 * j + 1, off);
+    }
+}
+
+/* mcn_k_conv_1x1_s8_smlad_paired where ..._fast_applies holds: the same
+   loops and bits, without the paths for everything else. */
+void mcn_k_conv_1x1_s8_smlad_paired_fast(const mcn_k_conv_params *p)
+{
+    const int32_t pixels = pixels_of(p);
+    conv_ctx k;
+    k.p = p;
+    k.depth = p->input.c;
+    k.out_c = p->output.c;
+    k.steps = k.depth / 4;
+    k.rest = 0;
+    k.pairs = k.out_c / 2;
+    k.single = 0;
+    k.tails = 0;
+    mcn_rq_fast *table = (mcn_rq_fast *)(void *)p->scratch;
+    for (int32_t i = 0; i < k.out_c; i++) {
+        const int32_t r = p->rq.count > 1 ? i : 0;
+        table[i] = mcn_rq_fast_of(p->rq.multiplier[r], p->rq.shift[r]);
+    }
+    k.rq.p = p;
+    k.rq.c = table;
+    k.rq.step = 1;
+    k.rq.fast = 1;
+    k.rq.clamp = 0;
+    k.xs = (uint32_t *)(void *)(table + k.out_c);
+    const int8_t *in = p->input_data;
+    int8_t *out = p->output_data;
+    int32_t s[2], px = 0;
+    for (; px + 2 <= pixels; px += 2) {
+        const int8_t *x0 = in + (int64_t)px * k.depth;
+        widen2(x0, x0 + k.depth, k.depth, k.xs, &s[0], &s[1]);
+        int8_t *d = out + (int64_t)px * k.out_c;
+        pairs2_fast(&k, s, d, d + k.out_c);
+    }
+    if (px < pixels)
+        pixel1_fast(&k, mcn_k_paired_widen1(in + (int64_t)px * k.depth,
+                                            k.depth, k.xs),
+                    out + (int64_t)px * k.out_c);
 }

@@ -91,5 +91,19 @@ void mcn_k_conv_s8_first_smlad(const mcn_k_conv_params *p)
     const mcn_smlad_scratch s = mcn_smlad_scratch_of(
         p, &g, (const uint8_t *)p->filter_data + rq_at(p, &g));
     mcn_smlad_run(p, &g, &s, g.quads, 0,
-                  (const uint8_t *)p->filter_data + wide_at(p, &g), 1);
+                  (const uint8_t *)p->filter_data + wide_at(p, &g),
+                  mcn_smlad_channels_wide);
+}
+
+/* The same through mcn_smlad_run_narrow (cin <= 3 here, so 4 never
+   divides it): for generated code with no other column convolution,
+   which then links only the narrow column code (mcn_kernels.h). */
+void mcn_k_conv_s8_first_smlad_narrow(const mcn_k_conv_params *p)
+{
+    const mcn_smlad_geom g = mcn_smlad_geom_of(p);
+    const mcn_smlad_scratch s = mcn_smlad_scratch_of(
+        p, &g, (const uint8_t *)p->filter_data + rq_at(p, &g));
+    mcn_smlad_run_narrow(p, &g, &s, g.quads, 0,
+                         (const uint8_t *)p->filter_data + wide_at(p, &g),
+                         mcn_smlad_channels_wide);
 }

@@ -51,5 +51,5 @@ void mcn_k_conv_s8_im2col_smlad(const mcn_k_conv_params *p)
     /* With t = K % 4 != 0 the last quad's word is the row's last four
        bytes, 4 - t back from where the others leave off. */
     mcn_smlad_run(p, &g, &s, g.quads - (g.tail != 0), g.tail ? 4 - g.tail : 0,
-                  p->filter_data, 0);
+                  p->filter_data, mcn_smlad_channels_byte);
 }

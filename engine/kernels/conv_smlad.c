@@ -7,8 +7,10 @@
 
 #if defined(__GNUC__)
 #define MCN_NOINLINE __attribute__((noinline))
+#define MCN_INLINE inline __attribute__((always_inline))
 #else
 #define MCN_NOINLINE
+#define MCN_INLINE inline
 #endif
 
 #define MAX_K 4096
@@ -527,9 +529,51 @@ static MCN_NOINLINE void fill_edge(const col_builder *c, const int8_t *img,
     }
 }
 
+/* fill_edge where 4 does not divide cin (a first layer's): its rows that
+   are gathered, alone, so that code for a firmware of first layers only
+   leaves out the rest. */
+static MCN_NOINLINE void fill_edge_narrow(const col_builder *c,
+                                          const int8_t *img, int32_t y0,
+                                          int32_t x0, uint8_t *col)
+{
+    const int32_t in_h = c->in_h, in_w = c->in_w, in_c = c->in_c;
+    const int32_t f_h = c->f_h, f_w = c->f_w;
+    const int32_t dil_h = c->dil_h, dil_w = c->dil_w;
+    const int32_t run_q = c->run_q, run_l = c->run_l, off = c->off;
+    const uint32_t off2 = c->off2;
+    const uint32_t *lp = c->lpos;
+    int8_t *stage = c->stage;
+    uint8_t *dst = col;
+    for (int32_t fy = 0, y = y0; fy < f_h; fy++, y += dil_h) {
+        if (y < 0 || y >= in_h) {
+            zero_quads(dst, run_q);
+            dst += run_q * MCN_SMLAD_QUAD;
+            for (int32_t l = 0; l < run_l; l++)
+                put16(col + *lp++, 0);
+            continue;
+        }
+        const int8_t *row = img + y * c->row_bytes;
+        if (dil_w == 1) {
+            int32_t fx0, fx1;
+            inside_taps(x0, f_w, in_w, &fx0, &fx1);
+            gather(stage, 0, fx0 * in_c, (int8_t)-off);
+            if (fx1 > fx0)
+                gather(stage + fx0 * in_c, row + (x0 + fx0) * in_c,
+                       (fx1 - fx0) * in_c, 0);
+            gather(stage + fx1 * in_c, 0, (f_w - fx1) * in_c, (int8_t)-off);
+        } else {
+            for (int32_t fx = 0, x = x0; fx < f_w; fx++, x += dil_w)
+                gather(stage + fx * in_c,
+                       x < 0 || x >= in_w ? 0 : row + x * in_c, in_c,
+                       (int8_t)-off);
+        }
+        convert_row(col, &dst, &lp, stage, run_q, run_l, off, off2);
+    }
+}
+
 /* The next n (1..4) output pixels into the column's slots 0..n-1; the
-   slots after them all 0. */
-static void col_fill(col_builder *c, int32_t n)
+   slots after them all 0. narrow: 4 does not divide cin. */
+static MCN_INLINE void col_fill(col_builder *c, int32_t n, const int narrow)
 {
     /* The cursor in locals: the fills' stores could alias *c. */
     int32_t b = c->b, oy = c->oy, ox = c->ox, y0 = c->y0, x0 = c->x0;
@@ -550,6 +594,8 @@ static void col_fill(col_builder *c, int32_t n)
                                         c->off2);
             else
                 fill_inside(c, src, slot);
+        } else if (narrow) {
+            fill_edge_narrow(c, img, y0, x0, slot);
         } else {
             fill_edge(c, img, y0, x0, slot);
         }
@@ -572,9 +618,10 @@ static void col_fill(col_builder *c, int32_t n)
     c->x0 = x0;
 }
 
-void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
-                   const mcn_smlad_scratch *s, int32_t straight,
-                   int32_t back, const void *w, int widened)
+static MCN_INLINE void run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
+                       const mcn_smlad_scratch *s, int32_t straight,
+                       int32_t back, const void *w,
+                       void (*channels)(mcn_smlad_chan *c), const int narrow)
 {
     const int32_t pixels = p->output.n * p->output.h * p->output.w;
     const int32_t out_c = p->output.c;
@@ -593,15 +640,29 @@ void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
     col_start(&c, p, g, s);
     for (int32_t px = 0; px < pixels; px += 4) {
         const int32_t n = pixels - px < 4 ? pixels - px : 4;
-        col_fill(&c, n);
+        col_fill(&c, n, narrow);
         int8_t *dst = p->output_data + (int64_t)px * out_c;
         cc.e = s->rq;
         cc.d = n == 4 ? dst : s->tmp;
-        if (widened)
-            mcn_smlad_channels_wide(&cc);
-        else
-            mcn_smlad_channels_byte(&cc);
+        channels(&cc);
         for (int32_t i = 0; n < 4 && i < n * out_c; i++)
             dst[i] = s->tmp[i];
     }
+}
+
+void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
+                   const mcn_smlad_scratch *s, int32_t straight,
+                   int32_t back, const void *w,
+                   void (*channels)(mcn_smlad_chan *c))
+{
+    run(p, g, s, straight, back, w, channels, 0);
+}
+
+void mcn_smlad_run_narrow(const mcn_k_conv_params *p,
+                          const mcn_smlad_geom *g,
+                          const mcn_smlad_scratch *s, int32_t straight,
+                          int32_t back, const void *w,
+                          void (*channels)(mcn_smlad_chan *c))
+{
+    run(p, g, s, straight, back, w, channels, 1);
 }

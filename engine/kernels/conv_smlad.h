@@ -130,10 +130,21 @@ void mcn_smlad_channels_byte(mcn_smlad_chan *c);
 void mcn_smlad_channels_wide(mcn_smlad_chan *c);
 
 /* The whole layer: groups of four pixels through the column, each
-   group's channels by the loop above, over `straight` quads of weights
-   from w (then one stepping `back` bytes back, if back). */
+   group's channels by `channels` (one of the two above: passed, not
+   chosen here, so that a firmware links only the one its layers use),
+   over `straight` quads of weights from w (then one stepping `back` bytes
+   back, if back). */
 void mcn_smlad_run(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
                    const mcn_smlad_scratch *s, int32_t straight,
-                   int32_t back, const void *w, int widened);
+                   int32_t back, const void *w,
+                   void (*channels)(mcn_smlad_chan *c));
+/* The same for a layer whose cin 4 does not divide (a first layer's),
+   without the column code for rows of whole quads: for a firmware whose
+   every column is such a layer's (mcn_k_conv_s8_first_smlad_narrow). */
+void mcn_smlad_run_narrow(const mcn_k_conv_params *p,
+                          const mcn_smlad_geom *g,
+                          const mcn_smlad_scratch *s, int32_t straight,
+                          int32_t back, const void *w,
+                          void (*channels)(mcn_smlad_chan *c));
 
 #endif

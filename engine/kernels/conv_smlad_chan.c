@@ -72,9 +72,11 @@ typedef char mcn_smlad_chan_layout[
 
 /* The quads four per turn, the first turn entered part-way (at quad
    `skip` of four, the address worked out once per call): a column of any
-   length pays the loop's test once per four quads and nothing more. */
+   length pays the loop's test once per four quads and nothing more. Each
+   function in a section of its own, as -ffunction-sections would put it,
+   so that the linker drops the one a firmware does not call. */
 #define MCN_CHANNELS(NAME, QUAD)                                              \
-    __asm__(".text\n\t"                                                       \
+    __asm__(".pushsection .text." NAME ",\"ax\",%progbits\n\t"               \
             ".syntax unified\n\t"                                             \
             ".thumb\n\t"                                                      \
             ".p2align 2\n\t"                                                  \
@@ -155,7 +157,8 @@ typedef char mcn_smlad_chan_layout[
             "cmp r4, r5\n\t"                                                  \
             "bne 0b\n\t"                                                      \
             "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t"                  \
-            ".size " NAME ", . - " NAME "\n\t")
+            ".size " NAME ", . - " NAME "\n\t"                                \
+            ".popsection\n\t")
 
 MCN_CHANNELS("mcn_smlad_channels_byte", MCN_BYTE_QUAD);
 MCN_CHANNELS("mcn_smlad_channels_wide", MCN_WIDE_QUAD);

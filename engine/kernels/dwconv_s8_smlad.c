@@ -179,3 +179,41 @@ void mcn_k_dwconv_s8_smlad(const mcn_k_conv_params *p)
     static const dw_ops ops = {weights, row, plane3};
     mcn_dw_run(p, &ops);
 }
+
+/* ---- 3x3 alone (mcn_kernels.h: an entry for generated code, appended
+   by the code-size work; the functions above unchanged) ---- */
+
+int mcn_k_dwconv_s8_smlad_3x3_applies(const mcn_k_conv_params *p)
+{
+    if (!mcn_k_dwconv_plane_applies(p))
+        return 0;
+    dw_geom g;
+    mcn_dw_geometry(p, &g);
+    return mcn_dw_is3x3(&g);
+}
+
+static void weights3(const dw_geom *g, const int8_t *w, int32_t sh,
+                     uint32_t *wt)
+{
+    for (int32_t r = 0; r < 3; r++) {
+        *wt++ = mcn_pack16(tap(g, w, r, 0, sh), tap(g, w, r, 1, sh));
+        *wt++ = mcn_pack16(tap(g, w, r, 1, sh), tap(g, w, r, 2, sh));
+    }
+}
+
+static void row3_only(const dw_geom *g, const int16_t *const *rows,
+                      const uint32_t *wt, int32_t bias, int32_t *acc)
+{
+    if (g->sw == 1)
+        row3(rows[0], rows[1], rows[2], wt, bias, acc, g->ow, 1);
+    else
+        row3(rows[0], rows[1], rows[2], wt, bias, acc, g->ow, 2);
+}
+
+/* mcn_k_dwconv_s8_smlad where ..._3x3_applies holds: the same rows and
+   planes, without any other filter's. */
+void mcn_k_dwconv_s8_smlad_3x3(const mcn_k_conv_params *p)
+{
+    static const dw_ops ops = {weights3, row3_only, plane3};
+    mcn_dw_run(p, &ops);
+}

@@ -61,8 +61,8 @@ typedef struct {
 
 /* Pair j's sums, its weights at w with `group` pairs per step: U (A_l)
    in *lo, A_h in *hi; pair b of a group is its second. */
-static void group_sums(const fc_ctx *k, int32_t j, int32_t group,
-                       const uint32_t *w, int32_t *lo, int32_t *hi)
+PAIRED_INLINE void group_sums(const fc_ctx *k, int32_t j, int32_t group,
+                              const uint32_t *w, int32_t *lo, int32_t *hi)
 {
     for (int32_t g = 0; g < group; g++) {
         const int32_t *b = k->p->bias + 2 * (j + g);
@@ -144,7 +144,7 @@ typedef struct {
 /* The quads of the common case: mcn_rq_fast, an act range of all int8,
    at least one step and no tail. On the chip one hand-scheduled loop:
    14 instructions a step, about 60 a quad besides. */
-static void quads_fast(const fc_ctx *k, int32_t quads)
+PAIRED_INLINE void quads_fast(const fc_ctx *k, int32_t quads)
 {
     const mcn_k_conv_params *p = k->p;
 #if MCN_ARCH_DSP
@@ -286,4 +286,97 @@ void mcn_k_fc_s8_smlad_paired(const mcn_k_conv_params *p)
             a = paired_mac(a, (int8_t)t[i], mcn_lo16(x[i]));
         p->output_data[out_c - 1] = paired_out(&k.rq, a, out_c - 1);
     }
+}
+
+/* ---- the common case alone (mcn_kernels.h: entries for generated
+   code, appended here by the code-size work; the loops above unchanged) */
+
+int mcn_k_fc_s8_smlad_paired_fast_applies(const mcn_k_conv_params *p)
+{
+    return mcn_k_fc_s8_smlad_paired_applies(p) && p->input.c % 4 == 0 &&
+           p->input.c >= 4 && p->output.c % 2 == 0 && p->act_min <= -128 &&
+           p->act_max >= 127 && paired_rq_all_fast(p);
+}
+
+int mcn_k_fc_s8_smlad_paired_pair_applies(const mcn_k_conv_params *p)
+{
+    return p->output.c == 2 && mcn_k_fc_s8_smlad_paired_fast_applies(p);
+}
+
+/* k for p in the common case: the constants (into scratch when per
+   channel, else *one) and the widened row. */
+static void fast_setup(fc_ctx *k, const mcn_k_conv_params *p,
+                       mcn_rq_fast *one)
+{
+    uint8_t *scratch = (uint8_t *)p->scratch;
+    mcn_rq_fast *table =
+        p->rq.count > 1 ? (mcn_rq_fast *)(void *)scratch : one;
+    for (int32_t i = 0; i < p->rq.count; i++)
+        table[i] = mcn_rq_fast_of(p->rq.multiplier[i], p->rq.shift[i]);
+    k->p = p;
+    k->rq.p = p;
+    k->rq.c = table;
+    k->rq.step = p->rq.count > 1 ? 1 : 0;
+    k->rq.fast = 1;
+    k->rq.clamp = 0;
+    k->depth = p->input.c;
+    k->steps = k->depth / 4;
+    k->rest = 0;
+    k->pairs = p->output.c / 2;
+    k->single = 0;
+    k->tails = 0;
+    uint32_t *xs = (uint32_t *)(void *)(scratch + paired_rq_scratch(p));
+    k->sum128 = paired_sum128(mcn_k_paired_widen1(p->input_data, k->depth,
+                                                  xs));
+    k->xs = xs;
+}
+
+/* Pair j alone, its weights at w: the loop after the quads above, with
+   mcn_rq_fast and no clamp. */
+static void pair_fast(const fc_ctx *k, int32_t j, const uint32_t *w)
+{
+    int32_t lo[1], hi[1];
+    group_sums(k, j, 1, w, lo, hi);
+    const int32_t off = k->p->output_offset, s = k->rq.step;
+    int8_t *d = k->p->output_data + 2 * j;
+    d[0] = paired_out_fast(lo[0], k->rq.c + 2 * j * s, off);
+    d[1] = paired_out_fast(hi[0], k->rq.c + (2 * j + 1) * s, off);
+}
+
+/* mcn_k_fc_s8_smlad_paired where ..._fast_applies holds. */
+void mcn_k_fc_s8_smlad_paired_fast(const mcn_k_conv_params *p)
+{
+    fc_ctx k;
+    mcn_rq_fast one;
+    fast_setup(&k, p, &one);
+    const int32_t quads = k.pairs / 2;
+    if (quads > 0)
+        quads_fast(&k, quads);
+    if (k.pairs % 2)
+        pair_fast(&k, k.pairs - 1,
+                  (const uint32_t *)(const void *)p->filter_data +
+                      (int64_t)4 * quads * k.steps);
+}
+
+/* mcn_k_fc_s8_smlad_paired where ..._pair_applies holds: one pair. */
+void mcn_k_fc_s8_smlad_paired_pair(const mcn_k_conv_params *p)
+{
+    fc_ctx k;
+    mcn_rq_fast one;
+    fast_setup(&k, p, &one);
+    pair_fast(&k, 0, (const uint32_t *)(const void *)p->filter_data);
+}
+
+int mcn_k_fc_s8_smlad_paired_quads_applies(const mcn_k_conv_params *p)
+{
+    return p->output.c % 4 == 0 && mcn_k_fc_s8_smlad_paired_fast_applies(p);
+}
+
+/* mcn_k_fc_s8_smlad_paired where ..._quads_applies holds: quads only. */
+void mcn_k_fc_s8_smlad_paired_quads(const mcn_k_conv_params *p)
+{
+    fc_ctx k;
+    mcn_rq_fast one;
+    fast_setup(&k, p, &one);
+    quads_fast(&k, k.pairs / 2);
 }

@@ -16,7 +16,9 @@
 #include "mcn_kernels.h"
 #include "requant.h"
 
-enum { SCALED_DIFF_BITS = 5, ACCUM_BITS = 12 };
+/* A row's first EXPS exps are kept from the sum for the outputs (a
+   classifier's whole row), so each is worked out once, not twice. */
+enum { SCALED_DIFF_BITS = 5, ACCUM_BITS = 12, EXPS = 16 };
 
 static int32_t row_exp(int32_t diff, const mcn_k_softmax_params *p)
 {
@@ -36,10 +38,15 @@ void mcn_k_softmax_s8(const mcn_k_softmax_params *p)
         /* Each term is at most 2^19 (exp(0) in Q12.19), so the sum fits
            int64 for any depth; TFLM's int32 sum is the same below 2^31. */
         int64_t sum = 0;
+        int32_t kept[EXPS];
         for (uint32_t c = 0; c < depth; c++) {
             int32_t diff = x[c] - max;
-            if (diff >= p->diff_min)
-                sum += mcn_fx_rescale(row_exp(diff, p), 0, ACCUM_BITS);
+            if (diff >= p->diff_min) {
+                const int32_t e = row_exp(diff, p);
+                if (c < EXPS)
+                    kept[c] = e;
+                sum += mcn_fx_rescale(e, 0, ACCUM_BITS);
+            }
         }
 
         int exponent = 32;
@@ -55,8 +62,8 @@ void mcn_k_softmax_s8(const mcn_k_softmax_params *p)
             int32_t diff = x[c] - max;
             int32_t out = -128;
             if (diff >= p->diff_min && exponent <= 31) {
-                int32_t v = mcn_rdbpot(mcn_srdhm(scale, row_exp(diff, p)),
-                                       exponent);
+                const int32_t e = c < EXPS ? kept[c] : row_exp(diff, p);
+                int32_t v = mcn_rdbpot(mcn_srdhm(scale, e), exponent);
                 out = mcn_clamp(v - 128, -128, 127);
             }
             y[c] = (int8_t)out;

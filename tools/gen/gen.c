@@ -248,6 +248,12 @@ static int print_source(gen_ctx *g, const mcn_ctx *ctx, FILE *f, int *calls)
     }
     g->f = fb;
     *calls = 0;
+    for (uint32_t i = 0; i < ctx->n_operators; i++) {
+        mcn_call c;
+        memset(&c, 0, sizeof c);
+        if (mcn_op_call(ctx, i, &c) == MCN_OK)
+            gen_note_call(g, &c);
+    }
     for (uint32_t i = 0; i < ctx->n_operators && !g->failed; i++) {
         mcn_call c;
         memset(&c, 0, sizeof c);

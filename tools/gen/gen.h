@@ -5,7 +5,9 @@
 ** constant a literal; the weights, biases and requantization vectors as
 ** const arrays (flash); the arena as one static buffer of exactly the
 ** planned size. No interpreter, no model parser: only the kernels the
-** model calls are linked.
+** model calls are linked, each through its entry point for a common case
+** (gen_calls.c's specials) where every call of it in the model fits that
+** case, so that paths no layer reaches are not linked either.
 **
 ** The calls are the engine's own (mcn_op_call over a host mcn_init of the
 ** model), so generated code computes exactly what the interpreter does.

@@ -422,6 +422,107 @@ static void fields(gen_ctx *g, const mcn_call *c)
     }
 }
 
+/* Kernels with an entry point for a common case alone (mcn_kernels.h):
+   the same bits where `applies` holds, without the code for the rest. A
+   kernel's entries go narrowest first: a model's calls of it take the
+   first that all of them fit, and that no call of kernel `unless` rules
+   out (the rest would be linked for that kernel anyway, so the entry
+   would only add code). */
+typedef struct {
+    const char *kernel, *entry;
+    int (*applies)(const mcn_call *c);
+    const char *unless;
+} special;
+
+static int always(const mcn_call *c)
+{
+    (void)c;
+    return 1;
+}
+
+static int conv_1x1_fast(const mcn_call *c)
+{
+    return mcn_k_conv_1x1_s8_smlad_paired_fast_applies(&c->p.conv);
+}
+
+static int fc_pair(const mcn_call *c)
+{
+    return mcn_k_fc_s8_smlad_paired_pair_applies(&c->p.conv);
+}
+
+static int fc_quads(const mcn_call *c)
+{
+    return mcn_k_fc_s8_smlad_paired_quads_applies(&c->p.conv);
+}
+
+static int fc_fast(const mcn_call *c)
+{
+    return mcn_k_fc_s8_smlad_paired_fast_applies(&c->p.conv);
+}
+
+static int dwconv_3x3(const mcn_call *c)
+{
+    return mcn_k_dwconv_s8_smlad_3x3_applies(&c->p.conv);
+}
+
+static int avgpool_global(const mcn_call *c)
+{
+    return mcn_k_avgpool_s8_global_applies(&c->p.pool);
+}
+
+static const special specials[] = {
+    {"mcn_k_conv_1x1_s8_smlad_paired", "mcn_k_conv_1x1_s8_smlad_paired_fast",
+     conv_1x1_fast, NULL},
+    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_pair", fc_pair,
+     NULL},
+    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_quads", fc_quads,
+     NULL},
+    {"mcn_k_fc_s8_smlad_paired", "mcn_k_fc_s8_smlad_paired_fast", fc_fast,
+     NULL},
+    {"mcn_k_dwconv_s8_smlad", "mcn_k_dwconv_s8_smlad_3x3", dwconv_3x3, NULL},
+    {"mcn_k_avgpool_s8", "mcn_k_avgpool_s8_global", avgpool_global, NULL},
+    /* The first layer's column code without rows of whole quads, unless
+       an im2col layer links all of it. */
+    {"mcn_k_conv_s8_first_smlad", "mcn_k_conv_s8_first_smlad_narrow", always,
+     "mcn_k_conv_s8_im2col_smlad"},
+};
+#define N_SPECIALS ((int)(sizeof specials / sizeof *specials))
+
+/* The kernel of call c (NULL: none known), into buf for a table kernel. */
+static const char *kernel_of(const mcn_call *c, char *buf, size_t n)
+{
+    if (c->kind <= MCN_CALL_NONE || c->kind >= MCN_CALL_COUNT)
+        return NULL;
+    if (c->kind != MCN_CALL_CONV_KERNEL)
+        return kinds[c->kind].kernel;
+    const char *name = mcn_plan_kernel_name(c->kernel);
+    if (!name)
+        return NULL;
+    snprintf(buf, n, "mcn_k_%s", name);
+    return buf;
+}
+
+typedef char specials_fit[N_SPECIALS <= 32 ? 1 : -1];
+
+void gen_note_call(gen_ctx *g, const mcn_call *c)
+{
+    char buf[120];
+    const char *fn = kernel_of(c, buf, sizeof buf);
+    for (int i = 0; fn && i < N_SPECIALS; i++)
+        if ((strcmp(fn, specials[i].kernel) == 0 && !specials[i].applies(c)) ||
+            (specials[i].unless && strcmp(fn, specials[i].unless) == 0))
+            g->generic |= 1u << i;
+}
+
+/* The entry to call for kernel fn: its first special every call fits. */
+static const char *entry_of(const gen_ctx *g, const char *fn)
+{
+    for (int i = 0; i < N_SPECIALS; i++)
+        if (strcmp(fn, specials[i].kernel) == 0 && !(g->generic & 1u << i))
+            return specials[i].entry;
+    return fn;
+}
+
 const char *gen_call(gen_ctx *g, const mcn_call *c, uint32_t op)
 {
     static char kernel[120];
@@ -432,18 +533,14 @@ const char *gen_call(gen_ctx *g, const mcn_call *c, uint32_t op)
         return NULL;
     }
     const kind_info *k = &kinds[c->kind];
-    const char *fn = k->kernel;
-    if (c->kind == MCN_CALL_CONV_KERNEL) {
-        const char *name = mcn_plan_kernel_name(c->kernel);
-        if (!name) {
-            mcn_fail(g->e, "operator %u: unknown kernel %u", (unsigned)op,
-                     (unsigned)c->kernel);
-            g->failed = 1;
-            return NULL;
-        }
-        snprintf(kernel, sizeof kernel, "mcn_k_%s", name);
-        fn = kernel;
+    const char *fn = kernel_of(c, kernel, sizeof kernel);
+    if (!fn) {
+        mcn_fail(g->e, "operator %u: unknown kernel %u", (unsigned)op,
+                 (unsigned)c->kernel);
+        g->failed = 1;
+        return NULL;
     }
+    fn = entry_of(g, fn);
     fprintf(g->f, "static const %s %s_op%u = {\n", k->type, g->name,
             (unsigned)op);
     fields(g, c);

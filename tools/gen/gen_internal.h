@@ -26,6 +26,8 @@ typedef struct {
     uint32_t arena_bytes;
     gen_region *regions;
     int n_regions;
+    uint32_t generic;        /* bit i: a call of specials[i]'s kernel
+                                that its specialised entry does not take */
     FILE *f;                 /* where the call being printed goes */
     mcn_err *e;
     int failed;
@@ -36,6 +38,11 @@ typedef struct {
    (with e) for a pointer that is none of those. */
 const char *gen_ptr(gen_ctx *g, const void *p, const char *ctype,
                     char *buf, size_t n);
+
+/* Before any gen_call: note call c, so that a kernel's specialised entry
+   (gen_calls.c) is called only when every call of the kernel takes it:
+   then the general one, and what only it reaches, is not linked. */
+void gen_note_call(gen_ctx *g, const mcn_call *c);
 
 /* Print call c of operator op as `static const TYPE NAME_opOP = {...};`
    and return the kernel function to call on it (NULL on failure). */

@@ -3,7 +3,9 @@
 ** mcn-gen writes it: the same samples in, the same records out, but the
 ** calls net_invoke makes instead of an engine reading a model. Per-
 ** operator counts come from MCN_GEN_OP_HOOK, which mcn-sim compiles the
-** generated net.c with (-DMCN_GEN_OP_HOOK(op,done)=sim_gen_hook(op,done)).
+** generated net.c with: sim_gen_hook(op) at each operator's start (the
+** calls with done = 1 compile to nothing); an operator's time runs to the
+** next one's start, the last one's to net_invoke's return.
 */
 #include <stdint.h>
 #include <string.h>
@@ -19,7 +21,7 @@ uint32_t net_input_bytes(int i);
 uint32_t net_output_bytes(int i);
 int net_inputs(void);
 int net_outputs(void);
-void sim_gen_hook(uint32_t op, int done);
+void sim_gen_hook(uint32_t op);
 
 extern const uint8_t mcn_sim_samples[];
 extern const uint32_t mcn_sim_n_samples;
@@ -30,6 +32,7 @@ extern const uint32_t mcn_sim_op_slots;
 static int out_handle = -1;
 static int profiling;
 static uint64_t op_start;
+static uint32_t op_open;        /* the operator running + 1, or 0 */
 static uint32_t ops_seen;
 
 static void finish(int code) __attribute__((noreturn));
@@ -47,18 +50,24 @@ static void put(const void *p, uint32_t len)
     }
 }
 
-void sim_gen_hook(uint32_t op, int done)
+static void op_close(uint64_t t)
+{
+    if (op_open && op_open - 1 < mcn_sim_op_slots) {
+        mcn_sim_op_ticks[op_open - 1] += (uint32_t)(t - op_start);
+        if (op_open > ops_seen)
+            ops_seen = op_open;
+    }
+    op_open = 0;
+}
+
+void sim_gen_hook(uint32_t op)
 {
     if (!profiling)
         return;
     uint64_t t = sim_ticks();
-    if (!done) {
-        op_start = t;
-    } else if (op < mcn_sim_op_slots) {
-        mcn_sim_op_ticks[op] += (uint32_t)(t - op_start);
-        if (op + 1 > ops_seen)
-            ops_seen = op + 1;
-    }
+    op_close(t);
+    op_start = t;
+    op_open = op + 1;
 }
 
 static int32_t check_io(void)
@@ -127,6 +136,7 @@ int main(void)
         load_sample(mcn_sim_samples);
         profiling = 1;
         net_invoke();
+        op_close(sim_ticks());
         profiling = 0;
         n = mcn_sim_op_slots;
     }

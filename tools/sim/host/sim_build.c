@@ -356,14 +356,18 @@ static int put_run_s(const work *w, const sim_job *j, mcn_err *e)
 }
 
 /* Generated code: net.c compiled with the engine's flags, its operator
-   hook routed to the harness's per-operator clock (sim_main_gen.c). */
+   hook routed to the harness's per-operator clock (sim_main_gen.c). Only
+   each operator's start calls it (an operator ends where the next starts,
+   or net_invoke returns), so the profiling costs one call per operator in
+   the firmware's code and instructions, not two. */
 static int compile_generated(work *w, const sim_job *j, mcn_err *e)
 {
     static const char hook[] =
         "/* Written by mcn-sim: net.c's operator hook is the harness's. */\n"
         "#include <stdint.h>\n"
-        "void sim_gen_hook(uint32_t op, int done);\n"
-        "#define MCN_GEN_OP_HOOK(op, done) sim_gen_hook((op), (done))\n";
+        "void sim_gen_hook(uint32_t op);\n"
+        "#define MCN_GEN_OP_HOOK(op, done) \\\n"
+        "    ((done) ? (void)0 : sim_gen_hook(op))\n";
     if (put_file(w, "net.c", j->gen_c, strlen(j->gen_c), e) ||
         put_file(w, "net.h", j->gen_h, strlen(j->gen_h), e) ||
         put_file(w, "sim_gen_hook.h", hook, sizeof hook - 1, e))
