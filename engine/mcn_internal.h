@@ -144,6 +144,11 @@ typedef struct {
        (output start - input start, in bytes) it tolerates in [*lo, *hi];
        a disjoint output is always fine. */
     int (*overlap)(const mcn_k_conv_params *p, int32_t *lo, int32_t *hi);
+    /* NULL: chosen in table order. Otherwise, where it applies and this
+       says 1, the kernel is chosen before the table's earlier ones (a
+       later kernel that is faster on some shapes only; the earlier ones
+       still apply there, for the models that name them). */
+    int (*preferred)(const mcn_k_conv_params *p);
 } mcn_conv_kernel;
 
 #define MCN_KOP_CONV 1u
