@@ -264,6 +264,19 @@ static inline int32_t mcn_smlatt(uint32_t x, uint32_t y, int32_t acc)
 #endif
 }
 
+/* PKHTB with ASR #16: hi's high half above x's high half (bytes 2 and 3
+   of x, then of hi). */
+static inline uint32_t mcn_pkhtb16(uint32_t hi, uint32_t x)
+{
+#if MCN_ARCH_DSP
+    uint32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(x));
+    return r;
+#else
+    return (hi & 0xffff0000u) | (x >> 16);
+#endif
+}
+
 /* Four int8 lanes clamped to [lo, hi] lane by lane (lo4, hi4: the bounds
    in every byte, lo <= hi): SSUB8 sets a flag per byte, SEL picks. */
 static inline uint32_t mcn_clamp_s8x4(uint32_t x, uint32_t lo4, uint32_t hi4)
@@ -286,12 +299,32 @@ static inline uint32_t mcn_clamp_s8x4(uint32_t x, uint32_t lo4, uint32_t hi4)
 #endif
 }
 
-/* The low bytes of four values as one word, y0 lowest. */
+/* The low bytes of four values as one word, y0 lowest (three BFI). */
 static inline uint32_t mcn_pack_s8x4(int32_t y0, int32_t y1, int32_t y2,
                                      int32_t y3)
 {
+#if MCN_ARCH_DSP
+    uint32_t r = (uint32_t)y0;
+    __asm__("bfi %0, %1, #8, #8" : "+r"(r) : "r"(y1));
+    __asm__("bfi %0, %1, #16, #8" : "+r"(r) : "r"(y2));
+    __asm__("bfi %0, %1, #24, #8" : "+r"(r) : "r"(y3));
+    return r;
+#else
     return ((uint32_t)y0 & 0xffu) | (((uint32_t)y1 & 0xffu) << 8) |
            (((uint32_t)y2 & 0xffu) << 16) | ((uint32_t)y3 << 24);
+#endif
 }
+
+/* LDRD: a = p[k], b = p[k + 1] in one load (p a uint32_t pointer, k a
+   literal word index under 256), which compilers do not make of two
+   word loads. */
+#if MCN_ARCH_DSP
+#define MCN_LOAD_PAIR(p, k, a, b)                                          \
+    __asm__("ldrd %0, %1, [%2, #4*(" #k ")]"                               \
+            : "=r"(a), "=r"(b)                                             \
+            : "r"(p), "m"(*(const uint32_t(*)[2])((p) + (k))))
+#else
+#define MCN_LOAD_PAIR(p, k, a, b) ((a) = (p)[k], (b) = (p)[(k) + 1])
+#endif
 
 #endif

@@ -1,47 +1,50 @@
 /*
 ** dwconv_s8_nhwc_smlad.c: DEPTHWISE_CONV_2D on the DSP extension,
 ** channels last: for each output pixel, all its channels four at a time
-** straight from the NHWC input (depth_multiplier 1, no dilation, filters
-** up to NH_MAX_K x NH_MAX_K). Same bits as mcn_k_dwconv_s8.
+** (depth_multiplier 1, no dilation, filters up to NH_MAX_K x NH_MAX_K).
+** Same bits as mcn_k_dwconv_s8.
 **
 ** The planar kernels (dwconv_s8_smlad.c) pay per channel to stage a
 ** strided plane and set up its rows, which small planes cannot repay;
-** here there is no per-channel cost but the weights' widening, once per
-** run. One word load is a tap of four channels; SXTB16 splits it into
-** channels (0, 2) and (1, 3), and SMLABB/SMLATT multiply each half by
-** the same half of a widened weight pair ((w0, w2), (w1, w3) of that
-** tap), so a tap of four channels is LDR, 2 SXTB16, LDRD, 4 multiplies.
+** here the per-channel cost is the weights' widening, once per run. A
+** word load is one tap of four channels. Two taps X, Y of channels 0-3
+** become per-channel pairs with two PKH: PKHBT(X, Y << 16) holds bytes
+** (X0, X1, Y0, Y1), whose SXTB16 is channel 0's (X0, Y0) and SXTB16 ROR
+** 8 channel 1's; PKHTB(Y, X >> 16) the same for channels 2 and 3. SMLAD
+** against (w[t], w[t+1]) of each channel then adds two taps: two taps of
+** four channels are 2 LDR, 2 PKH, 4 SXTB16, 2 LDRD, 4 SMLAD. An odd last
+** tap takes SMLABB/SMLATT on SXTB16's (0, 2) and (1, 3).
 **
 ** The input offset is folded into the bias (mcn_k_fold_input_offset), so
-** a tap outside the image must read the zero point: rows outside read a
-** row of zero points, and a pixel with columns outside reads a copy of
-** its window with the zero point around it. The rest reads the input in
-** place.
+** a tap outside the image must read the zero point. Input rows are
+** staged, as they are first needed, into a ring of KH rows padded with
+** zero points left and right (the pads written once); rows outside the
+** image read a row of zero points. Every output pixel then reads a
+** whole window, and the input is read only when staged, which lets the
+** output overwrite it (mcn_k_dwconv_s8_nhwc_smlad_overlap).
 **
-** Scratch (words): per group of four channels (the last one padded with
-** zero weights) bias[4], (m, ra)[4], e[4], then per tap the two weight
-** pairs; then a row of KW * C zero points; then the KH x KW x C window
-** copy. Requantization is the planar kernels' SMMLAR form (dwconv_plane.c:
-** weights and bias doubled, out + off = SMMLAR(t, m, ra - [t < 0]) >> e)
-** when every channel allows it, else mcn_mbqm_pos on the plain sums.
+** Scratch: per group of four channels (the last one padded with zero
+** weights) the words bias[4], (m, ra)[4], e[4], then per pair of taps
+** one word a channel, then for an odd last tap (w0, w2) and (w1, w3);
+** then the zero-point row and the ring, PW * C bytes each (PW: the
+** padded row's pixels). Requantization is the planar kernels' SMMLAR
+** form (dwconv_plane.c: weights and bias doubled, out + off = SMMLAR(t,
+** m, ra - [t < 0]) >> e) when every channel allows it, else mcn_mbqm_pos
+** on the plain sums.
 */
 #include "mcn_arch.h"
 #include "mcn_kernels.h"
 #include "requant.h"
 
 #define NH_MAX_K 8
-#define REC_HEAD 16   /* bias, m, ra, e: four channels each */
+#define REC_HEAD 16   /* bias, (m, ra), e: four channels each */
 
 typedef struct {
-    int32_t c, groups, full, taps, rec;   /* rec: words per group */
-    int32_t zrow_bytes, win_bytes;
+    int32_t c, groups, full, taps, pairs, rec;   /* rec: words a group */
+    int32_t pl, pw;        /* left pad, padded row in pixels */
+    int32_t row_bytes;     /* a staged row: pw * c, rounded up to 4 */
     int64_t bytes;
 } nh_geom;
-
-static int32_t up4(int32_t n)
-{
-    return (n + 3) & ~3;
-}
 
 static void geometry(const mcn_k_conv_params *p, nh_geom *g)
 {
@@ -49,11 +52,18 @@ static void geometry(const mcn_k_conv_params *p, nh_geom *g)
     g->groups = (g->c + 3) / 4;
     g->full = g->c / 4;
     g->taps = p->filter.h * p->filter.w;
-    g->rec = REC_HEAD + 2 * g->taps;
-    g->zrow_bytes = up4(p->filter.w * g->c);
-    g->win_bytes = up4(p->filter.h * p->filter.w * g->c);
-    g->bytes = (int64_t)g->groups * g->rec * 4 + g->zrow_bytes +
-               g->win_bytes;
+    g->pairs = g->taps / 2;
+    g->rec = REC_HEAD + 4 * g->pairs + 2 * (g->taps & 1);
+    g->pl = p->pad_left;
+    int64_t pr = ((int64_t)p->output.w - 1) * p->stride_w + p->filter.w -
+                 p->pad_left - p->input.w;
+    pr = pr < 0 ? 0 : pr;
+    const int64_t pw = p->pad_left + (int64_t)p->input.w + pr;
+    const int64_t rb = (pw * g->c + 3) & ~(int64_t)3;
+    g->pw = pw > (1 << 24) ? 0 : (int32_t)pw;
+    g->row_bytes = rb > (1 << 28) ? 0 : (int32_t)rb;
+    g->bytes = (int64_t)g->groups * g->rec * 4 +
+               rb * ((int64_t)p->filter.h + 1);
 }
 
 int mcn_k_dwconv_s8_nhwc_smlad_applies(const mcn_k_conv_params *p)
@@ -61,7 +71,7 @@ int mcn_k_dwconv_s8_nhwc_smlad_applies(const mcn_k_conv_params *p)
     if (p->depth_multiplier != 1 || p->input.c != p->output.c ||
         p->dilation_h != 1 || p->dilation_w != 1 ||
         p->filter.h > NH_MAX_K || p->filter.w > NH_MAX_K ||
-        !mcn_k_rq_nonneg(&p->rq))
+        p->pad_left >= NH_MAX_K || !mcn_k_rq_nonneg(&p->rq))
         return 0;
     if ((int64_t)p->input.h * p->input.w * p->input.c > (1 << 28) ||
         (int64_t)p->output.h * p->output.w * p->output.c > (1 << 28) ||
@@ -92,35 +102,35 @@ void mcn_k_dwconv_s8_nhwc_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
     mcn_k_fold_input_offset(p, 1, bias);
 }
 
-/* Output pixel j (all its channels) is written after its window is read,
-   except that with the window read in place, group g is written before
-   groups after g are read. Pixel j's smallest input byte is its clipped
-   window's top-left pixel k(j), times C; so the output may start d bytes
-   after the input for every d <= C * min_j (k(j) - j), which splits into
-   a row term and a column term (each 0 at the first pixel). With OH * OW
-   <= H * W later batches only gain. */
+/* The input is read only when its rows are staged: at output row oy,
+   rows [f, l) with f = max(the first row not staged yet, the window's
+   first row inside), after output rows < oy are written, oy * OW * C
+   bytes. So the output may start d bytes after the input for every d <=
+   (f * W - oy * OW) * C over the rows oy >= 1 that stage a row; with
+   more batches, batch b starts after b * OH * OW * C bytes are written
+   and reads from b * H * W * C on, which OH * OW <= H * W and d <= 0
+   keep apart. Before the input is any start. */
 int mcn_k_dwconv_s8_nhwc_smlad_overlap(const mcn_k_conv_params *p,
                                        int32_t *lo, int32_t *hi)
 {
-    const int64_t h = p->input.h, w = p->input.w;
+    const int64_t h = p->input.h, w = p->input.w, c = p->input.c;
     const int64_t oh = p->output.h, ow = p->output.w;
+    const int64_t kh = p->filter.h, sh = p->stride_h, pt = p->pad_top;
     if (oh * ow > h * w)
         return 0;
-    int64_t ymin = 0, xmin = 0;
-    for (int64_t oy = 0; oy < oh; oy++) {
-        int64_t y = oy * p->stride_h - p->pad_top;
-        int64_t v = (y < 0 ? 0 : y) * w - oy * ow;
-        if (v < ymin)
-            ymin = v;
+    int64_t d = p->input.n > 1 ? 0 : INT64_MAX;
+    for (int64_t oy = 1; oy < oh; oy++) {
+        const int64_t y0 = oy * sh - pt, next = (oy - 1) * sh - pt + kh;
+        int64_t f = y0 < 0 ? 0 : y0;
+        f = f > next ? f : next;
+        const int64_t l = y0 + kh < h ? y0 + kh : h;
+        if (f < l && (f * w - oy * ow) * c < d)
+            d = (f * w - oy * ow) * c;
     }
-    for (int64_t ox = 0; ox < ow; ox++) {
-        int64_t x = ox * p->stride_w - p->pad_left;
-        int64_t v = (x < 0 ? 0 : x) - ox;
-        if (v < xmin)
-            xmin = v;
-    }
-    const int64_t d = (ymin + xmin) * p->input.c;
-    if (d < INT32_MIN + 1)
+    /* Past the input's end the two are apart anyway. */
+    const int64_t all = (int64_t)p->input.n * h * w * c;
+    d = d > all ? all : d;
+    if (d < INT32_MIN + 1 || d > INT32_MAX)
         return 0;
     *lo = INT32_MIN;
     *hi = (int32_t)d;
@@ -137,8 +147,8 @@ static int all_round(const mcn_k_conv_params *p)
     for (int32_t c = 0; c < p->output.c; c++) {
         const int32_t s = p->rq.shift[p->rq.count > 1 ? c : 0];
         const int32_t b = p->bias[c];
-        if (s >= 0 || s < -22 || (b < 0 ? -(int64_t)b : b) + taps >=
-                                     (1 << 30))
+        if (s >= 0 || s < -22 ||
+            (b < 0 ? -(int64_t)b : b) + taps >= (1 << 30))
             return 0;
     }
     return 1;
@@ -149,10 +159,11 @@ static void setup(const mcn_k_conv_params *p, const nh_geom *g, int fast,
 {
     const int32_t c = g->c, sh = fast ? 1 : 0;
     for (int32_t gi = 0; gi < g->groups; gi++, rec += g->rec) {
+        const int32_t n = c - gi * 4 < 4 ? c - gi * 4 : 4;
         for (int32_t i = 0; i < 4; i++) {
             const int32_t ch = gi * 4 + i;
             int32_t b = 0, m = 0, ra = 0, e = 0;
-            if (ch < c) {
+            if (i < n) {
                 const int32_t r = p->rq.count > 1 ? ch : 0;
                 b = p->bias[ch];
                 m = p->rq.multiplier[r];
@@ -169,19 +180,49 @@ static void setup(const mcn_k_conv_params *p, const nh_geom *g, int fast,
         }
         const int8_t *w = p->filter_data + gi * 4;
         uint32_t *wt = rec + REC_HEAD;
-        for (int32_t t = 0; t < g->taps; t++, w += c, wt += 2) {
-            int32_t v[4];
+        if (n == 4) {
+            /* Taps t, t + 1 of the four channels are two words: PAIR's
+               packing makes their per-channel pairs; doubled in place
+               for the SMMLAR form (|2 w| < 2^15, so the low lane's top
+               bit is its sign and cleared from the high lane's bottom). */
+            const uint32_t dbl = fast ? 0xfffefffeu : 0xffffffffu;
+            const int s = fast ? 1 : 0;
+            for (int32_t t = 0; t + 1 < g->taps; t += 2, wt += 4) {
+                const uint32_t x = mcn_load_u32(w + t * c);
+                const uint32_t y = mcn_load_u32(w + (t + 1) * c);
+                const uint32_t lo = mcn_pkhbt16((int32_t)x, (int32_t)y);
+                const uint32_t hi = mcn_pkhtb16(y, x);
+                wt[0] = (mcn_sxtb16(lo) << s) & dbl;
+                wt[1] = (mcn_sxtb16_ror8(lo) << s) & dbl;
+                wt[2] = (mcn_sxtb16(hi) << s) & dbl;
+                wt[3] = (mcn_sxtb16_ror8(hi) << s) & dbl;
+            }
+            if (g->taps & 1) {
+                const uint32_t x = mcn_load_u32(w + (g->taps - 1) * c);
+                wt[0] = (mcn_sxtb16(x) << s) & dbl;
+                wt[1] = (mcn_sxtb16_ror8(x) << s) & dbl;
+            }
+            continue;
+        }
+        int32_t v[2][4];
+        for (int32_t t = 0; t < g->taps; t++) {
             for (int32_t i = 0; i < 4; i++)
-                v[i] = gi * 4 + i < c ? (int32_t)w[i] * (1 << sh) : 0;
-            wt[0] = mcn_pack16(v[0], v[2]);
-            wt[1] = mcn_pack16(v[1], v[3]);
+                v[t & 1][i] = i < n ? (int32_t)w[t * c + i] * (1 << sh) : 0;
+            if (t & 1) {
+                for (int32_t i = 0; i < 4; i++)
+                    *wt++ = mcn_pack16(v[0][i], v[1][i]);
+            }
+        }
+        if (g->taps & 1) {
+            wt[0] = mcn_pack16(v[0][0], v[0][2]);
+            wt[1] = mcn_pack16(v[0][1], v[0][3]);
         }
     }
 }
 
 /* ---- one output pixel ----
-   The window's row y starts at base + y * rs, its column x x * cs bytes
-   on; channel o of it at o more. */
+   The window's row y starts at rows[y], its column x x * c bytes on;
+   channel o of it o bytes further. */
 
 typedef struct {
     const mcn_k_conv_params *p;
@@ -191,8 +232,21 @@ typedef struct {
     int32_t lo, hi;
 } nh_run;
 
-/* One tap of four channels: the word at x against the pairs wt. */
-#define TAP(x, wt)                                                         \
+/* Taps X and Y (the words at x, y) of four channels against the pairs
+   wt[0 .. 3]. */
+#define PAIR(x, y, wt)                                                     \
+    do {                                                                   \
+        const uint32_t X_ = mcn_load_u32(x), Y_ = mcn_load_u32(y);         \
+        const uint32_t lo_ = mcn_pkhbt16((int32_t)X_, (int32_t)Y_);        \
+        const uint32_t hi_ = mcn_pkhtb16(Y_, X_);                          \
+        a0 = mcn_smlad(mcn_sxtb16(lo_), (wt)[0], a0);                      \
+        a1 = mcn_smlad(mcn_sxtb16_ror8(lo_), (wt)[1], a1);                 \
+        a2 = mcn_smlad(mcn_sxtb16(hi_), (wt)[2], a2);                      \
+        a3 = mcn_smlad(mcn_sxtb16_ror8(hi_), (wt)[3], a3);                 \
+    } while (0)
+
+/* One tap (the word at x) against (w0, w2), (w1, w3) at wt. */
+#define SINGLE(x, wt)                                                      \
     do {                                                                   \
         const uint32_t v_ = mcn_load_u32(x);                               \
         const uint32_t e_ = mcn_sxtb16(v_), o_ = mcn_sxtb16_ror8(v_);       \
@@ -222,55 +276,118 @@ static int8_t rq_slow(const nh_run *u, int32_t acc, int32_t ch)
 
 #define REC3 (REC_HEAD + 18)
 
-/* 3x3, every channel in the SMMLAR form: the groups from r to end (of
-   REC3 words each), four output bytes a group clamped to [lo4, hi4]
-   (the bounds in every byte) in one store. */
-static void pixel3_fast(const int8_t *q, int32_t rs, int32_t cs,
-                        const uint32_t *r, const uint32_t *end, int8_t *out,
-                        uint32_t lo4, uint32_t hi4)
+/* The sums of one group of a 3x3 window (rows r0, r1, r2, cs bytes a
+   column; record r): the bias, four pairs of taps, the ninth alone. */
+#if MCN_ARCH_DSP
+/* No compiler keeps the four sums, three rows, the record and five
+   temporaries in registers through this, so it is assembly; the C below
+   it is its twin, which the host runs. */
+#define NH_PAIR_ASM(A, B, k)                                               \
+    "ldr %[x], " A "\n\t"                                                  \
+    "ldr %[y], " B "\n\t"                                                  \
+    "pkhbt %[t], %[x], %[y], lsl #16\n\t"                                  \
+    "pkhtb %[y], %[y], %[x], asr #16\n\t"                                  \
+    "ldrd %[x], %[w], [%[r], #" #k "]\n\t"                                 \
+    "sxtb16 %[v], %[t]\n\t"                                                \
+    "smlad %[a0], %[v], %[x], %[a0]\n\t"                                   \
+    "sxtb16 %[v], %[t], ror #8\n\t"                                        \
+    "smlad %[a1], %[v], %[w], %[a1]\n\t"                                   \
+    "ldrd %[x], %[w], [%[r], #" #k "+8]\n\t"                               \
+    "sxtb16 %[v], %[y]\n\t"                                                \
+    "smlad %[a2], %[v], %[x], %[a2]\n\t"                                   \
+    "sxtb16 %[v], %[y], ror #8\n\t"                                        \
+    "smlad %[a3], %[v], %[w], %[a3]\n\t"
+#define NH_SUMS3(r0, r1, r2, cs, r, a0, a1, a2, a3)                        \
+    do {                                                                   \
+        uint32_t x_, y_, t_, w_, v_;                                       \
+        __asm__("ldrd %[a0], %[a1], [%[r]]\n\t"                            \
+                "ldrd %[a2], %[a3], [%[r], #8]\n\t"                        \
+                NH_PAIR_ASM("[%[p0]]", "[%[p0], %[cs]]", 64)               \
+                NH_PAIR_ASM("[%[p0], %[cs], lsl #1]", "[%[p1]]", 80)       \
+                NH_PAIR_ASM("[%[p1], %[cs]]", "[%[p1], %[cs], lsl #1]", 96)\
+                NH_PAIR_ASM("[%[p2]]", "[%[p2], %[cs]]", 112)              \
+                "ldr %[x], [%[p2], %[cs], lsl #1]\n\t"                     \
+                "sxtb16 %[y], %[x]\n\t"                                    \
+                "sxtb16 %[x], %[x], ror #8\n\t"                            \
+                "ldrd %[t], %[w], [%[r], #128]\n\t"                        \
+                "smlabb %[a0], %[y], %[t], %[a0]\n\t"                      \
+                "smlatt %[a2], %[y], %[t], %[a2]\n\t"                      \
+                "smlabb %[a1], %[x], %[w], %[a1]\n\t"                      \
+                "smlatt %[a3], %[x], %[w], %[a3]"                          \
+                : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2),          \
+                  [a3] "=&r"(a3), [x] "=&r"(x_), [y] "=&r"(y_),            \
+                  [t] "=&r"(t_), [w] "=&r"(w_), [v] "=&r"(v_)              \
+                : [p0] "r"(r0), [p1] "r"(r1), [p2] "r"(r2), [cs] "r"(cs),  \
+                  [r] "r"(r)                                               \
+                : "memory");                                               \
+    } while (0)
+#else
+#define NH_SUMS3(r0, r1, r2, cs, r, a0, a1, a2, a3)                        \
+    do {                                                                   \
+        a0 = (int32_t)r[0], a1 = (int32_t)r[1];                            \
+        a2 = (int32_t)r[2], a3 = (int32_t)r[3];                            \
+        PAIR(r0, r0 + cs, r + 16);                                         \
+        PAIR(r0 + 2 * cs, r1, r + 20);                                     \
+        PAIR(r1 + cs, r1 + 2 * cs, r + 24);                                \
+        PAIR(r2, r2 + cs, r + 28);                                         \
+        SINGLE(r2 + 2 * cs, r + 32);                                       \
+    } while (0)
+#endif
+
+/* rq_fast for channel i of the record at r, (m, ra) loaded at once: k
+   is 4 + 2 * i, j 12 + i. */
+#define RQ3(t, k, j)                                                       \
+    __extension__({                                                        \
+        uint32_t m_, ra_;                                                  \
+        MCN_LOAD_PAIR(r, k, m_, ra_);                                      \
+        mcn_ssat8(mcn_asr(mcn_smmlar(t, (int32_t)m_,                       \
+                                     (int32_t)ra_ + mcn_asr(t, 31)),       \
+                          (int)r[j]));                                     \
+    })
+
+/* 3x3, every channel in the SMMLAR form: n groups (n >= 1) from record
+   r, each four output bytes in one store, clamped to [lo4, hi4] (the
+   bounds in every byte) unless `clamp` is 0 (the range is all of int8). */
+static inline void pixel3_fast(const int8_t *r0, const int8_t *r1,
+                               const int8_t *r2, int32_t cs,
+                               const uint32_t *r, int32_t n, int8_t *out,
+                               uint32_t lo4, uint32_t hi4, const int clamp)
 {
     do {
-        int32_t a0 = (int32_t)r[0], a1 = (int32_t)r[1];
-        int32_t a2 = (int32_t)r[2], a3 = (int32_t)r[3];
-        const int8_t *x = q;
-        TAP(x, r + 16);
-        TAP(x + cs, r + 18);
-        TAP(x + 2 * cs, r + 20);
-        x += rs;
-        TAP(x, r + 22);
-        TAP(x + cs, r + 24);
-        TAP(x + 2 * cs, r + 26);
-        x += rs;
-        TAP(x, r + 28);
-        TAP(x + cs, r + 30);
-        TAP(x + 2 * cs, r + 32);
-        const int32_t y0 = mcn_ssat8(rq_fast(a0, r, 0));
-        const int32_t y1 = mcn_ssat8(rq_fast(a1, r, 1));
-        const int32_t y2 = mcn_ssat8(rq_fast(a2, r, 2));
-        const int32_t y3 = mcn_ssat8(rq_fast(a3, r, 3));
-        mcn_store_u32(out, mcn_clamp_s8x4(mcn_pack_s8x4(y0, y1, y2, y3),
-                                          lo4, hi4));
-        q += 4;
+        int32_t a0, a1, a2, a3;
+        NH_SUMS3(r0, r1, r2, cs, r, a0, a1, a2, a3);
+        const int32_t y0 = RQ3(a0, 4, 12);
+        const int32_t y1 = RQ3(a1, 6, 13);
+        const int32_t y2 = RQ3(a2, 8, 14);
+        const int32_t y3 = RQ3(a3, 10, 15);
+        uint32_t v = mcn_pack_s8x4(y0, y1, y2, y3);
+        if (clamp)
+            v = mcn_clamp_s8x4(v, lo4, hi4);
+        mcn_store_u32(out, v);
+        r0 += 4;
+        r1 += 4;
+        r2 += 4;
         out += 4;
         r += REC3;
-    } while (r != end);
+    } while (--n);
 }
 
-/* Any filter, either requantization: the first C / 4 groups. */
-static void pixel_any(const nh_run *u, const int8_t *base, int32_t rs,
-                      int32_t cs, int8_t *out)
+/* Any filter, either requantization: the first C / 4 groups, the taps'
+   words at tap[t] + 4 * group. */
+static void pixel_any(const nh_run *u, const int8_t *const *tap, int8_t *out)
 {
     const uint32_t *r = u->rec;
-    const int32_t rec = u->g->rec, n = u->g->full;
-    const int32_t kh = u->p->filter.h, kw = u->p->filter.w;
+    const int32_t rec = u->g->rec, n = u->g->full, pairs = u->g->pairs;
+    const int odd = u->g->taps & 1;
     for (int32_t gi = 0; gi < n; gi++, r += rec, out += 4) {
         int32_t a0 = (int32_t)r[0], a1 = (int32_t)r[1];
         int32_t a2 = (int32_t)r[2], a3 = (int32_t)r[3];
         const uint32_t *w = r + REC_HEAD;
         const int32_t o = gi * 4;
-        for (int32_t y = 0; y < kh; y++)
-            for (int32_t x = 0; x < kw; x++, w += 2)
-                TAP(base + y * rs + o + x * cs, w);
+        for (int32_t j = 0; j < pairs; j++, w += 4)
+            PAIR(tap[2 * j] + o, tap[2 * j + 1] + o, w);
+        if (odd)
+            SINGLE(tap[2 * pairs] + o, w);
         if (u->fast) {
             out[0] = (int8_t)mcn_clamp(rq_fast(a0, r, 0), u->lo, u->hi);
             out[1] = (int8_t)mcn_clamp(rq_fast(a1, r, 1), u->lo, u->hi);
@@ -285,35 +402,40 @@ static void pixel_any(const nh_run *u, const int8_t *base, int32_t rs,
     }
 }
 
-/* The last C % 4 channels, one at a time. */
-static void pixel_tail(const nh_run *u, const int8_t *base, int32_t rs,
-                       int32_t cs, int8_t *out)
+/* The last C % 4 channels, one at a time: channel i of the last group
+   has tap 2j + k in half k of word 4j + i, and an odd last tap in half
+   i / 2 of word 4 * pairs + i % 2. */
+static void pixel_tail(const nh_run *u, const int8_t *const *tap,
+                       int8_t *out)
 {
     const nh_geom *g = u->g;
     const uint32_t *r = u->rec + (int64_t)g->full * g->rec;
-    const int32_t kh = u->p->filter.h, kw = u->p->filter.w;
     for (int32_t i = 0; i < g->c - g->full * 4; i++) {
         const int32_t o = g->full * 4 + i;
         int32_t a = (int32_t)r[i];
-        const uint32_t *w = r + REC_HEAD + (i & 1);
-        for (int32_t y = 0; y < kh; y++)
-            for (int32_t x = 0; x < kw; x++, w += 2) {
-                const int32_t wv = i < 2 ? mcn_lo16(*w) : mcn_hi16(*w);
-                a = mcn_mac16(base[y * rs + o + x * cs], wv, a);
-            }
+        const uint32_t *w = r + REC_HEAD;
+        for (int32_t t = 0; t < g->taps; t++) {
+            const uint32_t v = t < 2 * g->pairs ? w[(t / 2) * 4 + i]
+                                                : w[4 * g->pairs + (i & 1)];
+            const int half = t < 2 * g->pairs ? (int)(t & 1) : (int)(i >> 1);
+            a = mcn_mac16(tap[t][o], half ? mcn_hi16(v) : mcn_lo16(v), a);
+        }
         out[o] = u->fast ? (int8_t)mcn_clamp(rq_fast(a, r, (int)i), u->lo,
                                              u->hi)
                          : rq_slow(u, a, o);
     }
 }
 
-/* n bytes from src to dst, four at a time (n may be 0). */
+/* n bytes from src to dst, eight at a time. */
 static void copy(int8_t *dst, const int8_t *src, int32_t n)
 {
-    int32_t i = 0;
-    for (; i + 4 <= n; i += 4)
-        mcn_store_u32(dst + i, mcn_load_u32(src + i));
-    for (; i < n; i++)
+    const int8_t *end = src + (n & ~7);
+    for (; src != end; src += 8, dst += 8) {
+        const uint32_t a = mcn_load_u32(src), b = mcn_load_u32(src + 4);
+        mcn_store_u32(dst, a);
+        mcn_store_u32(dst + 4, b);
+    }
+    for (int32_t i = 0; i < (n & 7); i++)
         dst[i] = src[i];
 }
 
@@ -334,59 +456,75 @@ void mcn_k_dwconv_s8_nhwc_smlad(const mcn_k_conv_params *p)
     u.lo = p->act_min;
     u.hi = p->act_max;
     setup(p, &g, u.fast, (uint32_t *)p->scratch);
+    /* The zero-point row, then the ring: zero points throughout, so the
+       ring's pads stay them (staging writes the input's columns only). */
     int8_t *zrow = (int8_t *)(p->scratch + (int64_t)g.groups * g.rec);
-    int8_t *win = zrow + g.zrow_bytes;
-    const int8_t zp = (int8_t)-p->input_offset;
-    for (int32_t i = 0; i < g.zrow_bytes; i++)
-        zrow[i] = zp;
-
-    const int32_t c = g.c, h = p->input.h, w = p->input.w;
+    int8_t *ring = zrow + g.row_bytes;
     const int32_t kh = p->filter.h, kw = p->filter.w;
-    const int32_t row = w * c, wrow = kw * c;
+    const int32_t c = g.c, h = p->input.h, w = p->input.w;
+    {
+        const uint32_t zp4 = splat(-p->input_offset);
+        uint32_t *z = (uint32_t *)(void *)zrow;
+        const uint32_t *zend = z + g.row_bytes / 4;
+        for (; z != zend; z++)
+            *z = zp4;
+        /* A slot's pads: the rest of it is staged before it is read. */
+        for (int32_t y = 0; y < kh; y++) {
+            int8_t *slot = ring + y * g.row_bytes;
+            copy(slot, zrow, g.pl * c);
+            copy(slot + (g.pl + w) * c, zrow, (g.pw - g.pl - w) * c);
+        }
+    }
+    const int32_t row = w * c, sw = p->stride_w, sc = sw * c;
     const int fast3 = kh == 3 && kw == 3 && u.fast && g.full > 0;
-    const uint32_t *end3 = u.rec + (int64_t)g.full * REC3;
+    const int clamp = u.lo != -128 || u.hi != 127;
     const uint32_t lo4 = splat(u.lo), hi4 = splat(u.hi);
     const int tail = c & 3;
     int8_t *out = p->output_data;
     for (int32_t b = 0; b < p->input.n; b++) {
         const int8_t *in = p->input_data + (int64_t)b * h * row;
+        int32_t next = 0;   /* the first input row not staged */
         for (int32_t oy = 0; oy < p->output.h; oy++) {
             const int32_t y0 = oy * p->stride_h - p->pad_top;
-            const int rows_in = y0 >= 0 && y0 + kh <= h;
-            for (int32_t ox = 0; ox < p->output.w; ox++, out += c) {
-                const int32_t x0 = ox * p->stride_w - p->pad_left;
-                const int8_t *base;
-                int32_t rs;
-                if (rows_in && x0 >= 0 && x0 + kw <= w) {
-                    base = in + y0 * row + x0 * c;
-                    rs = row;
-                } else {
-                    /* The window's inside part copied between zero
-                       points: its columns [k0, k1) of the rows inside. */
-                    int32_t k0 = x0 < 0 ? -x0 : 0;
-                    int32_t k1 = x0 + kw > w ? w - x0 : kw;
-                    k0 = k0 > kw ? kw : k0;
-                    k1 = k1 < k0 ? k0 : k1;
-                    for (int32_t y = 0; y < kh; y++) {
-                        int8_t *d = win + y * wrow;
-                        if (y0 + y < 0 || y0 + y >= h) {
-                            copy(d, zrow, wrow);
-                            continue;
-                        }
-                        const int8_t *s = in + (y0 + y) * row;
-                        copy(d, zrow, k0 * c);
-                        copy(d + k0 * c, s + (x0 + k0) * c, (k1 - k0) * c);
-                        copy(d + k1 * c, zrow, (kw - k1) * c);
+            const int8_t *rows[NH_MAX_K];
+            for (int32_t y = y0 > next ? y0 : next; y < y0 + kh && y < h;
+                 y++)
+                if (y >= 0)
+                    copy(ring + (y % kh) * g.row_bytes + g.pl * c,
+                         in + y * row, row);
+            next = y0 + kh > next ? y0 + kh : next;
+            for (int32_t y = 0; y < kh; y++)
+                rows[y] = y0 + y >= 0 && y0 + y < h
+                              ? ring + ((y0 + y) % kh) * g.row_bytes
+                              : zrow;
+            if (fast3) {
+                const int8_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2];
+                for (int32_t ox = 0; ox < p->output.w; ox++, out += c,
+                             r0 += sc, r1 += sc, r2 += sc) {
+                    if (clamp)
+                        pixel3_fast(r0, r1, r2, c, u.rec, g.full, out, lo4,
+                                    hi4, 1);
+                    else
+                        pixel3_fast(r0, r1, r2, c, u.rec, g.full, out, lo4,
+                                    hi4, 0);
+                    if (tail) {
+                        const int8_t *tap[9];
+                        for (int32_t t = 0; t < 9; t++)
+                            tap[t] = (t < 3 ? r0 : t < 6 ? r1 : r2) +
+                                     (t % 3) * c;
+                        pixel_tail(&u, tap, out);
                     }
-                    base = win;
-                    rs = wrow;
                 }
-                if (fast3)
-                    pixel3_fast(base, rs, c, u.rec, end3, out, lo4, hi4);
-                else
-                    pixel_any(&u, base, rs, c, out);
+                continue;
+            }
+            for (int32_t ox = 0; ox < p->output.w; ox++, out += c) {
+                const int8_t *tap[NH_MAX_K * NH_MAX_K];
+                for (int32_t y = 0, t = 0; y < kh; y++)
+                    for (int32_t x = 0; x < kw; x++, t++)
+                        tap[t] = rows[y] + (ox * sw + x) * c;
+                pixel_any(&u, tap, out);
                 if (tail)
-                    pixel_tail(&u, base, rs, c, out);
+                    pixel_tail(&u, tap, out);
             }
         }
     }
