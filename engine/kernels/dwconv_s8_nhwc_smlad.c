@@ -345,31 +345,41 @@ static int8_t rq_slow(const nh_run *u, int32_t acc, int32_t ch)
                           (int)r[j]));                                     \
     })
 
-/* 3x3, every channel in the SMMLAR form: n groups (n >= 1) from record
-   r, each four output bytes in one store, clamped to [lo4, hi4] (the
-   bounds in every byte) unless `clamp` is 0 (the range is all of int8). */
-static inline void pixel3_fast(const int8_t *r0, const int8_t *r1,
-                               const int8_t *r2, int32_t cs,
-                               const uint32_t *r, int32_t n, int8_t *out,
-                               uint32_t lo4, uint32_t hi4, const int clamp)
+/* 3x3, every channel in the SMMLAR form: npix pixels of n groups each
+   (n, npix >= 1) from the records at rec, each group's four output bytes
+   in one store, clamped to [lo4, hi4] (the bounds in every byte) unless
+   `clamp` is 0 (the range is all of int8). After a pixel the rows move
+   on `step` bytes more and the output `ostep` more. */
+static void pixel3_fast(const int8_t *r0, const int8_t *r1, const int8_t *r2,
+                        int32_t cs, int32_t step, const uint32_t *rec,
+                        int32_t n, int8_t *out, int32_t ostep, int32_t npix,
+                        uint32_t lo4, uint32_t hi4, int clamp)
 {
     do {
-        int32_t a0, a1, a2, a3;
-        NH_SUMS3(r0, r1, r2, cs, r, a0, a1, a2, a3);
-        const int32_t y0 = RQ3(a0, 4, 12);
-        const int32_t y1 = RQ3(a1, 6, 13);
-        const int32_t y2 = RQ3(a2, 8, 14);
-        const int32_t y3 = RQ3(a3, 10, 15);
-        uint32_t v = mcn_pack_s8x4(y0, y1, y2, y3);
-        if (clamp)
-            v = mcn_clamp_s8x4(v, lo4, hi4);
-        mcn_store_u32(out, v);
-        r0 += 4;
-        r1 += 4;
-        r2 += 4;
-        out += 4;
-        r += REC3;
-    } while (--n);
+        const uint32_t *r = rec;
+        int32_t k = n;
+        do {
+            int32_t a0, a1, a2, a3;
+            NH_SUMS3(r0, r1, r2, cs, r, a0, a1, a2, a3);
+            const int32_t y0 = RQ3(a0, 4, 12);
+            const int32_t y1 = RQ3(a1, 6, 13);
+            const int32_t y2 = RQ3(a2, 8, 14);
+            const int32_t y3 = RQ3(a3, 10, 15);
+            uint32_t v = mcn_pack_s8x4(y0, y1, y2, y3);
+            if (clamp)
+                v = mcn_clamp_s8x4(v, lo4, hi4);
+            mcn_store_u32(out, v);
+            r0 += 4;
+            r1 += 4;
+            r2 += 4;
+            out += 4;
+            r += REC3;
+        } while (--k);
+        r0 += step;
+        r1 += step;
+        r2 += step;
+        out += ostep;
+    } while (--npix);
 }
 
 /* Any filter, either requantization: the first C / 4 groups, the taps'
@@ -497,23 +507,24 @@ void mcn_k_dwconv_s8_nhwc_smlad(const mcn_k_conv_params *p)
                 rows[y] = y0 + y >= 0 && y0 + y < h
                               ? ring + ((y0 + y) % kh) * g.row_bytes
                               : zrow;
+            if (fast3 && !tail) {
+                /* The whole output row in one call. */
+                pixel3_fast(rows[0], rows[1], rows[2], c,
+                            sc - 4 * g.full, u.rec, g.full, out, 0,
+                            p->output.w, lo4, hi4, clamp);
+                out += (int64_t)p->output.w * c;
+                continue;
+            }
             if (fast3) {
                 const int8_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2];
                 for (int32_t ox = 0; ox < p->output.w; ox++, out += c,
                              r0 += sc, r1 += sc, r2 += sc) {
-                    if (clamp)
-                        pixel3_fast(r0, r1, r2, c, u.rec, g.full, out, lo4,
-                                    hi4, 1);
-                    else
-                        pixel3_fast(r0, r1, r2, c, u.rec, g.full, out, lo4,
-                                    hi4, 0);
-                    if (tail) {
-                        const int8_t *tap[9];
-                        for (int32_t t = 0; t < 9; t++)
-                            tap[t] = (t < 3 ? r0 : t < 6 ? r1 : r2) +
-                                     (t % 3) * c;
-                        pixel_tail(&u, tap, out);
-                    }
+                    pixel3_fast(r0, r1, r2, c, 0, u.rec, g.full, out, 0, 1,
+                                lo4, hi4, clamp);
+                    const int8_t *tap[9];
+                    for (int32_t t = 0; t < 9; t++)
+                        tap[t] = (t < 3 ? r0 : t < 6 ? r1 : r2) + (t % 3) * c;
+                    pixel_tail(&u, tap, out);
                 }
                 continue;
             }
