@@ -37,6 +37,7 @@
 #include "requant.h"
 
 #define NH_MAX_K 8
+#define MCN_COLD __attribute__((noinline, cold))
 #define REC_HEAD 16   /* bias, (m, ra), e: four channels each */
 
 typedef struct {
@@ -382,48 +383,20 @@ static void pixel3_fast(const int8_t *r0, const int8_t *r1, const int8_t *r2,
     } while (--npix);
 }
 
-/* Any filter, either requantization: the first C / 4 groups, the taps'
-   words at tap[t] + 4 * group. */
-static void pixel_any(const nh_run *u, const int8_t *const *tap, int8_t *out)
-{
-    const uint32_t *r = u->rec;
-    const int32_t rec = u->g->rec, n = u->g->full, pairs = u->g->pairs;
-    const int odd = u->g->taps & 1;
-    for (int32_t gi = 0; gi < n; gi++, r += rec, out += 4) {
-        int32_t a0 = (int32_t)r[0], a1 = (int32_t)r[1];
-        int32_t a2 = (int32_t)r[2], a3 = (int32_t)r[3];
-        const uint32_t *w = r + REC_HEAD;
-        const int32_t o = gi * 4;
-        for (int32_t j = 0; j < pairs; j++, w += 4)
-            PAIR(tap[2 * j] + o, tap[2 * j + 1] + o, w);
-        if (odd)
-            SINGLE(tap[2 * pairs] + o, w);
-        if (u->fast) {
-            out[0] = (int8_t)mcn_clamp(rq_fast(a0, r, 0), u->lo, u->hi);
-            out[1] = (int8_t)mcn_clamp(rq_fast(a1, r, 1), u->lo, u->hi);
-            out[2] = (int8_t)mcn_clamp(rq_fast(a2, r, 2), u->lo, u->hi);
-            out[3] = (int8_t)mcn_clamp(rq_fast(a3, r, 3), u->lo, u->hi);
-        } else {
-            out[0] = rq_slow(u, a0, o);
-            out[1] = rq_slow(u, a1, o + 1);
-            out[2] = rq_slow(u, a2, o + 2);
-            out[3] = rq_slow(u, a3, o + 3);
-        }
-    }
-}
-
-/* The last C % 4 channels, one at a time: channel i of the last group
-   has tap 2j + k in half k of word 4j + i, and an odd last tap in half
-   i / 2 of word 4 * pairs + i % 2. */
-static void pixel_tail(const nh_run *u, const int8_t *const *tap,
-                       int8_t *out)
+/* Channels [from, C) one at a time, for any filter and either
+   requantization (tap t of the window at tap[t]; cold: the packer never
+   prefers this kernel where it runs more than the last C % 4): channel
+   i of a group has tap 2j + k in half k of word 4j + i, and an odd last
+   tap in half i / 2 of word 4 * pairs + i % 2. */
+static MCN_COLD void pixel_scalar(const nh_run *u, const int8_t *const *tap,
+                                  int8_t *out, int32_t from)
 {
     const nh_geom *g = u->g;
-    const uint32_t *r = u->rec + (int64_t)g->full * g->rec;
-    for (int32_t i = 0; i < g->c - g->full * 4; i++) {
-        const int32_t o = g->full * 4 + i;
-        int32_t a = (int32_t)r[i];
+    for (int32_t o = from; o < g->c; o++) {
+        const int32_t i = o & 3;
+        const uint32_t *r = u->rec + (int64_t)(o >> 2) * g->rec;
         const uint32_t *w = r + REC_HEAD;
+        int32_t a = (int32_t)r[i];
         for (int32_t t = 0; t < g->taps; t++) {
             const uint32_t v = t < 2 * g->pairs ? w[(t / 2) * 4 + i]
                                                 : w[4 * g->pairs + (i & 1)];
@@ -524,7 +497,7 @@ void mcn_k_dwconv_s8_nhwc_smlad(const mcn_k_conv_params *p)
                     const int8_t *tap[9];
                     for (int32_t t = 0; t < 9; t++)
                         tap[t] = (t < 3 ? r0 : t < 6 ? r1 : r2) + (t % 3) * c;
-                    pixel_tail(&u, tap, out);
+                    pixel_scalar(&u, tap, out, 4 * g.full);
                 }
                 continue;
             }
@@ -533,9 +506,7 @@ void mcn_k_dwconv_s8_nhwc_smlad(const mcn_k_conv_params *p)
                 for (int32_t y = 0, t = 0; y < kh; y++)
                     for (int32_t x = 0; x < kw; x++, t++)
                         tap[t] = rows[y] + (ox * sw + x) * c;
-                pixel_any(&u, tap, out);
-                if (tail)
-                    pixel_tail(&u, tap, out);
+                pixel_scalar(&u, tap, out, 0);
             }
         }
     }
