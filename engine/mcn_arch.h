@@ -242,4 +242,89 @@ static inline uint32_t mcn_usada8(uint32_t x, uint32_t y, uint32_t acc)
 #endif
 }
 
+/* ---- for the channels-last depthwise kernel (dwconv_s8_nhwc_smlad.c) ---- */
+
+/* SMLABB: acc + lo(x) * lo(y); SMLATT: acc + hi(x) * hi(y). Wrapping
+   modulo 2^32 as the instructions do. */
+static inline int32_t mcn_smlabb(uint32_t x, uint32_t y, int32_t acc)
+{
+#if MCN_ARCH_DSP
+    return __smlabb((int32_t)x, (int32_t)y, acc);
+#else
+    return mcn_mac16(mcn_lo16(x), mcn_lo16(y), acc);
+#endif
+}
+
+static inline int32_t mcn_smlatt(uint32_t x, uint32_t y, int32_t acc)
+{
+#if MCN_ARCH_DSP
+    return __smlatt((int32_t)x, (int32_t)y, acc);
+#else
+    return mcn_mac16(mcn_hi16(x), mcn_hi16(y), acc);
+#endif
+}
+
+/* PKHTB with ASR #16: hi's high half above x's high half (bytes 2 and 3
+   of x, then of hi). */
+static inline uint32_t mcn_pkhtb16(uint32_t hi, uint32_t x)
+{
+#if MCN_ARCH_DSP
+    uint32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(x));
+    return r;
+#else
+    return (hi & 0xffff0000u) | (x >> 16);
+#endif
+}
+
+/* Four int8 lanes clamped to [lo, hi] lane by lane (lo4, hi4: the bounds
+   in every byte, lo <= hi): SSUB8 sets a flag per byte, SEL picks. */
+static inline uint32_t mcn_clamp_s8x4(uint32_t x, uint32_t lo4, uint32_t hi4)
+{
+#if MCN_ARCH_DSP
+    uint32_t t;
+    __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2"
+            : "=&r"(t) : "r"(x), "r"(lo4) : "cc");
+    __asm__("ssub8 %0, %2, %1\n\tsel %0, %1, %2"
+            : "=&r"(x) : "r"(t), "r"(hi4) : "cc");
+    return x;
+#else
+    uint32_t r = 0;
+    for (int k = 0; k < 4; k++) {
+        int32_t v = mcn_byte(x, k), l = mcn_byte(lo4, k), h = mcn_byte(hi4, k);
+        v = v < l ? l : v > h ? h : v;
+        r |= ((uint32_t)v & 0xffu) << (8 * k);
+    }
+    return r;
+#endif
+}
+
+/* The low bytes of four values as one word, y0 lowest (three BFI). */
+static inline uint32_t mcn_pack_s8x4(int32_t y0, int32_t y1, int32_t y2,
+                                     int32_t y3)
+{
+#if MCN_ARCH_DSP
+    uint32_t r = (uint32_t)y0;
+    __asm__("bfi %0, %1, #8, #8" : "+r"(r) : "r"(y1));
+    __asm__("bfi %0, %1, #16, #8" : "+r"(r) : "r"(y2));
+    __asm__("bfi %0, %1, #24, #8" : "+r"(r) : "r"(y3));
+    return r;
+#else
+    return ((uint32_t)y0 & 0xffu) | (((uint32_t)y1 & 0xffu) << 8) |
+           (((uint32_t)y2 & 0xffu) << 16) | ((uint32_t)y3 << 24);
+#endif
+}
+
+/* LDRD: a = p[k], b = p[k + 1] in one load (p a uint32_t pointer, k a
+   literal word index under 256), which compilers do not make of two
+   word loads. */
+#if MCN_ARCH_DSP
+#define MCN_LOAD_PAIR(p, k, a, b)                                          \
+    __asm__("ldrd %0, %1, [%2, #4*(" #k ")]"                               \
+            : "=r"(a), "=r"(b)                                             \
+            : "r"(p), "m"(*(const uint32_t(*)[2])((p) + (k))))
+#else
+#define MCN_LOAD_PAIR(p, k, a, b) ((a) = (p)[k], (b) = (p)[(k) + 1])
+#endif
+
 #endif

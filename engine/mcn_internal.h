@@ -149,6 +149,11 @@ typedef struct {
        filter's: a kernel that keeps a widened copy in flash, say), which
        mcn_init checks exactly. */
     uint32_t (*weight_bytes)(const mcn_k_conv_params *p);
+    /* NULL: chosen in table order. Otherwise, where it applies and this
+       says 1, the kernel is chosen before the table's earlier ones (a
+       later kernel that is faster on some shapes only; the earlier ones
+       still apply there, for the models that name them). */
+    int (*preferred)(const mcn_k_conv_params *p);
 } mcn_conv_kernel;
 
 #define MCN_KOP_CONV 1u

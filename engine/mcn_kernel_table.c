@@ -1,8 +1,9 @@
 /*
 ** mcn_kernel_table.c: the conv family's optimised kernels, in the order
 ** the packer prefers them (the first that serves the op, suits the target
-** and applies wins). A kernel's id is its position here plus one, and ids
-** are stored in models: append new kernels, never reorder or remove.
+** and applies wins; one whose `preferred` holds goes before the rest). A
+** kernel's id is its position here plus one, and ids are stored in
+** models: append new kernels, never reorder or remove.
 */
 #include "mcn_internal.h"
 #include "mcn_plan.h"
@@ -22,45 +23,51 @@ static const mcn_conv_kernel table[] = {
     /* 1 */ {"conv_1x1_s8_smlad", MCN_KOP_CONV | MCN_KOP_FC, 0,
              mcn_k_conv_1x1_s8_smlad_applies, 0,
              mcn_k_conv_1x1_s8_smlad_layout, mcn_k_conv_1x1_s8_smlad,
-             mcn_k_conv_1x1_s8_smlad_overlap, 0},
+             mcn_k_conv_1x1_s8_smlad_overlap, 0, 0},
     /* 2 */ {"conv_1x1_s8_smlad_paired", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
              mcn_k_conv_1x1_s8_smlad_paired_applies,
              mcn_k_conv_1x1_s8_smlad_paired_scratch_bytes,
              mcn_k_conv_1x1_s8_smlad_paired_layout,
              mcn_k_conv_1x1_s8_smlad_paired,
-             mcn_k_conv_1x1_s8_smlad_paired_overlap, 0},
+             mcn_k_conv_1x1_s8_smlad_paired_overlap, 0, 0},
     /* 3 */ {"fc_s8_smlad_paired", MCN_KOP_CONV | MCN_KOP_FC, DSP_CORES,
              mcn_k_fc_s8_smlad_paired_applies,
              mcn_k_fc_s8_smlad_paired_scratch_bytes,
              mcn_k_fc_s8_smlad_paired_layout, mcn_k_fc_s8_smlad_paired,
-             mcn_k_fc_s8_smlad_paired_overlap, 0},
+             mcn_k_fc_s8_smlad_paired_overlap, 0, 0},
     /* 4 */ {"dwconv_s8_smlad", MCN_KOP_DWCONV, DSP_CORES,
              mcn_k_dwconv_plane_applies, mcn_k_dwconv_plane_scratch_bytes,
              mcn_k_dwconv_plane_layout, mcn_k_dwconv_s8_smlad,
-             mcn_k_dwconv_plane_overlap, 0},
+             mcn_k_dwconv_plane_overlap, 0, 0},
     /* 5 */ {"dwconv_s8_planar", MCN_KOP_DWCONV, ALL_CORES,
              mcn_k_dwconv_plane_applies, mcn_k_dwconv_plane_scratch_bytes,
              mcn_k_dwconv_plane_layout, mcn_k_dwconv_s8_planar,
-             mcn_k_dwconv_plane_overlap, 0},
+             mcn_k_dwconv_plane_overlap, 0, 0},
     /* 6 */ {"conv_s8_first_smlad", MCN_KOP_CONV, DSP_CORES,
              mcn_k_conv_s8_first_smlad_applies,
              mcn_k_conv_s8_first_smlad_scratch_bytes,
              mcn_k_conv_s8_first_smlad_layout, mcn_k_conv_s8_first_smlad,
              mcn_k_conv_smlad_overlap,
-             mcn_k_conv_s8_first_smlad_weight_bytes},
+             mcn_k_conv_s8_first_smlad_weight_bytes, 0},
     /* 7 */ {"conv_s8_im2col_smlad", MCN_KOP_CONV, DSP_CORES,
              mcn_k_conv_s8_im2col_smlad_applies,
              mcn_k_conv_s8_im2col_smlad_scratch_bytes,
              mcn_k_conv_s8_im2col_smlad_layout, mcn_k_conv_s8_im2col_smlad,
              mcn_k_conv_smlad_overlap,
-             mcn_k_conv_s8_im2col_smlad_weight_bytes},
+             mcn_k_conv_s8_im2col_smlad_weight_bytes, 0},
     /* 8: after 3, which it serves wherever 3 applies, so only the lean
        choice (mcn_conv_kernel_choose_lean, MCN_KOP_LEAN) ever picks it:
        its weights take twice the flash. */
     {"fc_s8_smlad_wide", MCN_KOP_CONV | MCN_KOP_FC | MCN_KOP_LEAN, DSP_CORES,
      mcn_k_fc_s8_smlad_wide_applies, mcn_k_fc_s8_smlad_wide_scratch_bytes,
      mcn_k_fc_s8_smlad_wide_layout, mcn_k_fc_s8_smlad_wide, 0,
-     mcn_k_fc_s8_smlad_wide_weight_bytes},
+     mcn_k_fc_s8_smlad_wide_weight_bytes, 0},
+    /* 9 */ {"dwconv_s8_nhwc_smlad", MCN_KOP_DWCONV, DSP_CORES,
+             mcn_k_dwconv_s8_nhwc_smlad_applies,
+             mcn_k_dwconv_s8_nhwc_smlad_scratch_bytes,
+             mcn_k_dwconv_s8_nhwc_smlad_layout, mcn_k_dwconv_s8_nhwc_smlad,
+             mcn_k_dwconv_s8_nhwc_smlad_overlap, 0,
+             mcn_k_dwconv_s8_nhwc_smlad_preferred},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])
@@ -75,6 +82,11 @@ uint8_t mcn_conv_kernel_choose(const mcn_k_conv_params *p, uint8_t kop,
 {
     if (target <= MCN_TARGET_REFERENCE || target >= MCN_TARGET_COUNT)
         return 0;
+    for (uint32_t i = 0; i < N_KERNELS; i++)
+        if ((table[i].ops & kop) && (table[i].targets & T(target)) &&
+            table[i].preferred && table[i].applies(p) &&
+            table[i].preferred(p))
+            return (uint8_t)(i + 1);
     for (uint32_t i = 0; i < N_KERNELS; i++)
         if ((table[i].ops & kop) && (table[i].targets & T(target)) &&
             table[i].applies(p))

@@ -447,6 +447,20 @@ void mcn_k_dwconv_s8_smlad(const mcn_k_conv_params *p);
 int mcn_k_dwconv_s8_smlad_3x3_applies(const mcn_k_conv_params *p);
 void mcn_k_dwconv_s8_smlad_3x3(const mcn_k_conv_params *p);
 void mcn_k_dwconv_s8_planar(const mcn_k_conv_params *p);
+/* DEPTHWISE_CONV_2D, multiplier 1, filters up to 8x8, no dilation,
+   channels last: each output pixel's channels four at a time straight
+   from the input, SMLABB/SMLATT (dwconv_s8_nhwc_smlad.c); weights as the
+   graph's, folded bias; may run in place with the output starting at
+   least about an input row before the input. Preferred over the planar
+   kernels where their per-channel cost outweighs the plane (_preferred). */
+int mcn_k_dwconv_s8_nhwc_smlad_applies(const mcn_k_conv_params *p);
+uint32_t mcn_k_dwconv_s8_nhwc_smlad_scratch_bytes(const mcn_k_conv_params *p);
+void mcn_k_dwconv_s8_nhwc_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
+                                       int32_t *bias);
+void mcn_k_dwconv_s8_nhwc_smlad(const mcn_k_conv_params *p);
+int mcn_k_dwconv_s8_nhwc_smlad_overlap(const mcn_k_conv_params *p,
+                                       int32_t *lo, int32_t *hi);
+int mcn_k_dwconv_s8_nhwc_smlad_preferred(const mcn_k_conv_params *p);
 /* CONV_2D, one group, any filter/stride/dilation/padding: int16 im2col of
    four pixels and SMLAD (kernels/conv_smlad.h); weights in its K order,
    bias as the graph's; the requantization table after the weights (their
