@@ -160,7 +160,8 @@ typedef struct {
 #define MCN_KOP_DWCONV 2u
 #define MCN_KOP_FC 4u
 /* Not an op: a kernel the lean choice may take (mcn_conv_kernel_choose_lean)
-   where it needs less scratch than the first choice, no slower for it. */
+   where it needs less scratch than the first choice: SRAM first at the
+   arena's peak, flash or instructions second. */
 #define MCN_KOP_LEAN 8u
 
 /* Kernel k's overlap window for p as the planner and mcn_chk_window take
@@ -184,9 +185,9 @@ const mcn_conv_kernel *mcn_conv_kernel_get(uint8_t id);
 uint8_t mcn_conv_kernel_choose(const mcn_k_conv_params *p, uint8_t kop,
                                int target);
 /* For an op whose scratch sets the arena's peak: of mcn_conv_kernel_choose's
-   kernel and those after it in the table marked MCN_KOP_LEAN that serve,
-   suit and apply, the one needing the least scratch (the earlier on a
-   tie). */
+   kernel and the others in the table marked MCN_KOP_LEAN that serve, suit
+   and apply, the one needing the least scratch (the first choice, then
+   the earlier, on a tie). */
 uint8_t mcn_conv_kernel_choose_lean(const mcn_k_conv_params *p, uint8_t kop,
                                     int target);
 

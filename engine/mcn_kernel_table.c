@@ -35,7 +35,9 @@ static const mcn_conv_kernel table[] = {
              mcn_k_fc_s8_smlad_paired_scratch_bytes,
              mcn_k_fc_s8_smlad_paired_layout, mcn_k_fc_s8_smlad_paired,
              mcn_k_fc_s8_smlad_paired_overlap, 0, 0},
-    /* 4 */ {"dwconv_s8_smlad", MCN_KOP_DWCONV, DSP_CORES,
+    /* Kernel 4: lean where the channels-last kernel 9 is preferred, for its
+       smaller scratch at the arena's peak. */
+    /* 4 */ {"dwconv_s8_smlad", MCN_KOP_DWCONV | MCN_KOP_LEAN, DSP_CORES,
              mcn_k_dwconv_plane_applies, mcn_k_dwconv_plane_scratch_bytes,
              mcn_k_dwconv_plane_layout, mcn_k_dwconv_s8_smlad,
              mcn_k_dwconv_plane_overlap, 0, 0},
@@ -112,8 +114,11 @@ uint8_t mcn_conv_kernel_choose_lean(const mcn_k_conv_params *p, uint8_t kop,
     uint8_t best = first;
     uint32_t least = table[first - 1].scratch_bytes
                          ? table[first - 1].scratch_bytes(p) : 0;
-    for (uint32_t i = first; i < N_KERNELS && least > 0; i++)
-        if ((table[i].ops & kop) && (table[i].ops & MCN_KOP_LEAN) &&
+    /* Any marked kernel but the first choice: a preferred one may come
+       after kernels that need less. */
+    for (uint32_t i = 0; i < N_KERNELS && least > 0; i++)
+        if (i + 1 != first && (table[i].ops & kop) &&
+            (table[i].ops & MCN_KOP_LEAN) &&
             (table[i].targets & T(target)) && table[i].applies(p)) {
             const uint32_t s = table[i].scratch_bytes
                                    ? table[i].scratch_bytes(p) : 0;

@@ -101,7 +101,10 @@ static int lean_at_peak(graph *g, const uint8_t *buf, size_t len,
 {
     plan_opts po = {.overlap = pack_overlap_window};
     int64_t peak = -1;
-    for (;;) {
+    uint8_t *tied = calloc((size_t)g->n_nodes + 1, 1);
+    mcn_plan_choice *held = calloc((size_t)g->n_nodes + 1, sizeof *held);
+    int rc = tied && held ? 0 : mcn_fail(e, "out of memory");
+    while (rc == 0) {
         int best = -1;
         mcn_plan_choice lean, bl;
         memset(&bl, 0, sizeof bl);
@@ -122,21 +125,43 @@ static int lean_at_peak(graph *g, const uint8_t *buf, size_t len,
             }
         }
         if (best < 0)
-            return 0;
+            break;
         open[best] = 0;
-        if (peak < 0 && (peak = plan_arena_peak_with(g, &po, e)) < 0)
-            return -1;
+        if (peak < 0 && (peak = plan_arena_peak_with(g, &po, e)) < 0) {
+            rc = -1;
+            break;
+        }
         set_choice(&g->nodes[best], &bl);
         const int64_t p = plan_arena_peak_with(g, &po, e);
-        if (p < 0)
-            return -1;
+        if (p < 0) {
+            rc = -1;
+            break;
+        }
         if (p < peak) {
+            /* Kept, with the switches at the same peak before it. */
             peak = p;
             chs[best] = bl;
+            for (int i = 0; i < g->n_nodes; i++)
+                if (tied[i]) {
+                    chs[i] = held[i];
+                    tied[i] = 0;
+                }
+        } else if (p == peak) {
+            /* Several nodes may share the peak (kws's four depthwise
+               layers): held until one more switch lowers it. */
+            tied[best] = 1;
+            held[best] = bl;
         } else {
             set_choice(&g->nodes[best], &chs[best]);
         }
     }
+    /* Switches that never lowered the peak are undone. */
+    for (int i = 0; tied && i < g->n_nodes; i++)
+        if (tied[i])
+            set_choice(&g->nodes[i], &chs[i]);
+    free(tied);
+    free(held);
+    return rc;
 }
 
 int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e)
