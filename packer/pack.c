@@ -60,7 +60,8 @@ static int pack_named(graph *g, const pack_opts *o, mcn_err *e)
         if (pack_requant_node(g, i, e))
             return -1;
     plan_opts po = {.overlap = pack_overlap_window};
-    return pack_choose_kernels(g, o ? o->target : MCN_TARGET_REFERENCE, e) ||
+    return pack_choose_kernels(g, o ? o->target : MCN_TARGET_REFERENCE,
+                               o && o->fastest, e) ||
            pack_layout_weights(g, e) || plan_arena_with(g, &po, e) ? -1 : 0;
 }
 

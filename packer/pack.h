@@ -28,6 +28,10 @@ typedef struct {
        (pack_choose_kernels). 0, MCN_TARGET_REFERENCE, keeps the
        reference kernels everywhere. */
     mcn_target target;
+    /* true: every node keeps its fastest kernel; by default a node whose
+       scratch sets the arena's peak takes a leaner one where that lowers
+       the peak (pack_kernels.c). */
+    bool fastest;
 } pack_opts;
 
 /* All of the above, in place. On failure the graph may be half packed. */
@@ -80,9 +84,12 @@ int pack_target_parse(const char *name, mcn_target *t);
    `target`, rewrite the node's weights and bias into the layout that
    kernel reads, and record the kernel and its scratch (pack_kernels.c).
    Where a node's scratch sets the arena's peak and a leaner kernel
-   applies (mcn_plan_kernel_lean), that one, if the peak falls. Nodes that
-   already name a kernel keep it. */
-int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e);
+   applies (mcn_plan_kernel_lean), that one, if the peak falls (not with
+   `fastest`); ties at the peak are held until the peak falls, and each
+   switch the final peak does not need is undone. Nodes that already name
+   a kernel keep it. */
+int pack_choose_kernels(graph *g, mcn_target target, bool fastest,
+                        mcn_err *e);
 /* The planner's overlap callback (plan_arena.h) for the engine's kernels
    (plan_overlap.c): where node `node`'s output may overlap its input in
    `slot`, as the kernel that will run it says (its _overlap function in

@@ -103,7 +103,11 @@ static int lean_at_peak(graph *g, const uint8_t *buf, size_t len,
     int64_t peak = -1;
     uint8_t *tied = calloc((size_t)g->n_nodes + 1, 1);
     mcn_plan_choice *held = calloc((size_t)g->n_nodes + 1, sizeof *held);
-    int rc = tied && held ? 0 : mcn_fail(e, "out of memory");
+    /* first[i]: node i's choice before this step, for the pruning pass. */
+    mcn_plan_choice *first = malloc(((size_t)g->n_nodes + 1) * sizeof *first);
+    int rc = tied && held && first ? 0 : mcn_fail(e, "out of memory");
+    for (int i = 0; rc == 0 && i < g->n_nodes; i++)
+        first[i] = chs[i];
     while (rc == 0) {
         int best = -1;
         mcn_plan_choice lean, bl;
@@ -159,12 +163,28 @@ static int lean_at_peak(graph *g, const uint8_t *buf, size_t len,
     for (int i = 0; tied && i < g->n_nodes; i++)
         if (tied[i])
             set_choice(&g->nodes[i], &chs[i]);
+    /* A switch kept with a tie may be needless once the others are made
+       (the lean kernels cost flash): each goes back where the peak holds. */
+    for (int i = 0; rc == 0 && i < g->n_nodes; i++) {
+        if (chs[i].kernel == first[i].kernel)
+            continue;
+        set_choice(&g->nodes[i], &first[i]);
+        const int64_t p = plan_arena_peak_with(g, &po, e);
+        if (p < 0)
+            rc = -1;
+        else if (p <= peak)
+            chs[i] = first[i];
+        else
+            set_choice(&g->nodes[i], &chs[i]);
+    }
     free(tied);
     free(held);
+    free(first);
     return rc;
 }
 
-int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e)
+int pack_choose_kernels(graph *g, mcn_target target, bool fastest,
+                        mcn_err *e)
 {
     if (target == MCN_TARGET_REFERENCE)
         return 0;
@@ -198,7 +218,7 @@ int pack_choose_kernels(graph *g, mcn_target target, mcn_err *e)
         fresh[i] = open[i] = g->nodes[i].kernel == 0;
         set_choice(&g->nodes[i], ch);
     }
-    if (rc == 0)
+    if (rc == 0 && !fastest)
         rc = lean_at_peak(g, buf, len, target, chs, open, e);
     for (int i = 0; i < g->n_nodes && rc == 0; i++)
         if (fresh[i] && chs[i].relayout)

@@ -466,7 +466,8 @@ static void chain_on_qemu(const int32_t *in, const dw_layer *ls, int n)
         g.outputs[g.n_outputs++] = x;
         pack_opts o = {.keep_names = false,
                        .target = t ? MCN_TARGET_CORTEX_M4
-                                   : MCN_TARGET_REFERENCE};
+                                   : MCN_TARGET_REFERENCE,
+                       .fastest = true};
         ck_assert_msg(pack_graph(&g, &o, &e) == 0, "%s", e.msg);
         for (int i = 0; t && i < n; i++) {
             const mcn_conv_kernel *k = mcn_conv_kernel_get(g.nodes[i].kernel);
