@@ -58,10 +58,7 @@ static uint64_t rng;
 
 static uint32_t next(void)
 {
-    uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return (uint32_t)((z ^ (z >> 31)) >> 32);
+    return (uint32_t)(tu_splitmix(&rng) >> 32);
 }
 
 static int32_t pick(int32_t lo, int32_t hi)
