@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "graph_passes.h"
+#include "graph_shapes.h"
 #include "onnx_internal.h"
 
 static int find_opset(const Onnx__ModelProto *m, mcn_err *e)
@@ -284,6 +285,7 @@ static int run(onnx_ctx *c, const Onnx__ModelProto *m)
     if (gpass_collapse_views(c->g, &log, c->e))
         return -1;
     graph_prune(c->g);
+    graph_note_reshapes(c->g);
     if (describe(c->g, m, c->opset))
         return mcn_fail(c->e, "out of memory");
     return 0;

@@ -267,6 +267,9 @@ void onnx_set_window(graph_node *n, const onnx_spatial *sp);
 /* x, if it is the output of a zero Pad of H and W that the window can
    take as its own padding (resolved over the padded size): the tensor to
    read instead, with sp's pads grown; else x's own tensor. */
+/* The graph's padding rule for a resolved window (mcn-nas recomputes
+   SAME and VALID pads at a new input size; explicit pads stay). */
+void onnx_set_padding(graph_node *n, const onnx_spatial *sp);
 int onnx_absorb_pad(onnx_ctx *c, const onnx_value *x, onnx_spatial *sp);
 /* kernel_shape (nd values), checked against k when given. */
 int onnx_kernel_shape(onnx_ctx *c, int nd, const int64_t *k,

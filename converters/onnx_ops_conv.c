@@ -118,6 +118,7 @@ int onnx_conv_with(onnx_ctx *c, onnx_value *x, const onnx_value *w,
         return -1;
     graph_node *gn = &c->g->nodes[n];
     onnx_set_window(gn, &sp);
+    onnx_set_padding(gn, &sp);
     if (dw)
         gn->depth_multiplier = (int)(m / cin);
     else

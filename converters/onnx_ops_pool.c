@@ -68,6 +68,8 @@ static int pool(onnx_ctx *c, mcn_opcode op)
         return -1;
     graph_node *gn = &c->g->nodes[n];
     onnx_set_window(gn, &sp);
+    onnx_set_padding(gn, &sp);
+    gn->ceil_mode = ceil_mode != 0;
     gn->filter_h = (int)sp.w[0].k;
     gn->filter_w = (int)sp.w[1].k;
     gn->count_include_pad = cip != 0;

@@ -124,10 +124,23 @@ void onnx_set_window(graph_node *n, const onnx_spatial *sp)
     n->pad_right = (int)sp->w[1].pad1;
 }
 
+void onnx_set_padding(graph_node *n, const onnx_spatial *sp)
+{
+    static const mcn_padding rule[] = {
+        [ONNX_PAD_NOTSET] = MCN_PADDING_EXPLICIT,
+        [ONNX_PAD_VALID] = MCN_PADDING_VALID,
+        [ONNX_PAD_SAME_UPPER] = MCN_PADDING_SAME_UPPER,
+        [ONNX_PAD_SAME_LOWER] = MCN_PADDING_SAME_LOWER,
+    };
+    n->padding = rule[sp->ap];
+}
+
 int onnx_absorb_pad(onnx_ctx *c, const onnx_value *x, onnx_spatial *sp)
 {
     if (x->pad_src < 0)
         return x->tensor;
+    /* The Pad's amounts are fixed; SAME's would not be. */
+    sp->ap = ONNX_PAD_NOTSET;
     for (int i = 0; i < 2; i++) {
         sp->w[i].pad0 += x->pad4[i];
         sp->w[i].pad1 += x->pad4[2 + i];

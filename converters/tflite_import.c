@@ -8,6 +8,7 @@
 
 #include "fb_read.h"
 #include "graph_passes.h"
+#include "graph_shapes.h"
 #include "tflite_internal.h"
 
 int tfl_fail(tfl_ctx *c, const char *fmt, ...)
@@ -305,6 +306,7 @@ static int run(tfl_ctx *c, const tflite_import_opts *o)
             return -1;
     }
     graph_prune(c->g);
+    graph_note_reshapes(c->g);
     return describe(c);
 }
 

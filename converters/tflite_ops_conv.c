@@ -71,6 +71,9 @@ static int window(tfl_ctx *c, const window_opts *w, int x, int32_t kh,
     n->stride_w = w->stride[1];
     n->dilation_h = w->dil[0];
     n->dilation_w = w->dil[1];
+    /* TFLite's SAME puts the odd pixel after: ONNX's SAME_UPPER. */
+    n->padding = w->padding == TFL_PAD_SAME ? MCN_PADDING_SAME_UPPER
+                                            : MCN_PADDING_VALID;
     return 0;
 }
 

@@ -65,12 +65,16 @@ typedef struct {
     int pad_top, pad_left, pad_bottom, pad_right;
     int groups, depth_multiplier;
     int filter_h, filter_w;
+    mcn_padding padding;   /* how the pads follow a new input size */
+    bool ceil_mode;        /* pools: ONNX's ceil_mode output size */
     bool count_include_pad;
     float beta;            /* SOFTMAX, LOG_SOFTMAX; HARD_SIGMOID's beta */
     float alpha;           /* LEAKY_RELU, ELU, HARD_SIGMOID */
     int axis;              /* CONCATENATION, stored (NHWC) axis */
     /* PAD: paddings (begin of each axis, then end); MEAN: axes;
-       TRANSPOSE: perm; SLICE: first index of each axis, then step. */
+       TRANSPOSE: perm; SLICE: first index of each axis, then step;
+       RESHAPE: the target, -1 for the axis that follows the input
+       (graph_shapes.h; none in a packed model). */
     int n_ints;
     int32_t ints[2 * MCN_MAX_DIMS];
     mcn_pad_mode pad_mode;

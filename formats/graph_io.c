@@ -70,6 +70,7 @@ static fbb_ref write_options(fbb *b, const graph_node *n, int type)
         fbb_add_i32(b, MCN_CONV_PAD_RIGHT, n->pad_right, 0);
         fbb_add_i32(b, MCN_CONV_GROUPS, n->groups, 1);
         fbb_add_i32(b, MCN_CONV_DEPTH_MULTIPLIER, n->depth_multiplier, 1);
+        fbb_add_i8(b, MCN_CONV_PADDING, (int8_t)n->padding, 0);
     } else if (type == MCN_OPTIONS_POOL2D) {
         fbb_add_i32(b, MCN_POOL_FILTER_H, n->filter_h, 0);
         fbb_add_i32(b, MCN_POOL_FILTER_W, n->filter_w, 0);
@@ -82,6 +83,8 @@ static fbb_ref write_options(fbb *b, const graph_node *n, int type)
         fbb_add_u8(b, MCN_POOL_COUNT_INCLUDE_PAD, n->count_include_pad, 0);
         fbb_add_i32(b, MCN_POOL_DILATION_H, n->dilation_h, 1);
         fbb_add_i32(b, MCN_POOL_DILATION_W, n->dilation_w, 1);
+        fbb_add_i8(b, MCN_POOL_PADDING, (int8_t)n->padding, 0);
+        fbb_add_u8(b, MCN_POOL_CEIL_MODE, n->ceil_mode, 0);
     } else if (type == MCN_OPTIONS_SOFTMAX) {
         fbb_add_f32(b, MCN_SOFTMAX_BETA, n->beta, 1.0f);
     } else if (type == MCN_OPTIONS_AXIS) {
@@ -129,7 +132,8 @@ static fbb_ref write_requant(fbb *b, const graph_requant *rq)
     return fbb_end_table(b);
 }
 
-static fbb_ref write_node(fbb *b, const graph_node *n)
+/* A packed model (arena planned) drops what only the host tools read. */
+static fbb_ref write_node(fbb *b, const graph_node *n, bool packed)
 {
     int type = mcn_options_for(n->op);
     fbb_ref in = i32_vector(b, n->n_in, n->in);
@@ -137,6 +141,8 @@ static fbb_ref write_node(fbb *b, const graph_node *n)
     fbb_ref opt = write_options(b, n, type);
     fbb_ref rq = n->has_requant ? write_requant(b, &n->rq) : 0;
     fbb_ref name = n->name ? fbb_create_string(b, n->name) : 0;
+    fbb_ref new_shape = n->op == MCN_OP_RESHAPE && n->n_ints && !packed
+                            ? i32_vector(b, n->n_ints, n->ints) : 0;
     fbb_start_table(b);
     fbb_add_u16(b, MCN_OPERATOR_OPCODE, (uint16_t)n->op, 0);
     fbb_add_offset(b, MCN_OPERATOR_INPUTS, in);
@@ -151,6 +157,7 @@ static fbb_ref write_node(fbb *b, const graph_node *n)
     fbb_add_i32(b, MCN_OPERATOR_SCRATCH_OFFSET, n->scratch_offset, -1);
     fbb_add_u32(b, MCN_OPERATOR_SCRATCH_BYTES, n->scratch_bytes, 0);
     fbb_add_u8(b, MCN_OPERATOR_KERNEL, n->kernel, 0);
+    fbb_add_offset(b, MCN_OPERATOR_NEW_SHAPE, new_shape);
     return fbb_end_table(b);
 }
 
@@ -225,7 +232,7 @@ int graph_to_mcn(const graph *g, uint8_t **buf, size_t *len, mcn_err *e)
     }
     write_tensors(&b, g, tensors, buffers, &nb);
     for (size_t i = 0; i < nn; i++)
-        nodes[i] = write_node(&b, &g->nodes[i]);
+        nodes[i] = write_node(&b, &g->nodes[i], g->arena_bytes != 0);
     fbb_ref tv = fbb_create_vector_offsets(&b, nt, tensors);
     fbb_ref nv = fbb_create_vector_offsets(&b, nn, nodes);
     fbb_ref bv = fbb_create_vector_offsets(&b, nb, buffers);
@@ -324,6 +331,13 @@ static void read_ints(graph_node *n, const uint8_t *b, uint32_t o, int id)
         n->ints[k] = fb_i32(b + v + 4u * k);
 }
 
+/* An unknown padding rule (a newer writer's) keeps the stored pads. */
+static mcn_padding read_padding(const uint8_t *b, uint32_t o, int id)
+{
+    int p = fb_get_u8(b, o, id, 0);
+    return p <= MCN_PADDING_VALID ? (mcn_padding)p : MCN_PADDING_EXPLICIT;
+}
+
 static void read_options(graph_node *n, const uint8_t *b, uint32_t o,
                          int type)
 {
@@ -338,6 +352,7 @@ static void read_options(graph_node *n, const uint8_t *b, uint32_t o,
         n->pad_right = fb_get_i32(b, o, MCN_CONV_PAD_RIGHT, 0);
         n->groups = fb_get_i32(b, o, MCN_CONV_GROUPS, 1);
         n->depth_multiplier = fb_get_i32(b, o, MCN_CONV_DEPTH_MULTIPLIER, 1);
+        n->padding = read_padding(b, o, MCN_CONV_PADDING);
     } else if (type == MCN_OPTIONS_POOL2D) {
         n->filter_h = fb_get_i32(b, o, MCN_POOL_FILTER_H, 0);
         n->filter_w = fb_get_i32(b, o, MCN_POOL_FILTER_W, 0);
@@ -351,6 +366,8 @@ static void read_options(graph_node *n, const uint8_t *b, uint32_t o,
             fb_get_u8(b, o, MCN_POOL_COUNT_INCLUDE_PAD, 0) != 0;
         n->dilation_h = fb_get_i32(b, o, MCN_POOL_DILATION_H, 1);
         n->dilation_w = fb_get_i32(b, o, MCN_POOL_DILATION_W, 1);
+        n->padding = read_padding(b, o, MCN_POOL_PADDING);
+        n->ceil_mode = fb_get_u8(b, o, MCN_POOL_CEIL_MODE, 0) != 0;
     } else if (type == MCN_OPTIONS_SOFTMAX) {
         n->beta = fb_get_f32(b, o, MCN_SOFTMAX_BETA, 1.0f);
     } else if (type == MCN_OPTIONS_AXIS) {
@@ -426,8 +443,25 @@ static int read_indices(const uint8_t *b, uint32_t t, int id, int *dst,
     return 0;
 }
 
-static int read_node(graph *g, const uint8_t *b, uint32_t o, int index,
-                     mcn_err *e)
+/* The engine's verifier does not look at new_shape (the engine never
+   reads it): checked here. */
+static int read_new_shape(graph_node *n, const uint8_t *b, uint32_t size,
+                          uint32_t o, int index, mcn_err *e)
+{
+    uint32_t v, len;
+    if (!fb_check_vector(b, size, o, MCN_OPERATOR_NEW_SHAPE, 4, &v, &len) ||
+        len > MCN_MAX_DIMS || (len && n->op != MCN_OP_RESHAPE))
+        return mcn_fail(e, "operator %d: malformed new_shape", index);
+    if (len) {
+        n->n_ints = (int)len;
+        for (uint32_t k = 0; k < len; k++)
+            n->ints[k] = fb_i32(b + v + 4u * k);
+    }
+    return 0;
+}
+
+static int read_node(graph *g, const uint8_t *b, uint32_t size, uint32_t o,
+                     int index, mcn_err *e)
 {
     mcn_opcode op = (mcn_opcode)fb_get_u16(b, o, MCN_OPERATOR_OPCODE, 0);
     int i = graph_add_node(g, op, fb_get_string(b, o, MCN_OPERATOR_NAME));
@@ -447,6 +481,8 @@ static int read_node(graph *g, const uint8_t *b, uint32_t o, int index,
     n->scratch_offset = fb_get_i32(b, o, MCN_OPERATOR_SCRATCH_OFFSET, -1);
     n->scratch_bytes = fb_get_u32(b, o, MCN_OPERATOR_SCRATCH_BYTES, 0);
     n->kernel = fb_get_u8(b, o, MCN_OPERATOR_KERNEL, 0);
+    if (read_new_shape(n, b, size, o, index, e))
+        return -1;
     uint32_t r = fb_get_ref(b, o, MCN_OPERATOR_REQUANT);
     if (r && read_requant(n, b, r))
         return mcn_fail(e, "out of memory reading the model");
@@ -470,7 +506,8 @@ int graph_from_mcn(graph *g, const uint8_t *buf, size_t len, mcn_err *e)
         if (read_tensor(g, buf, buffers, fb_vector_table(buf, tensors, i)))
             goto oom;
     for (uint32_t i = 0; i < nn; i++)
-        if (read_node(g, buf, fb_vector_table(buf, ops, i), (int)i, e))
+        if (read_node(g, buf, (uint32_t)len, fb_vector_table(buf, ops, i),
+                      (int)i, e))
             goto fail;
     if (read_indices(buf, m, MCN_MODEL_INPUTS, g->inputs, &g->n_inputs,
                      "inputs", -1, e) ||
