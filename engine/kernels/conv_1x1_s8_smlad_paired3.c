@@ -57,6 +57,14 @@ static int64_t pixels_of(const mcn_k_conv_params *p)
     return (int64_t)p->output.n * p->output.h * p->output.w;
 }
 
+/* The same where applies holds (the output's elements fit 32 bits), in
+   32-bit arithmetic: no 64-bit division linked into firmware. */
+static uint32_t pixels32(const mcn_k_conv_params *p)
+{
+    return (uint32_t)p->output.n * (uint32_t)p->output.h *
+           (uint32_t)p->output.w;
+}
+
 int mcn_k_conv_1x1_s8_smlad_paired3_applies(const mcn_k_conv_params *p)
 {
     if (!mcn_k_conv_1x1_s8_applies(p) || !mcn_k_rq_nonneg(&p->rq))
@@ -87,9 +95,10 @@ int mcn_k_conv_1x1_s8_smlad_paired3_applies(const mcn_k_conv_params *p)
    on a tie, the older kernel. */
 int mcn_k_conv_1x1_s8_smlad_paired3_preferred(const mcn_k_conv_params *p)
 {
-    const int64_t n = pixels_of(p), s = p->input.c / 4;
-    const int64_t mine = (n + 2) / 3 * (17 * s + 58);
-    const int64_t paired = n / 2 * (12 * s + 63) + (n % 2) * (8 * s + 40);
+    const uint32_t n = pixels32(p), s = (uint32_t)p->input.c / 4u;
+    const uint64_t mine = (uint64_t)(n / 3u + (n % 3u != 0)) * (17u * s + 58u);
+    const uint64_t paired = (uint64_t)(n / 2u) * (12u * s + 63u) +
+                            (n % 2u) * (8u * s + 40u);
     return mine < paired;
 }
 
@@ -102,7 +111,7 @@ uint32_t mcn_k_conv_1x1_s8_smlad_paired3_scratch_bytes(
     const mcn_k_conv_params *p)
 {
     uint64_t n = (uint64_t)p->input.c * 6u;
-    if (pixels_of(p) % 3 != 0)
+    if (pixels32(p) % 3u != 0)
         n += round4((uint64_t)p->output.c * 3u);
     return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
