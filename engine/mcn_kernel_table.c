@@ -70,6 +70,16 @@ static const mcn_conv_kernel table[] = {
              mcn_k_dwconv_s8_nhwc_smlad_layout, mcn_k_dwconv_s8_nhwc_smlad,
              mcn_k_dwconv_s8_nhwc_smlad_overlap, 0,
              mcn_k_dwconv_s8_nhwc_smlad_preferred},
+    /* 10: preferred over 2 where its groups of three pixels take fewer
+       instructions than 2's pairs (..._paired3_preferred). */
+    /* 10 */ {"conv_1x1_s8_smlad_paired3", MCN_KOP_CONV | MCN_KOP_FC,
+              DSP_CORES, mcn_k_conv_1x1_s8_smlad_paired3_applies,
+              mcn_k_conv_1x1_s8_smlad_paired3_scratch_bytes,
+              mcn_k_conv_1x1_s8_smlad_paired3_layout,
+              mcn_k_conv_1x1_s8_smlad_paired3,
+              mcn_k_conv_1x1_s8_smlad_paired3_overlap,
+              mcn_k_conv_1x1_s8_smlad_paired3_weight_bytes,
+              mcn_k_conv_1x1_s8_smlad_paired3_preferred},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])

@@ -403,6 +403,22 @@ int mcn_k_conv_1x1_s8_smlad_paired_overlap(const mcn_k_conv_params *p,
    of a model's that runs the kernel qualifies, so the rest is not linked. */
 int mcn_k_conv_1x1_s8_smlad_paired_fast_applies(const mcn_k_conv_params *p);
 void mcn_k_conv_1x1_s8_smlad_paired_fast(const mcn_k_conv_params *p);
+/* The paired lanes over three pixels at a time (conv_1x1_s8_smlad_paired3.c):
+   depth a multiple of 4 up to 508, an even count of output channels,
+   three or more pixels, right shifts of 1 to 22, an act range of all
+   int8 and |bias| + 2^15 * depth < 2^30; its folded bias and
+   requantization in flash with the lanes. */
+int mcn_k_conv_1x1_s8_smlad_paired3_applies(const mcn_k_conv_params *p);
+int mcn_k_conv_1x1_s8_smlad_paired3_preferred(const mcn_k_conv_params *p);
+uint32_t mcn_k_conv_1x1_s8_smlad_paired3_scratch_bytes(
+    const mcn_k_conv_params *p);
+uint32_t mcn_k_conv_1x1_s8_smlad_paired3_weight_bytes(
+    const mcn_k_conv_params *p);
+void mcn_k_conv_1x1_s8_smlad_paired3_layout(const mcn_k_conv_params *p,
+                                            int8_t *w, int32_t *bias);
+void mcn_k_conv_1x1_s8_smlad_paired3(const mcn_k_conv_params *p);
+int mcn_k_conv_1x1_s8_smlad_paired3_overlap(const mcn_k_conv_params *p,
+                                            int32_t *lo, int32_t *hi);
 /* FULLY_CONNECTED (and 1x1 CONV_2D) over one row (pixel). */
 int mcn_k_fc_s8_smlad_paired_applies(const mcn_k_conv_params *p);
 uint32_t mcn_k_fc_s8_smlad_paired_scratch_bytes(const mcn_k_conv_params *p);

@@ -497,6 +497,52 @@ START_TEST(wide_layers_on_qemu)
 }
 END_TEST
 
+/* 1x1 layers for conv_1x1_s8_smlad_paired3 (three pixels at a time):
+   every step count modulo 8 (depths 4 to 36), 16 and 64 channels,
+   channels out equal to those in (the packer runs such a layer in place),
+   fewer and more; 35, 16 and 15 pixels (a last group of two, of one,
+   none). The last layer of the first chain is under ReLU6 below int8's
+   top, which the paired kernel takes. */
+#define P3 "conv_1x1_s8_smlad_paired3"
+#define ONE_BY_ONE(out_c, act, out_scale, zp, kernel)                       \
+    {out_c, 1, 1, 1, 1, 1, 1, {0, 0, 0, 0}, act, 0.01f, out_scale, zp, 127,  \
+     kernel}
+START_TEST(one_by_one_layers_on_qemu)
+{
+    static const int32_t in1[4] = {1, 5, 7, 4};
+    static const layer ls1[11] = {
+        ONE_BY_ONE(8, MCN_ACT_NONE, 0.03f, 3, P3),
+        ONE_BY_ONE(12, MCN_ACT_RELU, 0.05f, -128, P3),
+        ONE_BY_ONE(16, MCN_ACT_NONE, 0.06f, -7, P3),
+        ONE_BY_ONE(20, MCN_ACT_NONE, 0.07f, 0, P3),
+        ONE_BY_ONE(24, MCN_ACT_RELU, 0.08f, -128, P3),
+        ONE_BY_ONE(28, MCN_ACT_NONE, 0.09f, 12, P3),
+        ONE_BY_ONE(32, MCN_ACT_NONE, 0.1f, -2, P3),
+        ONE_BY_ONE(64, MCN_ACT_NONE, 0.1f, 5, P3),
+        ONE_BY_ONE(36, MCN_ACT_RELU, 0.15f, -128, P3),
+        ONE_BY_ONE(10, MCN_ACT_NONE, 0.12f, 1, P3),
+        ONE_BY_ONE(8, MCN_ACT_RELU6, 0.03f, -128,
+                   "conv_1x1_s8_smlad_paired"),
+    };
+    chain_on_qemu(in1, 0.05f, -4, ls1, 11);
+    static const int32_t in2[4] = {1, 4, 4, 16};
+    static const layer ls2[4] = {
+        ONE_BY_ONE(16, MCN_ACT_NONE, 0.04f, 2, P3),
+        ONE_BY_ONE(16, MCN_ACT_RELU, 0.05f, -128, P3),
+        ONE_BY_ONE(64, MCN_ACT_NONE, 0.08f, -3, P3),
+        ONE_BY_ONE(64, MCN_ACT_NONE, 0.15f, 9, P3),
+    };
+    chain_on_qemu(in2, 0.05f, 6, ls2, 4);
+    static const int32_t in3[4] = {1, 3, 5, 64};
+    static const layer ls3[3] = {
+        ONE_BY_ONE(64, MCN_ACT_RELU, 0.2f, -128, P3),
+        ONE_BY_ONE(64, MCN_ACT_NONE, 0.15f, -1, P3),
+        ONE_BY_ONE(32, MCN_ACT_NONE, 0.15f, 4, P3),
+    };
+    chain_on_qemu(in3, 0.05f, -128, ls3, 3);
+}
+END_TEST
+
 /* mcn_init refuses a model naming these kernels where they would read or
    write out of bounds (scratch smaller than they ask, weights shorter or
    longer than their layout) or compute other bytes (a bias past the
@@ -597,6 +643,7 @@ Suite *suite_conv_smlad(void)
     tcase_add_test(tc, applies_only_where_exact);
     tcase_add_test(tc, first_layers_on_qemu);
     tcase_add_test(tc, wide_layers_on_qemu);
+    tcase_add_test(tc, one_by_one_layers_on_qemu);
     tcase_add_test(tc, init_refuses_what_the_kernel_cannot_run);
     suite_add_tcase(s, tc);
     return s;

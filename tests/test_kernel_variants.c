@@ -68,11 +68,22 @@ static int draw(conv_case *c, uint8_t kop)
     /* A fifth of the convolutions read a first layer's 1 to 3 channels. */
     if (kop == MCN_KOP_CONV && pick(0, 4) == 0)
         cin = pick(1, 3);
+    /* A third of the 1x1 ones in the common case of the MLPerf models'
+       1x1 layers (what conv_1x1_s8_smlad_paired3 takes): channels in a
+       multiple of 4, an even count out, no clamp, right shifts only. */
+    const int common = shape == 0 && kop != MCN_KOP_DWCONV && pick(0, 2) == 0;
+    if (common) {
+        cin = 4 * pick(1, kop == MCN_KOP_FC ? 63 : 20);
+        cout = 2 * pick(1, 20);
+        if (kop == MCN_KOP_FC)
+            n = pick(3, 12);
+    }
     int32_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
     int32_t pt = 0, pl = 0, pb = 0, pr = 0;
     if (kop == MCN_KOP_FC) {
         h = w = 1;
-        cin = pick(1, 300);
+        if (!common)
+            cin = pick(1, 300);
     } else if (shape == 1) {
         kh = kw = 3;
         sh = sw = pick(1, 2);
@@ -112,8 +123,8 @@ static int draw(conv_case *c, uint8_t kop)
     p->depth_multiplier = mult;
     p->input_offset = -pick(-128, 127);
     p->output_offset = pick(-128, 127);
-    p->act_min = pick(-128, 0);
-    p->act_max = pick(p->act_min, 127);
+    p->act_min = common ? -128 : pick(-128, 0);
+    p->act_max = common ? 127 : pick(p->act_min, 127);
     c->nx = elems(p->input);
     c->nw = elems(p->filter);
     c->ny = elems(p->output);
@@ -136,7 +147,7 @@ static int draw(conv_case *c, uint8_t kop)
         c->bias[i] = pick(-70000, 70000);
     for (int32_t i = 0; i < nrq; i++) {
         c->mult[i] = (int32_t)((1u << 30) + (next() >> 2));
-        c->shift[i] = pick(-14, 1);
+        c->shift[i] = common ? pick(-22, -1) : pick(-14, 1);
     }
     p->rq = (mcn_k_requant){c->mult, c->shift, nrq};
     p->input_data = c->x;
