@@ -1,0 +1,122 @@
+/* test_nas_tool.c: mcn-nas on the command line: the boards table, apply
+   on the bundled example (its figures exact, the result quantizes and
+   packs), and each misuse refused with its status and one line. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+#define NAS TU_BIN("mcn-nas")
+#define MNIST TU_SRC("examples/mnist")
+
+static int run(const char *cmd, char **out, char **err)
+{
+    int rc = tu_run(cmd, out, err);
+    ck_assert_int_ge(rc, 0);
+    return rc;
+}
+
+START_TEST(list_boards)
+{
+    char *out, *err;
+    ck_assert_int_eq(run(NAS " --list-boards", &out, &err), 0);
+    ck_assert_msg(strstr(out, "\nstm32f746    Cortex-M7     320K     1M  "
+                         "STM32F746xG\n") != NULL, "%s", out);
+    ck_assert_int_eq(tu_count_lines(out), 12);
+    free(out);
+    free(err);
+}
+END_TEST
+
+START_TEST(apply_mnist)
+{
+    char cmd[2048], *out, *err;
+    snprintf(cmd, sizeof cmd, TU_BIN("mcn-import") " " MNIST "/mnist_cnn.onnx"
+             " | " NAS " apply --width 0.5 --resolution 32 -o %s/half.mcn",
+             tu_scratch);
+    ck_assert_int_eq(run(cmd, NULL, &err), 0);
+    /* 259,744 MACs at 28x28 (the classifier's 240 of them do not
+       scale, the convolutions' 259,504 go by (16/14)^2 =
+       64/49: 338,944 + 240). */
+    ck_assert_str_eq(err, "mcn-nas: width 0.50, input 32x32: 691968 -> "
+                     "339184 MACs, 8434 -> 2930 params\n");
+    free(err);
+    snprintf(cmd, sizeof cmd, TU_BIN("mcn-info") " %s/half.mcn | grep ^total:",
+             tu_scratch);
+    ck_assert_int_eq(run(cmd, &out, NULL), 0);
+    ck_assert_msg(strstr(out, "total: 339184 MACs, 2930 params\n") != NULL,
+                  "%s", out);
+    free(out);
+    /* At 28x28 it quantizes and packs. */
+    snprintf(cmd, sizeof cmd, TU_BIN("mcn-import") " " MNIST "/mnist_cnn.onnx"
+             " | " NAS " apply --width 0.5 | " TU_BIN("mcn-quantize")
+             " --calib " MNIST "/calib.npy | " TU_BIN("mcn-pack")
+             " -o %s/q.mcn", tu_scratch);
+    ck_assert_int_eq(run(cmd, NULL, &err), 0);
+    free(err);
+    snprintf(cmd, sizeof cmd, "%s/q.mcn", tu_scratch);
+    ck_assert(tu_exists(cmd));
+}
+END_TEST
+
+START_TEST(misuse)
+{
+    static const struct {
+        const char *args;
+        int status;
+        const char *first_line;
+    } cases[] = {
+        {"", 64, "usage: mcn-nas --list-boards\n"},
+        {"apply --width 0", 64, "mcn-nas: --width must lie in (0, 1]\n"},
+        {"apply --width 0.5 --resolution 0x9", 64,
+         "mcn-nas: --resolution takes N or HxW, 1..65535\n"},
+        {"search", 64, "mcn-nas: space optimisation and search are not "
+         "built yet: use --list-boards or apply\n"},
+        {"apply /nonexistent.mcn -o /dev/null", 65,
+         "/nonexistent.mcn: cannot open: No such file or directory\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cmd[512], *err;
+        snprintf(cmd, sizeof cmd, NAS " %s </dev/null", cases[i].args);
+        ck_assert_int_eq(run(cmd, NULL, &err), cases[i].status);
+        ck_assert_msg(!strncmp(err, cases[i].first_line,
+                               strlen(cases[i].first_line)),
+                      "%s: %s", cases[i].args, err);
+        free(err);
+    }
+}
+END_TEST
+
+/* An int8 model is refused: pruning happens before quantization. */
+START_TEST(refuses_int8)
+{
+    char cmd[2048], *err;
+    snprintf(cmd, sizeof cmd, TU_BIN("mcn-import") " " MNIST "/mnist_cnn.onnx"
+             " | " TU_BIN("mcn-quantize") " --calib " MNIST "/calib.npy -o "
+             "%s/q.mcn && " NAS " apply --width 0.5 %s/q.mcn -o %s/out.mcn",
+             tu_scratch, tu_scratch, tu_scratch);
+    ck_assert_int_eq(run(cmd, NULL, &err), 65);
+    ck_assert_msg(strstr(err, "q.mcn: tensor '") != NULL &&
+                  strstr(err, "is int8: mcn-nas scales a float model (before "
+                         "mcn-quantize)\n") != NULL, "%s", err);
+    free(err);
+    snprintf(cmd, sizeof cmd, "%s/out.mcn", tu_scratch);
+    ck_assert(!tu_exists(cmd));
+}
+END_TEST
+
+Suite *suite_nas_tool(void)
+{
+    Suite *s = suite_create("nas_tool");
+    TCase *tc = tcase_create("cli");
+    tcase_set_timeout(tc, 120);
+    tcase_add_checked_fixture(tc, tu_scratch_setup, tu_scratch_teardown);
+    tcase_add_test(tc, list_boards);
+    tcase_add_test(tc, apply_mnist);
+    tcase_add_test(tc, misuse);
+    tcase_add_test(tc, refuses_int8);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,183 @@
+/*
+** mcn-nas: fit a float network to a microcontroller (TinyNAS, issue 9).
+** Built so far: the boards table, and `apply`, which scales a trained
+** float model's width (structured channel pruning by filter L1 norm,
+** nas/channels.h) and input resolution (graph_shapes.h). The space
+** optimisation and the evolutionary search come next.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "boards.h"
+#include "channels.h"
+#include "graph_cost.h"
+#include "graph_io.h"
+#include "graph_shapes.h"
+
+static const char usage[] =
+    "usage: mcn-nas --list-boards\n"
+    "       mcn-nas apply [IN.mcn|-] [-o OUT.mcn] [--width R] "
+    "[--resolution N|HxW] [--divisor N]\n"
+    "  apply: a float model (before mcn-quantize) scaled to width R (0 < R "
+    "<= 1: each\n"
+    "  channel group keeps its R most important channels, rounded to a "
+    "multiple of\n"
+    "  --divisor, default 8) and to a new input resolution";
+
+static const char *shown(const char *path)
+{
+    return !path || strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+static int usage_error(const char *why)
+{
+    if (why)
+        fprintf(stderr, "mcn-nas: %s\n", why);
+    fprintf(stderr, "%s\n", usage);
+    return 64;
+}
+
+typedef struct {
+    const char *in, *out;
+    double width;
+    int h, w, divisor;
+} apply_args;
+
+static int parse_resolution(const char *s, int *h, int *w)
+{
+    char *end;
+    long a = strtol(s, &end, 10), b = a;
+    if (*end == 'x')
+        b = strtol(end + 1, &end, 10);
+    if (*end || a < 1 || b < 1 || a > 65535 || b > 65535)
+        return -1;
+    *h = (int)a;
+    *w = (int)b;
+    return 0;
+}
+
+static void totals(const graph *g, int64_t *macs, int64_t *params)
+{
+    *macs = *params = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        graph_cost c = graph_node_cost(g, &g->nodes[i]);
+        *macs += c.macs;
+        *params += c.params;
+    }
+}
+
+static int float_model(const graph *g, mcn_err *e)
+{
+    for (int t = 0; t < g->n_tensors; t++)
+        if (g->tensors[t].dtype != MCN_DT_FLOAT32 &&
+            (g->tensors[t].data || g->tensors[t].nscale))
+            return mcn_fail(e, "tensor '%s' is %s: mcn-nas scales a float "
+                            "model (before mcn-quantize)",
+                            g->tensors[t].name ? g->tensors[t].name : "?",
+                            graph_dtype_name(g->tensors[t].dtype));
+    return 0;
+}
+
+static int run_apply(const apply_args *a)
+{
+    graph g, d;
+    nas_channels ch;
+    mcn_err e = {{0}};
+    graph_init(&g);
+    graph_init(&d);
+    memset(&ch, 0, sizeof ch);
+    int rc = 65, *keep = NULL;
+    if (graph_load_file(&g, a->in, &e) || float_model(&g, &e) ||
+        nas_channels_find(&g, &ch, &e))
+        goto fail;
+    keep = malloc(((size_t)ch.n_groups + 1) * sizeof *keep);
+    if (!keep) {
+        mcn_fail(&e, "out of memory");
+        goto fail;
+    }
+    for (int k = 0; k < ch.n_groups; k++)
+        keep[k] = nas_group_width(&ch.groups[k], a->width, a->divisor);
+    if (graph_slice_channels(&g, &ch, keep, &d, &e) ||
+        (a->h && graph_set_resolution(&d, 0, a->h, a->w, &e)))
+        goto fail;
+    int64_t m0, p0, m1, p1;
+    totals(&g, &m0, &p0);
+    totals(&d, &m1, &p1);
+    const graph_tensor *x = &d.tensors[d.inputs[0]];
+    fprintf(stderr, "mcn-nas: width %.2f, input %dx%d: %lld -> %lld MACs, "
+            "%lld -> %lld params\n", a->width, x->rank == 4 ? x->shape[1] : 0,
+            x->rank == 4 ? x->shape[2] : 0, (long long)m0, (long long)m1,
+            (long long)p0, (long long)p1);
+    if (graph_save_file(&d, a->out, &e)) {
+        fprintf(stderr, "%s: %s\n", a->out ? a->out : "<stdout>", e.msg);
+        rc = 73;
+        goto done;
+    }
+    rc = 0;
+    goto done;
+fail:
+    fprintf(stderr, "%s: %s\n", shown(a->in), e.msg);
+done:
+    free(keep);
+    nas_channels_free(&ch);
+    graph_free(&d);
+    graph_free(&g);
+    return rc;
+}
+
+static int apply_main(int argc, char **argv)
+{
+    apply_args a = {"-", NULL, 1.0, 0, 0, 8};
+    int have_in = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *s = argv[i];
+        char *end;
+        if (strcmp(s, "-o") == 0 && i + 1 < argc) {
+            a.out = argv[++i];
+        } else if (strcmp(s, "--width") == 0 && i + 1 < argc) {
+            a.width = strtod(argv[++i], &end);
+            if (*end || !(a.width > 0 && a.width <= 1))
+                return usage_error("--width must lie in (0, 1]");
+        } else if (strcmp(s, "--resolution") == 0 && i + 1 < argc) {
+            if (parse_resolution(argv[++i], &a.h, &a.w))
+                return usage_error("--resolution takes N or HxW, "
+                                   "1..65535");
+        } else if (strcmp(s, "--divisor") == 0 && i + 1 < argc) {
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 1 || v > 256)
+                return usage_error("--divisor must lie in 1..256");
+            a.divisor = (int)v;
+        } else if ((s[0] != '-' || strcmp(s, "-") == 0) && !have_in) {
+            a.in = s;
+            have_in = 1;
+        } else {
+            return usage_error(NULL);
+        }
+    }
+    if ((!a.out || strcmp(a.out, "-") == 0) && isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "mcn-nas: refusing to write a binary model to a "
+                        "terminal (use -o FILE or a pipe)\n");
+        return 64;
+    }
+    return run_apply(&a);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error(NULL);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        puts(usage);
+        return 0;
+    }
+    if (strcmp(argv[1], "--list-boards") == 0 && argc == 2) {
+        nas_board_list(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "apply") == 0)
+        return apply_main(argc, argv);
+    return usage_error("space optimisation and search are not built yet: "
+                       "use --list-boards or apply");
+}
