@@ -49,7 +49,10 @@ static fbb_ref write_tensor(fbb *b, const graph_tensor *t, uint32_t buffer)
     return fbb_end_table(b);
 }
 
-static fbb_ref write_options(fbb *b, const graph_node *n, int type)
+/* The padding rule and ceil_mode only mcn-nas reads: not in a packed
+   model. */
+static fbb_ref write_options(fbb *b, const graph_node *n, int type,
+                            bool packed)
 {
     if (type == MCN_OPTIONS_NONE)
         return 0;
@@ -70,7 +73,7 @@ static fbb_ref write_options(fbb *b, const graph_node *n, int type)
         fbb_add_i32(b, MCN_CONV_PAD_RIGHT, n->pad_right, 0);
         fbb_add_i32(b, MCN_CONV_GROUPS, n->groups, 1);
         fbb_add_i32(b, MCN_CONV_DEPTH_MULTIPLIER, n->depth_multiplier, 1);
-        fbb_add_i8(b, MCN_CONV_PADDING, (int8_t)n->padding, 0);
+        fbb_add_i8(b, MCN_CONV_PADDING, packed ? 0 : (int8_t)n->padding, 0);
     } else if (type == MCN_OPTIONS_POOL2D) {
         fbb_add_i32(b, MCN_POOL_FILTER_H, n->filter_h, 0);
         fbb_add_i32(b, MCN_POOL_FILTER_W, n->filter_w, 0);
@@ -83,8 +86,8 @@ static fbb_ref write_options(fbb *b, const graph_node *n, int type)
         fbb_add_u8(b, MCN_POOL_COUNT_INCLUDE_PAD, n->count_include_pad, 0);
         fbb_add_i32(b, MCN_POOL_DILATION_H, n->dilation_h, 1);
         fbb_add_i32(b, MCN_POOL_DILATION_W, n->dilation_w, 1);
-        fbb_add_i8(b, MCN_POOL_PADDING, (int8_t)n->padding, 0);
-        fbb_add_u8(b, MCN_POOL_CEIL_MODE, n->ceil_mode, 0);
+        fbb_add_i8(b, MCN_POOL_PADDING, packed ? 0 : (int8_t)n->padding, 0);
+        fbb_add_u8(b, MCN_POOL_CEIL_MODE, !packed && n->ceil_mode, 0);
     } else if (type == MCN_OPTIONS_SOFTMAX) {
         fbb_add_f32(b, MCN_SOFTMAX_BETA, n->beta, 1.0f);
     } else if (type == MCN_OPTIONS_AXIS) {
@@ -138,7 +141,7 @@ static fbb_ref write_node(fbb *b, const graph_node *n, bool packed)
     int type = mcn_options_for(n->op);
     fbb_ref in = i32_vector(b, n->n_in, n->in);
     fbb_ref out = i32_vector(b, n->n_out, n->out);
-    fbb_ref opt = write_options(b, n, type);
+    fbb_ref opt = write_options(b, n, type, packed);
     fbb_ref rq = n->has_requant ? write_requant(b, &n->rq) : 0;
     fbb_ref name = n->name ? fbb_create_string(b, n->name) : 0;
     fbb_ref new_shape = n->op == MCN_OP_RESHAPE && n->n_ints && !packed
