@@ -358,16 +358,16 @@ int nas_group_width(const nas_group *gr, double ratio, int divisor)
     return v < gr->channels ? v : gr->channels;
 }
 
-/* The kept channels of group k, ascending, into sel (keep entries). */
+static int ascending(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+/* The kept channels of a group, ascending, into sel (keep entries). */
 static void kept(const nas_group *gr, int keep, int *sel)
 {
     memcpy(sel, gr->order, (size_t)keep * sizeof *sel);
-    for (int i = 1; i < keep; i++)
-        for (int j = i; j > 0 && sel[j - 1] > sel[j]; j--) {
-            int t = sel[j];
-            sel[j] = sel[j - 1];
-            sel[j - 1] = t;
-        }
+    qsort(sel, (size_t)keep, sizeof *sel, ascending);
 }
 
 /* Cut a constant's data along `axis` to the channels in sel. */
@@ -434,9 +434,10 @@ static int cut_graph(graph *g, const nas_channels *ch, const int *keep,
         const nas_group *gr = &ch->groups[cu->group];
         if (keep[cu->group] == gr->channels)
             continue;
-        kept(gr, keep[cu->group], sel);
-        if (data)
+        if (data) {
+            kept(gr, keep[cu->group], sel);
             rc = cut_data(g, cu->tensor, cu->axis, sel, keep[cu->group], e);
+        }
         g->tensors[cu->tensor].shape[cu->axis] = keep[cu->group];
     }
     free(sel);

@@ -1,0 +1,67 @@
+/* judge.c: see judge.h. */
+#include "judge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_cost.h"
+#include "pack.h"
+
+/* The format's bytes around each tensor and operator (vtables, offsets,
+   shape vectors, quantization tables): measured on packed models. */
+#define TENSOR_BYTES 84
+#define OPERATOR_BYTES 72
+
+static bool conv_family(mcn_opcode op)
+{
+    return op == MCN_OP_CONV_2D || op == MCN_OP_DEPTHWISE_CONV_2D ||
+           op == MCN_OP_FULLY_CONNECTED || op == MCN_OP_TRANSPOSE_CONV;
+}
+
+static int64_t flash_bytes(const graph *g)
+{
+    int64_t bytes = 0;
+    for (int t = 0; t < g->n_tensors; t++)
+        if (graph_is_const(g, t))
+            bytes += graph_tensor_elems(&g->tensors[t]) + TENSOR_BYTES;
+        else
+            bytes += TENSOR_BYTES;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const graph_node *n = &g->nodes[i];
+        bytes += OPERATOR_BYTES;
+        if (!conv_family(n->op) || n->n_out < 1)
+            continue;
+        const graph_tensor *y = &g->tensors[n->out[0]];
+        int64_t ch = y->shape[y->rank - 1];
+        /* An int32 bias (3 bytes more than counted), the weights' and the
+           bias's scale and zero point, the multiplier and shift. */
+        bytes += ch * (3 + 8 + 8 + 8);
+    }
+    return bytes;
+}
+
+int nas_judge(const graph *g, nas_cost *c, mcn_err *e)
+{
+    memset(c, 0, sizeof *c);
+    for (int i = 0; i < g->n_nodes; i++) {
+        graph_cost k = graph_node_cost(g, &g->nodes[i]);
+        c->macs += k.macs;
+        c->params += k.params;
+    }
+    c->flash_bytes = flash_bytes(g);
+    /* The same nodes over int8 activations: a shallow copy of the tensors
+       (nothing it points to is written or freed). */
+    graph v = *g;
+    v.tensors = malloc((size_t)(g->n_tensors ? g->n_tensors : 1) *
+                       sizeof *v.tensors);
+    if (!v.tensors)
+        return mcn_fail(e, "out of memory");
+    memcpy(v.tensors, g->tensors, (size_t)g->n_tensors * sizeof *v.tensors);
+    for (int t = 0; t < g->n_tensors; t++)
+        if (!graph_is_const(g, t))
+            v.tensors[t].dtype = MCN_DT_INT8;
+    plan_opts po = {.overlap = pack_overlap_window};
+    c->arena_bytes = plan_arena_peak_with(&v, &po, e);
+    free(v.tensors);
+    return c->arena_bytes < 0 ? -1 : 0;
+}
