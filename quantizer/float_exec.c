@@ -15,6 +15,8 @@ struct float_exec {
     const graph *g;
     float **buf;        /* per tensor; owned unless the tensor is constant */
     fexec_call *calls;  /* per node, bound to buf */
+    fexec_observer observe;
+    void *observe_user;
 };
 
 const fexec_op *fexec_op_for(mcn_opcode op)
@@ -312,10 +314,18 @@ int fexec_run(float_exec *fx, const float *const *inputs, mcn_err *e)
     for (int i = 0; i < g->n_nodes; i++) {
         const fexec_call *c = &fx->calls[i];
         fexec_op_for(c->n->op)->run(c);
+        if (fx->observe)
+            fx->observe(fx->observe_user, i, c->y, graph_tensor_elems(c->out));
         fexec_activate(c->n->act, c->n->act_min, c->n->act_max, c->y,
                        graph_tensor_elems(c->out));
     }
     return 0;
+}
+
+void fexec_observe(float_exec *fx, fexec_observer fn, void *user)
+{
+    fx->observe = fn;
+    fx->observe_user = user;
 }
 
 const float *fexec_tensor(const float_exec *fx, int tensor)

@@ -30,6 +30,11 @@ typedef struct float_exec float_exec;
 int fexec_create(float_exec **fx, const graph *g, mcn_err *e);
 /* Run one sample: inputs[i] holds graph input i in graph layout (NHWC). */
 int fexec_run(float_exec *fx, const float *const *inputs, mcn_err *e);
+/* fn sees each node's output as it is computed, before its fused
+   activation (mcn-nas matches those statistics); NULL stops it. */
+typedef void (*fexec_observer)(void *user, int node, const float *y,
+                               int64_t n);
+void fexec_observe(float_exec *fx, fexec_observer fn, void *user);
 /* Contents of any tensor after a run (NULL for non-float tensors). */
 const float *fexec_tensor(const float_exec *fx, int tensor);
 void fexec_free(float_exec *fx);

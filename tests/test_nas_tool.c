@@ -49,6 +49,14 @@ START_TEST(apply_mnist)
     ck_assert_msg(strstr(out, "total: 339184 MACs, 2930 params\n") != NULL,
                   "%s", out);
     free(out);
+    /* Re-aligned on the calibration digits. */
+    snprintf(cmd, sizeof cmd, TU_BIN("mcn-import") " " MNIST "/mnist_cnn.onnx"
+             " | " NAS " apply --width 0.75 --calib " MNIST "/calib.npy -o "
+             "%s/r.mcn", tu_scratch);
+    ck_assert_int_eq(run(cmd, NULL, &err), 0);
+    ck_assert_msg(!strncmp(err, "mcn-nas: statistics re-aligned on 200 "
+                           "samples (3 passes)\n", 55), "%s", err);
+    free(err);
     /* At 28x28 it quantizes and packs. */
     snprintf(cmd, sizeof cmd, TU_BIN("mcn-import") " " MNIST "/mnist_cnn.onnx"
              " | " NAS " apply --width 0.5 | " TU_BIN("mcn-quantize")
@@ -72,6 +80,7 @@ START_TEST(misuse)
         {"apply --width 0", 64, "mcn-nas: --width must lie in (0, 1]\n"},
         {"apply --width 0.5 --resolution 0x9", 64,
          "mcn-nas: --resolution takes N or HxW, 1..65535\n"},
+        {"apply --passes 0", 64, "mcn-nas: --passes must lie in 1..100\n"},
         {"search", 64, "mcn-nas: space optimisation and search are not "
          "built yet: use --list-boards or apply\n"},
         {"apply /nonexistent.mcn -o /dev/null", 65,

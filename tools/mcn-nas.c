@@ -15,16 +15,25 @@
 #include "graph_cost.h"
 #include "graph_io.h"
 #include "graph_shapes.h"
+#include "npy.h"
+#include "realign.h"
+#include "sample_io.h"
 
 static const char usage[] =
     "usage: mcn-nas --list-boards\n"
     "       mcn-nas apply [IN.mcn|-] [-o OUT.mcn] [--width R] "
     "[--resolution N|HxW] [--divisor N]\n"
+    "                     [--calib CALIB.npy [--passes N]]\n"
     "  apply: a float model (before mcn-quantize) scaled to width R (0 < R "
     "<= 1: each\n"
     "  channel group keeps its R most important channels, rounded to a "
     "multiple of\n"
-    "  --divisor, default 8) and to a new input resolution";
+    "  --divisor, default 8) and to a new input resolution. With --calib, "
+    "each kept\n"
+    "  channel's mean and deviation before its activation are matched to "
+    "the trained\n"
+    "  network's on those samples (at the trained resolution), N passes "
+    "(default 3)";
 
 static const char *shown(const char *path)
 {
@@ -40,9 +49,9 @@ static int usage_error(const char *why)
 }
 
 typedef struct {
-    const char *in, *out;
+    const char *in, *out, *calib;
     double width;
-    int h, w, divisor;
+    int h, w, divisor, passes;
 } apply_args;
 
 static int parse_resolution(const char *s, int *h, int *w)
@@ -80,6 +89,36 @@ static int float_model(const graph *g, mcn_err *e)
     return 0;
 }
 
+/* The calibration samples through both graphs at the trained size. */
+static int realign(const apply_args *a, const graph *g, graph *d,
+                   const nas_channels *ch, const int *keep)
+{
+    npy_array x;
+    sample_batch b;
+    mcn_err e = {{0}};
+    if (npy_load(a->calib, &x, &e)) {
+        fprintf(stderr, "%s: %s\n", a->calib, e.msg);
+        return -1;
+    }
+    int rc = sample_inputs_from_npy(g, 0, &x, &b, &e);
+    npy_free(&x);
+    if (rc) {
+        fprintf(stderr, "%s: %s\n", a->calib, e.msg);
+        return -1;
+    }
+    rc = b.dtype != MCN_DT_FLOAT32
+             ? mcn_fail(&e, "the model's input is not float")
+             : nas_realign(d, g, ch, keep, b.data, b.data, b.n, a->passes,
+                           &e);
+    if (rc)
+        fprintf(stderr, "%s: %s\n", a->calib, e.msg);
+    else
+        fprintf(stderr, "mcn-nas: statistics re-aligned on %d samples "
+                "(%d passes)\n", b.n, a->passes);
+    sample_batch_free(&b);
+    return rc;
+}
+
 static int run_apply(const apply_args *a)
 {
     graph g, d;
@@ -99,8 +138,13 @@ static int run_apply(const apply_args *a)
     }
     for (int k = 0; k < ch.n_groups; k++)
         keep[k] = nas_group_width(&ch.groups[k], a->width, a->divisor);
-    if (graph_slice_channels(&g, &ch, keep, &d, &e) ||
-        (a->h && graph_set_resolution(&d, 0, a->h, a->w, &e)))
+    if (graph_slice_channels(&g, &ch, keep, &d, &e))
+        goto fail;
+    if (a->calib && realign(a, &g, &d, &ch, keep)) {
+        rc = 65;
+        goto done;
+    }
+    if (a->h && graph_set_resolution(&d, 0, a->h, a->w, &e))
         goto fail;
     int64_t m0, p0, m1, p1;
     totals(&g, &m0, &p0);
@@ -129,7 +173,7 @@ done:
 
 static int apply_main(int argc, char **argv)
 {
-    apply_args a = {"-", NULL, 1.0, 0, 0, 8};
+    apply_args a = {"-", NULL, NULL, 1.0, 0, 0, 8, 3};
     int have_in = 0;
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
@@ -144,6 +188,13 @@ static int apply_main(int argc, char **argv)
             if (parse_resolution(argv[++i], &a.h, &a.w))
                 return usage_error("--resolution takes N or HxW, "
                                    "1..65535");
+        } else if (strcmp(s, "--calib") == 0 && i + 1 < argc) {
+            a.calib = argv[++i];
+        } else if (strcmp(s, "--passes") == 0 && i + 1 < argc) {
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 1 || v > 100)
+                return usage_error("--passes must lie in 1..100");
+            a.passes = (int)v;
         } else if (strcmp(s, "--divisor") == 0 && i + 1 < argc) {
             long v = strtol(argv[++i], &end, 10);
             if (*end || v < 1 || v > 256)
