@@ -363,8 +363,7 @@ static int ascending(const void *a, const void *b)
     return *(const int *)a - *(const int *)b;
 }
 
-/* The kept channels of a group, ascending, into sel (keep entries). */
-static void kept(const nas_group *gr, int keep, int *sel)
+void nas_group_kept(const nas_group *gr, int keep, int *sel)
 {
     memcpy(sel, gr->order, (size_t)keep * sizeof *sel);
     qsort(sel, (size_t)keep, sizeof *sel, ascending);
@@ -435,7 +434,7 @@ static int cut_graph(graph *g, const nas_channels *ch, const int *keep,
         if (keep[cu->group] == gr->channels)
             continue;
         if (data) {
-            kept(gr, keep[cu->group], sel);
+            nas_group_kept(gr, keep[cu->group], sel);
             rc = cut_data(g, cu->tensor, cu->axis, sel, keep[cu->group], e);
         }
         g->tensors[cu->tensor].shape[cu->axis] = keep[cu->group];

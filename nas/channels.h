@@ -58,6 +58,10 @@ void nas_channels_free(nas_channels *ch);
    fixed group keeps its width. */
 int nas_group_width(const nas_group *gr, double ratio, int divisor);
 
+/* The channels a group keeping `keep` of them keeps, ascending, into
+   sel[0..keep). */
+void nas_group_kept(const nas_group *gr, int keep, int *sel);
+
 /* dst = src with keep[k] channels of group k (the most important), every
    weight cut to match, shapes inferred again. src is not changed. */
 int graph_slice_channels(const graph *src, const nas_channels *ch,

@@ -130,11 +130,6 @@ static bool adjustable(const graph *g, const graph_node *n)
            graph_use_count(g, n->in[2]) == 1;
 }
 
-static int ascending(const void *a, const void *b)
-{
-    return *(const int *)a - *(const int *)b;
-}
-
 /* Node i's output channel j in the cut graph is `map[j]` in orig. */
 static int channel_map(const nas_channels *ch, const int *keep, int group,
                        int channels, int *map)
@@ -146,8 +141,7 @@ static int channel_map(const nas_channels *ch, const int *keep, int group,
     }
     if (keep[group] != channels)
         return -1;
-    memcpy(map, ch->groups[group].order, (size_t)channels * sizeof *map);
-    qsort(map, (size_t)channels, sizeof *map, ascending);
+    nas_group_kept(&ch->groups[group], channels, map);
     return 0;
 }
 

@@ -81,14 +81,8 @@ START_TEST(first_layer_matches)
     for (int k = 0; k < ch.n_groups; k++)
         keep[k] = nas_group_width(&ch.groups[k], 0.75, 4);
     ck_assert_int_eq(keep[1], 20);  /* the stem's 24 channels */
-    int sel[24];
-    memcpy(sel, ch.groups[1].order, sizeof sel);
-    for (int i = 1; i < 20; i++)
-        for (int j = i; j > 0 && sel[j - 1] > sel[j]; j--) {
-            int t = sel[j];
-            sel[j] = sel[j - 1];
-            sel[j - 1] = t;
-        }
+    int sel[20];
+    nas_group_kept(&ch.groups[1], 20, sel);
     static probe want, before, after;
     want.node = before.node = after.node = 2;
     ck_assert_int_eq(g.nodes[2].op, MCN_OP_CONV_2D);
