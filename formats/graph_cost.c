@@ -24,6 +24,22 @@ static const graph_tensor *weights(const graph *g, const graph_node *nd,
     return w && w->rank == rank ? w : NULL;
 }
 
+static int64_t add_sat(int64_t a, int64_t b)
+{
+    return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
+graph_cost graph_total_cost(const graph *g)
+{
+    graph_cost t = {0, 0};
+    for (int i = 0; i < g->n_nodes; i++) {
+        graph_cost c = graph_node_cost(g, &g->nodes[i]);
+        t.macs = add_sat(t.macs, c.macs);
+        t.params = add_sat(t.params, c.params);
+    }
+    return t;
+}
+
 graph_cost graph_node_cost(const graph *g, const graph_node *nd)
 {
     graph_cost c = {0, 0};

@@ -20,6 +20,8 @@ typedef struct {
 
 /* Saturating, so a hostile file's shapes cannot overflow int64. */
 graph_cost graph_node_cost(const graph *g, const graph_node *nd);
+/* The sum over every node (saturating too). */
+graph_cost graph_total_cost(const graph *g);
 
 /* The benchmark's layer kinds, the ones whose instructions per MAC tell
    kernels apart. A node is the first of these that fits. */

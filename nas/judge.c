@@ -42,12 +42,9 @@ static int64_t flash_bytes(const graph *g)
 
 int nas_judge(const graph *g, nas_cost *c, mcn_err *e)
 {
-    memset(c, 0, sizeof *c);
-    for (int i = 0; i < g->n_nodes; i++) {
-        graph_cost k = graph_node_cost(g, &g->nodes[i]);
-        c->macs += k.macs;
-        c->params += k.params;
-    }
+    graph_cost k = graph_total_cost(g);
+    c->macs = k.macs;
+    c->params = k.params;
     c->flash_bytes = flash_bytes(g);
     /* The same nodes over int8 activations: a shallow copy of the tensors
        (nothing it points to is written or freed). */

@@ -154,14 +154,6 @@ static void run_float(const graph *g, const float *in, float *out, int n)
     fexec_free(fx);
 }
 
-static int64_t total_macs(const graph *g)
-{
-    int64_t m = 0;
-    for (int i = 0; i < g->n_nodes; i++)
-        m += graph_node_cost(g, &g->nodes[i]).macs;
-    return m;
-}
-
 START_TEST(mobilenet_half)
 {
     graph g, full, half;
@@ -188,8 +180,8 @@ START_TEST(mobilenet_half)
         keep[k] = nas_group_width(&ch.groups[k], 0.5, 8);
     ck_assert_msg(graph_slice_channels(&g, &ch, keep, &half, &e) == 0, "%s",
                   e.msg);
-    ck_assert_int_eq(total_macs(&g), 10666928);
-    ck_assert_int_eq(total_macs(&half), 3943000);
+    ck_assert_int_eq(graph_total_cost(&g).macs, 10666928);
+    ck_assert_int_eq(graph_total_cost(&half).macs, 3943000);
     run_float(&half, in, b, 10);
     ck_assert_int_eq(half.tensors[half.outputs[0]].shape[1], 10);
     /* Every residual ADD's inputs still agree. */

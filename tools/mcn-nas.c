@@ -67,16 +67,6 @@ static int parse_resolution(const char *s, int *h, int *w)
     return 0;
 }
 
-static void totals(const graph *g, int64_t *macs, int64_t *params)
-{
-    *macs = *params = 0;
-    for (int i = 0; i < g->n_nodes; i++) {
-        graph_cost c = graph_node_cost(g, &g->nodes[i]);
-        *macs += c.macs;
-        *params += c.params;
-    }
-}
-
 static int float_model(const graph *g, mcn_err *e)
 {
     for (int t = 0; t < g->n_tensors; t++)
@@ -146,14 +136,13 @@ static int run_apply(const apply_args *a)
     }
     if (a->h && graph_set_resolution(&d, 0, a->h, a->w, &e))
         goto fail;
-    int64_t m0, p0, m1, p1;
-    totals(&g, &m0, &p0);
-    totals(&d, &m1, &p1);
+    graph_cost before = graph_total_cost(&g), after = graph_total_cost(&d);
     const graph_tensor *x = &d.tensors[d.inputs[0]];
     fprintf(stderr, "mcn-nas: width %.2f, input %dx%d: %lld -> %lld MACs, "
             "%lld -> %lld params\n", a->width, x->rank == 4 ? x->shape[1] : 0,
-            x->rank == 4 ? x->shape[2] : 0, (long long)m0, (long long)m1,
-            (long long)p0, (long long)p1);
+            x->rank == 4 ? x->shape[2] : 0, (long long)before.macs,
+            (long long)after.macs, (long long)before.params,
+            (long long)after.params);
     if (graph_save_file(&d, a->out, &e)) {
         fprintf(stderr, "%s: %s\n", a->out ? a->out : "<stdout>", e.msg);
         rc = 73;
