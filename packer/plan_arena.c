@@ -514,7 +514,10 @@ static int64_t plan(planner *p, const graph *g, const plan_opts *o,
 {
     if (planner_init(p, g, o, e))
         return -1;
-    if (measure(p, e) || search(p, e)) {
+    int rc = measure(p, e) || search(p, e);
+    if (o && o->steps && p->placer)
+        *o->steps += plan_placer_steps(p->placer);
+    if (rc) {
         planner_free(p);
         return -1;
     }

@@ -44,6 +44,10 @@ typedef struct {
     void *user;
     bool keep_order;          /* plan the stored node order only */
     bool no_concat_views;     /* every CONCATENATION input its own block */
+    /* Not NULL: placement adds its steps here (segment-tree nodes visited
+       and live blocks weighed), the machine-independent measure of its
+       time that tests hold to O(n log n). */
+    int64_t *steps;
 } plan_opts;
 
 /* Sets tensor arena_offset, node scratch_offset and g->arena_bytes, and

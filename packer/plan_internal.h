@@ -44,6 +44,8 @@ void plan_placer_free(plan_placer *p);
 /* Sets every block's offset: the lowest peak over several first-fit
    orders (and, for a handful of blocks, over every order); returns it. */
 int64_t plan_place(plan_placer *p, plan_set *s);
+/* Steps taken by every plan_place on p so far (see plan_opts.steps). */
+int64_t plan_placer_steps(const plan_placer *p);
 
 /* ---- plan_order.c ---- */
 

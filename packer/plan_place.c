@@ -46,6 +46,7 @@ struct plan_placer {
     span *spans;
     int64_t *best;   /* offsets of the best plan so far */
     const plan_block **seq, **best_seq;
+    int64_t steps;   /* tree nodes visited and live blocks weighed */
 };
 
 plan_placer *plan_placer_new(int max_blocks)
@@ -210,6 +211,7 @@ static int64_t first_fit(plan_placer *p, const plan_set *s, int x,
 {
     const plan_block *b = &s->blocks[x];
     int n = 0;
+    p->steps += k;
     for (int i = 0; i < k; i++) {
         const plan_block *o = &s->blocks[hits[i]];
         if (b->size == 0 || o->size == 0)
@@ -278,9 +280,10 @@ static void tree_insert(plan_placer *p, int block, int death)
 
 /* Placed blocks among by_birth[l, r) before `limit` dying at or after
    `birth`, into hits from k on. */
-static int collect(const plan_placer *p, int node, int l, int r, int limit,
+static int collect(plan_placer *p, int node, int l, int r, int limit,
                    int birth, int k)
 {
+    p->steps++;
     if (l >= limit || p->tree[node] < birth)
         return k;
     if (r - l == 1) {
@@ -292,7 +295,7 @@ static int collect(const plan_placer *p, int node, int l, int r, int limit,
     return collect(p, 2 * node + 1, m, r, limit, birth, k);
 }
 
-static int query(const plan_placer *p, int n, const plan_block *b)
+static int query(plan_placer *p, int n, const plan_block *b)
 {
     int lo = 0, hi = n;  /* first with birth > b->death */
     while (lo < hi) {
@@ -402,6 +405,11 @@ static void exact(exact_search *x, int depth, int64_t peak)
         exact(x, depth + 1, top);
         x->used[c] = 0;
     }
+}
+
+int64_t plan_placer_steps(const plan_placer *p)
+{
+    return p->steps;
 }
 
 int64_t plan_place(plan_placer *p, plan_set *s)
