@@ -102,6 +102,84 @@ START_TEST(windows_by_hand)
 }
 END_TEST
 
+/* ---- the raster window against every pixel ---- */
+
+static int64_t walk_corner(const mcn_k_raster *r, int64_t b, int64_t oy,
+                           int64_t ox)
+{
+    int64_t y = oy * r->stride_h - r->pad_top, x = ox * r->stride_w -
+                                                   r->pad_left;
+    y = y < 0 ? 0 : y > r->in_h ? r->in_h : y;
+    x = x < 0 ? 0 : x > r->in_w ? r->in_w : x;
+    return ((b * r->in_h + y) * r->in_w + x) * r->in_pixel;
+}
+
+/* raster_window.c's two bounds, pixel by pixel and byte by byte. */
+static int64_t walk_raster(const mcn_k_raster *r)
+{
+    int64_t hi = INT64_MAX, op = r->out_pixel, q = 0;
+    for (int64_t b = 0; b < r->n; b++)
+        for (int64_t oy = 0; oy < r->out_h; oy++)
+            for (int64_t ox = 0; ox < r->out_w; ox++, q++) {
+                int64_t after = INT64_MAX;
+                if (ox + 1 < r->out_w)
+                    after = walk_corner(r, b, oy, ox + 1);
+                else if (oy + 1 < r->out_h)
+                    after = walk_corner(r, b, oy + 1, 0);
+                else if (b + 1 < r->n)
+                    after = walk_corner(r, b + 1, 0, 0);
+                if (after != INT64_MAX && after - (q + 1) * op < hi)
+                    hi = after - (q + 1) * op;
+                for (int64_t oc = 0; oc + 1 < op; oc++) {
+                    int64_t d = walk_corner(r, b, oy, ox) - 1 - q * op +
+                                (oc + 1) / r->group_out * r->group_in - oc;
+                    if (d < hi)
+                        hi = d;
+                }
+            }
+    return hi;
+}
+
+START_TEST(raster_window_is_every_pixels_least)
+{
+    /* mcn_k_raster_window weighs only the pixels at the ends of the
+       pieces where its bounds are linear; the least over every pixel is
+       the same, on geometries with padding on both sides, windows past
+       the far edge, strides, batches and channel groups. */
+    uint32_t s = 12345;
+#define R(n) ((int32_t)((s = s * 1103515245u + 12345u) >> 16) % (n))
+    for (int i = 0; i < 20000; i++) {
+        mcn_k_raster r;
+        r.n = 1 + R(3);
+        r.in_h = 1 + R(9);
+        r.in_w = 1 + R(9);
+        r.stride_h = 1 + R(3);
+        r.stride_w = 1 + R(3);
+        r.pad_top = R(4);
+        r.pad_left = R(4);
+        int32_t kh = 1 + R(5), kw = 1 + R(5);
+        r.out_h = (r.in_h + r.pad_top + R(4) - kh) / r.stride_h + 1;
+        r.out_w = (r.in_w + r.pad_left + R(4) - kw) / r.stride_w + 1;
+        if (r.out_h < 1 || r.out_w < 1)
+            continue;
+        if (R(2)) {  /* depthwise or pool: a channel reads its own */
+            r.in_pixel = 1 + R(6);
+            r.group_in = 1;
+            r.group_out = 1 + R(3);
+            r.out_pixel = r.in_pixel * r.group_out;
+        } else {     /* convolution: every output reads every channel */
+            r.in_pixel = r.group_in = 1 + R(6);
+            r.out_pixel = r.group_out = 1 + R(8);
+        }
+        ck_assert_msg(mcn_k_raster_window(&r).hi == walk_raster(&r),
+                      "case %d: %lld, every pixel %lld", i,
+                      (long long)mcn_k_raster_window(&r).hi,
+                      (long long)walk_raster(&r));
+    }
+#undef R
+}
+END_TEST
+
 /* ---- every kernel at the edge of its window ---- */
 
 static uint32_t seed = 7;
@@ -553,6 +631,7 @@ Suite *suite_engine_overlap(void)
     Suite *s = suite_create("engine_overlap");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, windows_by_hand);
+    tcase_add_test(tc, raster_window_is_every_pixels_least);
     tcase_add_test(tc, kernels_keep_their_bytes_inside_their_windows);
     tcase_add_test(tc, packed_chain_overlaps_as_far_as_the_kernels_allow);
     tcase_add_test(tc, concat_inputs_written_in_place);

@@ -50,34 +50,80 @@ static int64_t min64(int64_t a, int64_t b)
     return a < b ? a : b;
 }
 
+/* The pixel terms above for pixel (b, oy, ox), into w.hi. */
+static void pixel_bound(const mcn_k_raster *r, int64_t inner, int32_t b,
+                        int32_t oy, int32_t ox, mcn_k_window *w)
+{
+    const int64_t op = r->out_pixel;
+    int64_t q = ((int64_t)b * r->out_h + oy) * r->out_w + ox;
+    int64_t next_row = oy + 1 < r->out_h ? corner(r, b, oy + 1, 0)
+                       : b + 1 < r->n    ? corner(r, b + 1, 0, 0)
+                                         : INT64_MAX;
+    int64_t next = ox + 1 < r->out_w ? corner(r, b, oy, ox + 1) : INT64_MAX;
+    int64_t after = min64(next, next_row);
+    if (after != INT64_MAX)
+        w->hi = min64(w->hi, after - (q + 1) * op);
+    if (inner != INT64_MAX)
+        w->hi = min64(w->hi, corner(r, b, oy, ox) - 1 - q * op + inner);
+}
+
+#define MAX_PICKS 24
+
+static int pick(int32_t *at, int n, int64_t v, int32_t count)
+{
+    if (v < 0 || v >= count)
+        return n;
+    for (int i = 0; i < n; i++)
+        if (at[i] == v)
+            return n;
+    at[n] = (int32_t)v;
+    return n + 1;
+}
+
+/* The coordinates along one axis where a pixel term can be least. Every
+   term is a sum of one part per axis (corner() and q are), each part
+   linear in its coordinate except where the corner is clipped (below the
+   first tap at 0, past the far edge) or where the next pixel or row
+   wraps: the least over a box is at the ends of those pieces. So: the
+   first two and last two coordinates, and two either side of each
+   clipping point (the pixel and its successor both clip there). */
+static int axis_picks(int32_t count, int32_t stride, int32_t pad,
+                      int32_t in, int32_t *at)
+{
+    int n = 0;
+    int64_t s = stride > 0 ? stride : 1;
+    int64_t lo = ((int64_t)pad + s - 1) / s, hi = ((int64_t)in + pad) / s;
+    int64_t marks[4] = {0, (int64_t)count - 1, lo, hi};
+    for (int m = 0; m < 4; m++)
+        for (int64_t d = -2; d <= 2; d++)
+            n = pick(at, n, marks[m] + d, count);
+    return n;
+}
+
 mcn_k_window mcn_k_raster_window(const mcn_k_raster *r)
 {
     mcn_k_window w = {MCN_K_WINDOW_MIN, INT64_MAX};
-    const int64_t op = r->out_pixel;
-    /* The least ch(oc + 1) - oc over the bytes before a pixel's last. */
+    /* The least ch(oc + 1) - oc over the bytes before a pixel's last:
+       (j / group_out) * group_in - j + 1 over j = oc + 1 in 1 ..
+       out_pixel - 1 is least at the last j of each group's run, so at
+       j = k * group_out - 1 or the last j. */
     int64_t inner = INT64_MAX;
-    for (int32_t oc = 0; oc + 1 < r->out_pixel; oc++)
-        inner = min64(inner, (int64_t)((oc + 1) / r->group_out) *
-                                 r->group_in - oc);
-    int64_t q = 0;
-    for (int32_t b = 0; b < r->n; b++) {
-        for (int32_t oy = 0; oy < r->out_h; oy++) {
-            int64_t next_row = oy + 1 < r->out_h ? corner(r, b, oy + 1, 0)
-                               : b + 1 < r->n    ? corner(r, b + 1, 0, 0)
-                                                 : INT64_MAX;
-            int64_t c = corner(r, b, oy, 0);
-            for (int32_t ox = 0; ox < r->out_w; ox++, q++) {
-                int64_t next = ox + 1 < r->out_w ? corner(r, b, oy, ox + 1)
-                                                 : INT64_MAX;
-                int64_t after = min64(next, next_row);
-                if (after != INT64_MAX)
-                    w.hi = min64(w.hi, after - (q + 1) * op);
-                if (inner != INT64_MAX)
-                    w.hi = min64(w.hi, c - 1 - q * op + inner);
-                c = next;
-            }
-        }
+    int32_t go = r->group_out > 0 ? r->group_out : 1;
+    for (int64_t j = go - 1; j <= (int64_t)r->out_pixel - 1; j += go)
+        if (j >= 1)
+            inner = min64(inner, j / go * r->group_in - j + 1);
+    if (r->out_pixel - 1 >= 1) {
+        int64_t j = r->out_pixel - 1;
+        inner = min64(inner, j / go * r->group_in - j + 1);
     }
+    int32_t bs[MAX_PICKS], ys[MAX_PICKS], xs[MAX_PICKS];
+    int nb = axis_picks(r->n, 1, 0, 0, bs);
+    int ny = axis_picks(r->out_h, r->stride_h, r->pad_top, r->in_h, ys);
+    int nx = axis_picks(r->out_w, r->stride_w, r->pad_left, r->in_w, xs);
+    for (int i = 0; i < nb; i++)
+        for (int j = 0; j < ny; j++)
+            for (int k = 0; k < nx; k++)
+                pixel_bound(r, inner, bs[i], ys[j], xs[k], &w);
     return w;
 }
 
