@@ -25,12 +25,14 @@
 #include "plan_internal.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define PLAN_EXACT_MAX 7
 #define PLAN_EXACT_BUDGET 20000  /* first fits the exhaustive search spends */
 #define PLAN_PROMOTE_ROUNDS 8
+#define PLAN_SCAN_MAX 160  /* blocks up to which a walk beats the tree */
 
 typedef struct {
     int64_t lo, hi;  /* offsets ruled out, both included */
@@ -310,16 +312,35 @@ static int query(plan_placer *p, int n, const plan_block *b)
 
 /* ---- the searches ---- */
 
+/* The placed blocks alive while b is, by walking them all: for a few
+   blocks cheaper than the tree, and the same set. */
+static int scan(plan_placer *p, const plan_set *s, int placed,
+                const plan_block *b)
+{
+    int k = 0;
+    p->steps += placed;
+    for (int i = 0; i < placed; i++) {
+        const plan_block *o = p->seq[i];
+        if (o->birth <= b->death && o->death >= b->birth)
+            p->hits[k++] = (int)(o - s->blocks);
+    }
+    return k;
+}
+
 /* First fit in the order of p->seq. */
 static int64_t place_seq(plan_placer *p, plan_set *s)
 {
-    tree_clear(p);
+    bool few = s->n <= PLAN_SCAN_MAX;
+    if (!few)
+        tree_clear(p);
     int64_t peak = 0;
     for (int i = 0; i < s->n; i++) {
         int x = (int)(p->seq[i] - s->blocks);
         plan_block *b = &s->blocks[x];
-        b->offset = first_fit(p, s, x, p->hits, query(p, s->n, b));
-        tree_insert(p, x, b->death);
+        int k = few ? scan(p, s, i, b) : query(p, s->n, b);
+        b->offset = first_fit(p, s, x, p->hits, k);
+        if (!few)
+            tree_insert(p, x, b->death);
         if (b->offset + b->size > peak)
             peak = b->offset + b->size;
     }
