@@ -4,7 +4,8 @@
 # through the tools and one inference on input row 3 runs on the emulated
 # Cortex-M4 (mcn-sim --json); TFLM's figures for the same models come from
 # ../shared/reference/tflm/figures.md; then the host tools are timed on
-# MobileNetV2-0.35. report.awk makes the tables, printed and written to
+# MobileNetV2-0.35 (mcn-nas space's SVG goes to bench/space_BOARD.svg).
+# report.awk makes the tables, printed and written to
 # OUT.md, and a summary of them replaces what README.md (beside bench/)
 # holds between its "<!-- bench:begin -->" and "<!-- bench:end -->"
 # lines. Shell and awk only: bench/*.awk hold the parsing.
@@ -23,8 +24,9 @@ ROW=3
 MLPERF="vww_96_int8 kws_ref_model pretrainedResnet_quant ad01_int8"
 HOST_NET=mobilenet_v2_035
 HOST_SAMPLES=100
+NAS_BOARD=stm32f746
 
-for tool in mcn-import mcn-quantize mcn-pack mcn-sim; do
+for tool in mcn-import mcn-quantize mcn-pack mcn-nas mcn-sim; do
     [ -x "$BIN/$tool" ] || { echo "bench: $BIN/$tool: not built (make all)" >&2; exit 1; }
 done
 
@@ -97,6 +99,10 @@ run "$BIN/mcn-quantize" --calib "$T/calib.npy" "$T/host.mcn" -o "$T/host.q.mcn"
 t2=$(now)
 run "$BIN/mcn-pack" "$T/host.q.mcn" -o "$T/host.p.mcn"
 t3=$(now)
+# TinyNAS's space optimisation on the float model: the full grid.
+run "$BIN/mcn-nas" space "$T/host.mcn" --board $NAS_BOARD \
+    --svg "$HERE/space_$NAS_BOARD.svg" >"$T/space.txt"
+t4=$(now)
 {
     echo "host model $HOST_NET.onnx"
     echo "host samples $HOST_SAMPLES"
@@ -104,6 +110,9 @@ t3=$(now)
     echo "host import $(elapsed "$t0" "$t1")"
     echo "host quantize $(elapsed "$t1" "$t2")"
     echo "host pack $(elapsed "$t2" "$t3")"
+    echo "host space $(elapsed "$t3" "$t4")"
+    echo "host space_board $NAS_BOARD"
+    echo "host space_best $(awk '$1 == "1" { print "width " $2 ", " $3 ", " $4 " fit, mean " $5 " MACs" }' "$T/space.txt")"
 } >>"$FACTS"
 
 cpu=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo 2>/dev/null | head -n 1)

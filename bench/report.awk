@@ -147,6 +147,12 @@ function table3(    t) {
         host["samples"], host["shape"], host["quantize"]
     printf "| mcn-pack | %.2f |\n", host["pack"]
     printf "| all three | %.2f |\n", t
+    printf "| mcn-nas space --board %s (9 widths x 12 resolutions x 1000 " \
+        "samples) | %.2f |\n", host["space_board"], host["space"]
+    print ""
+    print "The best space for " host["space_board"] ": " host["space_best"] \
+        " (bench/space_" host["space_board"] ".svg: the fitting " \
+        "sub-networks' MACs in the best five spaces)."
 }
 
 function summary(    i, m, insns) {

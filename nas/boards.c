@@ -338,3 +338,10 @@ int nas_budget_resolve(const nas_budget_opts *o, nas_budget *out,
         return -1;
     return 0;
 }
+
+void nas_budget_model_limits(const nas_budget *b, int64_t *arena,
+                             int64_t *flash)
+{
+    *arena = b->sram - NAS_FIT_STACK_BYTES - NAS_DATA_ALLOWANCE;
+    *flash = b->flash - NAS_CODE_ALLOWANCE;
+}

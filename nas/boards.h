@@ -94,6 +94,17 @@ int nas_budget_resolve(const nas_budget_opts *o, nas_budget *out,
    into is its data and bss (the arena) plus this. */
 #define NAS_FIT_STACK_BYTES 4096
 
+/* What the model itself may take of a budget, for the searches: the
+   arena shares SRAM with the stack (NAS_FIT_STACK_BYTES) and the
+   firmware's own data; the model's flash (the judge's, a packed model's
+   size) shares flash with the code. The allowances are the fit check's
+   on the fixtures (code 6.7 KB for the MNIST example's generated
+   firmware, data 16 bytes), with room. */
+#define NAS_CODE_ALLOWANCE (16 * 1024)
+#define NAS_DATA_ALLOWANCE 256
+void nas_budget_model_limits(const nas_budget *b, int64_t *arena,
+                             int64_t *flash);
+
 /* A GNU ld script for the fit check (nas/fit_check.sh): MEMORY with
    FLASH (rx) of exactly `flash` bytes at b's flash origin and SRAM (rwx)
    of exactly `sram` bytes at its SRAM origin, the stack reserve, then

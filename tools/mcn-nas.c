@@ -1,9 +1,10 @@
 /*
 ** mcn-nas: fit a float network to a microcontroller (TinyNAS, issue 9).
-** Built so far: the boards table, and `apply`, which scales a trained
-** float model's width (structured channel pruning by filter L1 norm,
-** nas/channels.h) and input resolution (graph_shapes.h). The space
-** optimisation and the evolutionary search come next.
+** Built so far: the boards table; `apply`, which scales a trained float
+** model's width (structured channel pruning by filter L1 norm,
+** nas/channels.h) and input resolution (graph_shapes.h); and `space`
+** (tools/nas/nas_space_cmd.c), search-space optimisation. The
+** evolutionary search comes next.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +18,13 @@
 #include "graph_shapes.h"
 #include "npy.h"
 #include "realign.h"
+#include "nas_cli.h"
+#include "nas_cmds.h"
 #include "sample_io.h"
 
 static const char usage[] =
     "usage: mcn-nas --list-boards\n"
+    "       mcn-nas space --help\n"
     "       mcn-nas apply [IN.mcn|-] [-o OUT.mcn] [--width R] "
     "[--resolution N|HxW] [--divisor N]\n"
     "                     [--calib CALIB.npy [--passes N]]\n"
@@ -35,49 +39,11 @@ static const char usage[] =
     "  network's on those samples (at the trained resolution), N passes "
     "(default 3)";
 
-static const char *shown(const char *path)
-{
-    return !path || strcmp(path, "-") == 0 ? "<stdin>" : path;
-}
-
-static int usage_error(const char *why)
-{
-    if (why)
-        fprintf(stderr, "mcn-nas: %s\n", why);
-    fprintf(stderr, "%s\n", usage);
-    return 64;
-}
-
 typedef struct {
     const char *in, *out, *calib;
     double width;
     int h, w, divisor, passes;
 } apply_args;
-
-static int parse_resolution(const char *s, int *h, int *w)
-{
-    char *end;
-    long a = strtol(s, &end, 10), b = a;
-    if (*end == 'x')
-        b = strtol(end + 1, &end, 10);
-    if (*end || a < 1 || b < 1 || a > 65535 || b > 65535)
-        return -1;
-    *h = (int)a;
-    *w = (int)b;
-    return 0;
-}
-
-static int float_model(const graph *g, mcn_err *e)
-{
-    for (int t = 0; t < g->n_tensors; t++)
-        if (g->tensors[t].dtype != MCN_DT_FLOAT32 &&
-            (g->tensors[t].data || g->tensors[t].nscale))
-            return mcn_fail(e, "tensor '%s' is %s: mcn-nas scales a float "
-                            "model (before mcn-quantize)",
-                            g->tensors[t].name ? g->tensors[t].name : "?",
-                            graph_dtype_name(g->tensors[t].dtype));
-    return 0;
-}
 
 /* The calibration samples through both graphs at the trained size. */
 static int realign(const apply_args *a, const graph *g, graph *d,
@@ -118,7 +84,7 @@ static int run_apply(const apply_args *a)
     graph_init(&d);
     memset(&ch, 0, sizeof ch);
     int rc = 65, *keep = NULL;
-    if (graph_load_file(&g, a->in, &e) || float_model(&g, &e) ||
+    if (graph_load_file(&g, a->in, &e) || nas_cli_float_model(&g, &e) ||
         nas_channels_find(&g, &ch, &e))
         goto fail;
     keep = malloc(((size_t)ch.n_groups + 1) * sizeof *keep);
@@ -151,7 +117,7 @@ static int run_apply(const apply_args *a)
     rc = 0;
     goto done;
 fail:
-    fprintf(stderr, "%s: %s\n", shown(a->in), e.msg);
+    fprintf(stderr, "%s: %s\n", nas_cli_shown(a->in), e.msg);
 done:
     free(keep);
     nas_channels_free(&ch);
@@ -172,28 +138,28 @@ static int apply_main(int argc, char **argv)
         } else if (strcmp(s, "--width") == 0 && i + 1 < argc) {
             a.width = strtod(argv[++i], &end);
             if (*end || !(a.width > 0 && a.width <= 1))
-                return usage_error("--width must lie in (0, 1]");
+                return nas_cli_usage("--width must lie in (0, 1]", usage);
         } else if (strcmp(s, "--resolution") == 0 && i + 1 < argc) {
-            if (parse_resolution(argv[++i], &a.h, &a.w))
-                return usage_error("--resolution takes N or HxW, "
-                                   "1..65535");
+            if (nas_cli_resolution(argv[++i], &a.h, &a.w))
+                return nas_cli_usage("--resolution takes N or HxW, "
+                                   "1..65535", usage);
         } else if (strcmp(s, "--calib") == 0 && i + 1 < argc) {
             a.calib = argv[++i];
         } else if (strcmp(s, "--passes") == 0 && i + 1 < argc) {
             long v = strtol(argv[++i], &end, 10);
             if (*end || v < 1 || v > 100)
-                return usage_error("--passes must lie in 1..100");
+                return nas_cli_usage("--passes must lie in 1..100", usage);
             a.passes = (int)v;
         } else if (strcmp(s, "--divisor") == 0 && i + 1 < argc) {
             long v = strtol(argv[++i], &end, 10);
             if (*end || v < 1 || v > 256)
-                return usage_error("--divisor must lie in 1..256");
+                return nas_cli_usage("--divisor must lie in 1..256", usage);
             a.divisor = (int)v;
         } else if ((s[0] != '-' || strcmp(s, "-") == 0) && !have_in) {
             a.in = s;
             have_in = 1;
         } else {
-            return usage_error(NULL);
+            return nas_cli_usage(NULL, usage);
         }
     }
     if ((!a.out || strcmp(a.out, "-") == 0) && isatty(STDOUT_FILENO)) {
@@ -207,7 +173,7 @@ static int apply_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage_error(NULL);
+        return nas_cli_usage(NULL, usage);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         puts(usage);
         return 0;
@@ -218,6 +184,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "apply") == 0)
         return apply_main(argc, argv);
-    return usage_error("space optimisation and search are not built yet: "
-                       "use --list-boards or apply");
+    if (strcmp(argv[1], "space") == 0)
+        return nas_space_main(argc, argv);
+    return nas_cli_usage("the search is not built yet: use --list-boards, "
+                         "apply or space", usage);
 }

@@ -1,0 +1,8 @@
+/* nas_cmds.h: mcn-nas's subcommands, each given main's argc and argv
+   (argv[1] is its name); each returns the exit status. */
+#ifndef MCN_NAS_CMDS_H
+#define MCN_NAS_CMDS_H
+
+int nas_space_main(int argc, char **argv);
+
+#endif
