@@ -192,3 +192,110 @@ void sample_print(FILE *f, const npy_array *y, int s, int n)
     }
     fprintf(f, "]\n");
 }
+
+int64_t sample_label_at(const npy_array *a, int64_t i)
+{
+    switch (a->dtype) {
+    case NPY_I8: return ((const int8_t *)a->data)[i];
+    case NPY_U8: case NPY_BOOL: return ((const uint8_t *)a->data)[i];
+    case NPY_I16: return ((const int16_t *)a->data)[i];
+    case NPY_I32: return ((const int32_t *)a->data)[i];
+    case NPY_I64: return ((const int64_t *)a->data)[i];
+    default: return -1;
+    }
+}
+
+void sample_resize_bilinear(const float *in, int n, int h, int w, int c,
+                            int oh, int ow, float *out)
+{
+    for (int b = 0; b < n; b++) {
+        const float *src = in + (size_t)b * h * w * c;
+        float *dst = out + (size_t)b * oh * ow * c;
+        for (int y = 0; y < oh; y++) {
+            double fy = ((double)y + 0.5) * h / oh - 0.5;
+            fy = fy < 0 ? 0 : fy;
+            int y0 = (int)floor(fy), y1 = y0 + 1 < h ? y0 + 1 : h - 1;
+            double ty = fy - y0;
+            for (int x = 0; x < ow; x++) {
+                double fx = ((double)x + 0.5) * w / ow - 0.5;
+                fx = fx < 0 ? 0 : fx;
+                int x0 = (int)floor(fx), x1 = x0 + 1 < w ? x0 + 1 : w - 1;
+                double tx = fx - x0;
+                const float *p00 = src + ((size_t)y0 * w + x0) * c,
+                            *p01 = src + ((size_t)y0 * w + x1) * c,
+                            *p10 = src + ((size_t)y1 * w + x0) * c,
+                            *p11 = src + ((size_t)y1 * w + x1) * c;
+                float *q = dst + ((size_t)y * ow + x) * c;
+                for (int k = 0; k < c; k++)
+                    q[k] = (float)((1 - ty) * ((1 - tx) * p00[k] +
+                                               tx * p01[k]) +
+                                   ty * ((1 - tx) * p10[k] + tx * p11[k]));
+            }
+        }
+    }
+}
+
+int sample_inputs_resized(const graph *g, int input, const npy_array *a,
+                          sample_batch *b, mcn_err *e)
+{
+    if (input < 0 || input >= g->n_inputs)
+        return sample_inputs_from_npy(g, input, a, b, e);
+    const graph_tensor *t = &g->tensors[g->inputs[input]];
+    int hy = t->layout == MCN_LAYOUT_NCHW ? 2 : 1;
+    bool q8 = t->dtype == MCN_DT_INT8;
+    if (t->rank != 4 || (!q8 && t->dtype != MCN_DT_FLOAT32) ||
+        (q8 && (a->dtype == NPY_I8 || t->nscale < 1 ||
+                !(t->scale[0] > 0.0f) || !isfinite(t->scale[0]))) ||
+        a->rank < 3 ||
+        a->rank > 4 || (a->shape[a->rank - 4 + hy] == t->shape[1] &&
+                        a->shape[a->rank - 3 + hy] == t->shape[2]))
+        return sample_inputs_from_npy(g, input, a, b, e);
+    int64_t h = a->shape[a->rank - 4 + hy], w = a->shape[a->rank - 3 + hy];
+    if (h < 1 || w < 1 || h > 65535 || w > 65535)
+        return sample_inputs_from_npy(g, input, a, b, e);
+    /* The samples as they are, through a copy of the graph whose input
+       has their size. */
+    graph v = *g;
+    v.tensors = malloc((size_t)g->n_tensors * sizeof *v.tensors);
+    if (!v.tensors)
+        return mcn_fail(e, "out of memory reading samples");
+    memcpy(v.tensors, g->tensors, (size_t)g->n_tensors * sizeof *v.tensors);
+    v.tensors[g->inputs[input]].shape[1] = (int32_t)h;
+    v.tensors[g->inputs[input]].shape[2] = (int32_t)w;
+    v.tensors[g->inputs[input]].dtype = MCN_DT_FLOAT32;  /* resized first */
+    sample_batch at;
+    int rc = sample_inputs_from_npy(&v, input, a, &at, e);
+    free(v.tensors);
+    if (rc)
+        return -1;
+    *b = at;
+    int64_t elems = graph_tensor_elems(t);
+    b->dtype = t->dtype;
+    b->sample_bytes = (size_t)elems * (q8 ? 1 : sizeof(float));
+    b->data = malloc(b->sample_bytes * (size_t)at.n + 1);
+    float *f = q8 ? malloc((size_t)elems * (size_t)at.n * sizeof *f + 1)
+                  : b->data;
+    if (!b->data || !f) {
+        if (q8)
+            free(f);
+        free(b->data);
+        sample_batch_free(&at);
+        return mcn_fail(e, "out of memory reading samples");
+    }
+    sample_resize_bilinear(at.data, at.n, (int)h, (int)w, t->shape[3],
+                           t->shape[1], t->shape[2], f);
+    sample_batch_free(&at);
+    for (int64_t i = 0; q8 && i < elems * b->n; i++) {
+        if (isnan(f[i])) {
+            free(f);
+            sample_batch_free(b);
+            return mcn_fail(e, "sample %lld has NaN at element %lld",
+                            (long long)(i / elems), (long long)(i % elems));
+        }
+        ((int8_t *)b->data)[i] = (int8_t)qmath_quantize_value(
+            f[i], t->scale[0], t->zero_point[0]);
+    }
+    if (q8)
+        free(f);
+    return 0;
+}

@@ -35,6 +35,17 @@ typedef struct {
 int sample_inputs_from_npy(const graph *g, int input, const npy_array *a,
                            sample_batch *b, mcn_err *e);
 
+/* The same for an image input (float, rank 4) fed images of another
+   height and width: each is read at its own size, then resized to the
+   input's (sample_resize_bilinear). Any other mismatch fails as above. */
+int sample_inputs_resized(const graph *g, int input, const npy_array *a,
+                          sample_batch *b, mcn_err *e);
+
+/* n NHWC images h x w x c to oh x ow, bilinear with half-pixel centres
+   (ONNX Resize's default, PyTorch's align_corners=False), edges clamped. */
+void sample_resize_bilinear(const float *in, int n, int h, int w, int c,
+                            int oh, int ow, float *out);
+
 /* n samples of graph output `output` (graph layout, the tensor's dtype)
    to an array in the source layout: shape for SAMPLE_ONE, (n, *shape) for
    SAMPLE_LEADING_AXIS, (n, *shape[1:]) for SAMPLE_BATCH_DIM when the
@@ -49,6 +60,8 @@ void sample_batch_free(sample_batch *b);
 /* Index of the largest value of sample s of the n in y (int8 or float32),
    the class a classifier picks; -1 for an empty sample. */
 int64_t sample_argmax(const npy_array *y, int s, int n);
+/* Element i of an integer array (labels), or -1 for a float one. */
+int64_t sample_label_at(const npy_array *a, int64_t i);
 /* The line the tools print per sample: "sample S: class C  [v0 v1 ...]". */
 void sample_print(FILE *f, const npy_array *y, int s, int n);
 

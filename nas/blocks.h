@@ -61,6 +61,14 @@ void nas_bypass_blocks(graph *g, const nas_blocks *b, const bool *drop);
 int nas_drop_blocks_view(graph *g, const nas_blocks *b, const bool *drop,
                          mcn_err *e);
 
+/* The shallowest depth a search gives a stage: at most NAS_DEPTH_DROPS
+   of its blocks dropped (once-for-all's depths 2-4 of 4). */
+#define NAS_DEPTH_DROPS 2
+static inline int nas_stage_shallowest(const nas_stage *s)
+{
+    return s->count > NAS_DEPTH_DROPS ? s->count - NAS_DEPTH_DROPS : 0;
+}
+
 /* drop[] for stage depths: stage s keeps its first depth[s] blocks. */
 void nas_blocks_for_depths(const nas_blocks *b, const int *depth,
                            bool *drop);

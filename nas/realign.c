@@ -31,10 +31,12 @@ static void observe(void *user, int node, const float *y, int64_t n)
     if (!s->channels)
         return;
     int c = s->channels;
-    for (int64_t i = 0; i < n; i++) {
-        s->sum[i % c] += y[i];
-        s->sq[i % c] += (double)y[i] * y[i];
-    }
+    for (int64_t p = 0; p + c <= n; p += c)
+        for (int k = 0; k < c; k++) {
+            double v = y[p + k];
+            s->sum[k] += v;
+            s->sq[k] += v * v;
+        }
     s->count += n / c;
 }
 

@@ -6,9 +6,6 @@
 
 #include "rng.h"
 
-/* How many of a stage's deepest depths a sample chooses among. */
-#define DEPTH_CHOICES 3
-
 void nas_space_sample(const nas_net *n, const nas_space_opts *o,
                       double width, int resolution, uint64_t *rng,
                       nas_candidate *c)
@@ -20,9 +17,9 @@ void nas_space_sample(const nas_net *n, const nas_space_opts *o,
                                      o->divisor);
     }
     for (int s = 0; s < n->bl.n_stages; s++) {
-        int count = n->bl.stages[s].count;
-        int span = count + 1 < DEPTH_CHOICES ? count + 1 : DEPTH_CHOICES;
-        c->depth[s] = count - nas_rng_below(rng, span);
+        const nas_stage *st = &n->bl.stages[s];
+        int low = nas_stage_shallowest(st);
+        c->depth[s] = low + nas_rng_below(rng, st->count - low + 1);
     }
 }
 

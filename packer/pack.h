@@ -60,6 +60,10 @@ int pack_engine_accepts(const graph *g, const uint8_t *buf, size_t len,
 typedef void (*pack_blocker_fn)(void *user, int node, const char *msg);
 int pack_int8_blockers(const graph *g, pack_blocker_fn report, void *user,
                        mcn_err *e);
+/* quantize_graph on samples uniform in [-1, 1) from a fixed seed: the
+   int8 form of a float graph when its own data is not at hand (its
+   scales are not the user's, its structure and sizes are). */
+int pack_quantize_synthetic(graph *g, mcn_err *e);
 
 /* Check node i's int8 form and fill its Requant (requant_params.c):
      CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: per output channel (one

@@ -29,7 +29,7 @@ static float next_uniform(uint64_t *state)
     return (float)(z >> 40) / (float)(1 << 23) - 1.0f;
 }
 
-static int quantize_synthetic(graph *g, mcn_err *e)
+int pack_quantize_synthetic(graph *g, mcn_err *e)
 {
     int64_t n = graph_tensor_elems(&g->tensors[g->inputs[0]]);
     float *data = malloc((size_t)(n * PREFLIGHT_SAMPLES) * sizeof *data);
@@ -92,7 +92,7 @@ int pack_int8_blockers(const graph *g, pack_blocker_fn report, void *user,
     if (graph_clone(&c, g, e))
         return -1;
     int n;
-    if (quantize_synthetic(&c, &qe)) {
+    if (pack_quantize_synthetic(&c, &qe)) {
         report(user, -1, qe.msg);
         n = 1;
     } else {

@@ -45,10 +45,10 @@ START_TEST(ranks_the_example)
     const char *table = strchr(out, '\n') + 1;
     ck_assert_str_eq(table,
         "rank  width  input     fit        mean MACs    most MACs\n"
-        "   1   1.00   36x36     10/50          444531       633576\n"
-        "   2   1.00   28x28     50/50          399812       691968\n"
-        "   3   0.50   36x36     50/50          249485       429216\n"
-        "   4   0.50   28x28     50/50          149237       259744\n");
+        "   1   1.00   28x28     50/50          404383       691968\n"
+        "   2   1.00   36x36     11/50          357191       589512\n"
+        "   3   0.50   36x36     50/50          260048       429216\n"
+        "   4   0.50   28x28     50/50          158512       259744\n");
     ck_assert_int_eq(run(cmd, &again, NULL), 0);
     ck_assert_str_eq(strchr(again, '\n') + 1, table);
     free(again);
@@ -72,7 +72,7 @@ START_TEST(ranks_the_example)
         lines++;
     ck_assert_int_eq(lines, 4);
     ck_assert(strstr(svg, ">width 1.00, 36x36</text>") != NULL);
-    ck_assert(strstr(svg, ">mean 0.44M MACs, 10/50 fit</text>") != NULL);
+    ck_assert(strstr(svg, ">mean 0.36M MACs, 11/50 fit</text>") != NULL);
     free(svg);
 }
 END_TEST

@@ -3,8 +3,9 @@
 ** Built so far: the boards table; `apply`, which scales a trained float
 ** model's width (structured channel pruning by filter L1 norm,
 ** nas/channels.h) and input resolution (graph_shapes.h); and `space`
-** (tools/nas/nas_space_cmd.c), search-space optimisation. The
-** evolutionary search comes next.
+** (tools/nas/nas_space_cmd.c), search-space optimisation; `search` and
+** the run without a subcommand (tools/nas/nas_search_cmd.c), the
+** evolutionary search.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 static const char usage[] =
     "usage: mcn-nas --list-boards\n"
     "       mcn-nas space --help\n"
+    "       mcn-nas search --help (also how mcn-nas runs with no subcommand)\n"
     "       mcn-nas apply [IN.mcn|-] [-o OUT.mcn] [--width R] "
     "[--resolution N|HxW] [--divisor N]\n"
     "                     [--calib CALIB.npy [--passes N]]\n"
@@ -186,6 +188,7 @@ int main(int argc, char **argv)
         return apply_main(argc, argv);
     if (strcmp(argv[1], "space") == 0)
         return nas_space_main(argc, argv);
-    return nas_cli_usage("the search is not built yet: use --list-boards, "
-                         "apply or space", usage);
+    if (strcmp(argv[1], "search") == 0)
+        return nas_search_main(argc, argv);
+    return nas_whole_main(argc, argv);
 }

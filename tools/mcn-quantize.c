@@ -18,7 +18,7 @@
 #include "sample_io.h"
 
 static const char help[] =
-    "usage: mcn-quantize --calib CALIB.npy [IN.mcn|-] [-o OUT.mcn]\n"
+    "usage: mcn-quantize --calib CALIB.npy [--resize] [IN.mcn|-] [-o OUT.mcn]\n"
     "\n"
     "Quantize a float mcn model to int8: per-channel symmetric weights,\n"
     "per-tensor asymmetric activations with ranges measured by running the\n"
@@ -26,6 +26,9 @@ static const char help[] =
     "\n"
     "  --calib FILE  .npy samples of input 0 in the source model's layout\n"
     "                (NCHW for ONNX): one sample, or N samples stacked\n"
+    "  --resize      images of another height and width are resized to the\n"
+    "                model's input (bilinear), e.g. for a model mcn-nas gave\n"
+    "                a new resolution\n"
     "  -o FILE       output model (default: stdout, which must not be a\n"
     "                terminal)\n"
     "  -h, --help    this text\n"
@@ -34,6 +37,7 @@ static const char help[] =
 
 typedef struct {
     const char *in, *calib, *out;
+    bool resize;
 } q_args;
 
 /* A failure: the file it concerns and what went wrong. */
@@ -68,7 +72,8 @@ static int quantize(const q_args *a, q_err *r)
         goto out;
     }
     if (npy_load(a->calib, &x, &r->e) ||
-        sample_inputs_from_npy(&g, 0, &x, &b, &r->e)) {
+        (a->resize ? sample_inputs_resized : sample_inputs_from_npy)(
+            &g, 0, &x, &b, &r->e)) {
         fail_in(r, a->calib, "<stdin>");
         goto out;
     }
@@ -113,7 +118,7 @@ static int usage_error(const char *what, const char *arg)
 
 int main(int argc, char **argv)
 {
-    q_args a = {"-", NULL, NULL};
+    q_args a = {"-", NULL, NULL, false};
     bool have_in = false;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -124,6 +129,8 @@ int main(int argc, char **argv)
             if (i + 1 >= argc)
                 return usage_error("missing a file name after", s);
             *(s[1] == 'o' ? &a.out : &a.calib) = argv[++i];
+        } else if (!strcmp(s, "--resize")) {
+            a.resize = true;
         } else if (!strncmp(s, "--calib=", 8)) {
             a.calib = s + 8;
         } else if (s[0] == '-' && s[1]) {

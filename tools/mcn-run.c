@@ -18,11 +18,14 @@
 #include "sample_io.h"
 
 static const char usage[] =
-    "usage: mcn-run MODEL INPUT.npy [-o OUT.npy] [--raw] [--labels LABELS.npy]";
+    "usage: mcn-run MODEL INPUT.npy [-o OUT.npy] [--raw] [--labels LABELS.npy] "
+    "[--resize]\n"
+    "  --resize: images of another height and width are resized to the "
+    "model's input (bilinear)";
 
 typedef struct {
     const char *model, *input, *out, *labels;
-    bool raw;
+    bool raw, resize;
 } run_args;
 
 /* Where a failure is reported: the file it concerns, and its message. */
@@ -150,18 +153,6 @@ out:
     return rc;
 }
 
-static int64_t label_at(const npy_array *a, int64_t i)
-{
-    switch (a->dtype) {
-    case NPY_I8: return ((const int8_t *)a->data)[i];
-    case NPY_U8: case NPY_BOOL: return ((const uint8_t *)a->data)[i];
-    case NPY_I16: return ((const int16_t *)a->data)[i];
-    case NPY_I32: return ((const int32_t *)a->data)[i];
-    case NPY_I64: return ((const int64_t *)a->data)[i];
-    default: return -1;
-    }
-}
-
 /* One line per sample, and top-1 accuracy when labels are given. */
 static int report(const npy_array *y, int n, const npy_array *labels,
                   bool print, run_err *r)
@@ -174,7 +165,7 @@ static int report(const npy_array *y, int n, const npy_array *labels,
         return mcn_fail(&r->e, "labels must be integers");
     for (int s = 0; s < n; s++) {
         if (labels)
-            correct += label_at(labels, s) == sample_argmax(y, s, n);
+            correct += sample_label_at(labels, s) == sample_argmax(y, s, n);
         if (print)
             sample_print(stdout, y, s, n);
     }
@@ -206,7 +197,8 @@ static int run(const run_args *a, run_err *r)
         goto out;
     }
     if (npy_load(a->input, &x, &r->e) ||
-        sample_inputs_from_npy(&g, 0, &x, &b, &r->e)) {
+        (a->resize ? sample_inputs_resized : sample_inputs_from_npy)(
+            &g, 0, &x, &b, &r->e)) {
         fail_in(r, a->input);
         goto out;
     }
@@ -258,6 +250,8 @@ int main(int argc, char **argv)
             a.out = argv[++i];
         else if (strcmp(s, "--labels") == 0 && i + 1 < argc)
             a.labels = argv[++i];
+        else if (strcmp(s, "--resize") == 0)
+            a.resize = true;
         else if (strcmp(s, "--raw") == 0)
             a.raw = true;
         else if (s[0] == '-' && strcmp(s, "-") != 0)

@@ -1,0 +1,289 @@
+/* search.c: see search.h. */
+#include "search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+
+/* Draws before giving up on finding a fitting child or first genome. */
+#define TRIES_PER_GENOME 200
+
+typedef struct {
+    int *genes;      /* resolution index, a choice per group, a depth per
+                        stage */
+    double score;
+    nas_cost cost;
+    signed char packed;  /* accept's answer: 1, 0, or -1 not asked yet */
+} genome;
+
+typedef struct {
+    const nas_net *n;
+    const nas_search_opts *o;
+    nas_coster k;
+    nas_candidate c;
+    uint64_t rng;
+    int len, ng, ns;       /* genes; groups; stages */
+    genome *seen;          /* every genome evaluated, in order */
+    int n_seen, cap_seen;
+    int *pop, n_pop;       /* indices into seen */
+    int *scratch;          /* one genome's genes */
+    int done, total, generation;
+} search;
+
+static void decode(const search *s, const int *g, nas_candidate *c)
+{
+    const nas_search_opts *o = s->o;
+    c->h = c->w = o->resolutions[g[0]];
+    for (int k = 0; k < s->ng; k++)
+        c->keep[k] = nas_group_width(&s->n->ch.groups[k],
+                                     o->width * o->choices[g[1 + k]],
+                                     o->divisor);
+    for (int t = 0; t < s->ns; t++)
+        c->depth[t] = g[1 + s->ng + t];
+}
+
+/* Gene i drawn afresh. */
+static int draw(search *s, int i)
+{
+    if (i == 0)
+        return nas_rng_below(&s->rng, s->o->n_resolutions);
+    if (i <= s->ng)
+        return nas_rng_below(&s->rng, s->o->n_choices);
+    const nas_stage *st = &s->n->bl.stages[i - 1 - s->ng];
+    int low = nas_stage_shallowest(st);
+    return low + nas_rng_below(&s->rng, st->count - low + 1);
+}
+
+static int find(const search *s, const int *g)
+{
+    for (int i = 0; i < s->n_seen; i++)
+        if (!memcmp(s->seen[i].genes, g, (size_t)s->len * sizeof *g))
+            return i;
+    return -1;
+}
+
+static bool in_pop(const search *s, int idx)
+{
+    for (int i = 0; i < s->n_pop; i++)
+        if (s->pop[i] == idx)
+            return true;
+    return false;
+}
+
+/* 1 if g fits (its cost in *cost), 0 if not, -1 on failure. */
+static int fits(search *s, const int *g, nas_cost *cost, mcn_err *e)
+{
+    decode(s, g, &s->c);
+    if (nas_coster_cost(&s->k, &s->c, s->o->arena_limit, s->o->flash_limit,
+                        cost, e))
+        return -1;
+    return cost->planned && cost->arena_bytes <= s->o->arena_limit &&
+           cost->flash_bytes <= s->o->flash_limit;
+}
+
+/* g into the population if it fits and is not in it yet, evaluated
+   unless it was before: 1 added, 0 not, -1 on failure. */
+static int offer(search *s, const int *g, mcn_err *e)
+{
+    int idx = find(s, g);
+    if (idx >= 0) {
+        if (in_pop(s, idx) || s->seen[idx].packed == 0)
+            return 0;
+        s->pop[s->n_pop++] = idx;
+        return 1;
+    }
+    nas_cost cost;
+    int f = fits(s, g, &cost, e);
+    if (f <= 0)
+        return f;
+    if (s->n_seen == s->cap_seen) {
+        int cap = s->cap_seen ? 2 * s->cap_seen : 64;
+        genome *m = realloc(s->seen, (size_t)cap * sizeof *m);
+        if (!m)
+            return mcn_fail(e, "out of memory");
+        s->seen = m;
+        s->cap_seen = cap;
+    }
+    genome *x = &s->seen[s->n_seen];
+    x->genes = malloc((size_t)s->len * sizeof *x->genes);
+    if (!x->genes)
+        return mcn_fail(e, "out of memory");
+    memcpy(x->genes, g, (size_t)s->len * sizeof *g);
+    x->cost = cost;
+    x->score = (double)cost.macs;
+    x->packed = -1;
+    decode(s, g, &s->c);
+    /* Where fitness is dear anyway, the packed check comes first: the
+       search then breeds only from what really fits. */
+    if (s->o->fitness && s->o->accept) {
+        int r = s->o->accept(s->o->user, &s->c, e);
+        if (r < 0) {
+            free(x->genes);
+            return -1;
+        }
+        x->packed = (signed char)r;
+        if (!r) {
+            x->score = -1e300;
+            s->n_seen++;
+            return 0;
+        }
+    }
+    if (s->o->fitness &&
+        s->o->fitness(s->o->user, &s->c, &cost, &x->score, e)) {
+        free(x->genes);
+        return -1;
+    }
+    if (s->o->seen)
+        s->o->seen(s->o->user, s->generation, &s->c, &cost, x->score);
+    s->pop[s->n_pop++] = s->n_seen++;
+    if (s->o->progress && s->done < s->total)
+        s->o->progress(++s->done, s->total, s->o->progress_user);
+    return 1;
+}
+
+/* Best first: fitness, then fewer MACs (the cheaper of equals), then
+   the earlier found. Insertion sort: stable. */
+static bool before(const search *s, int a, int b)
+{
+    const genome *x = &s->seen[a], *y = &s->seen[b];
+    if (x->score != y->score)
+        return x->score > y->score;
+    if (x->cost.macs != y->cost.macs)
+        return x->cost.macs < y->cost.macs;
+    return a < b;
+}
+
+static void rank(search *s)
+{
+    for (int i = 1; i < s->n_pop; i++)
+        for (int j = i; j > 0 && before(s, s->pop[j], s->pop[j - 1]); j--) {
+            int t = s->pop[j];
+            s->pop[j] = s->pop[j - 1];
+            s->pop[j - 1] = t;
+        }
+}
+
+static void child(search *s, int kept, bool cross)
+{
+    const int *a = s->seen[s->pop[nas_rng_below(&s->rng, kept)]].genes;
+    const int *b = s->seen[s->pop[nas_rng_below(&s->rng, kept)]].genes;
+    for (int i = 0; i < s->len; i++) {
+        if (cross)
+            s->scratch[i] = nas_rng_below(&s->rng, 2) ? b[i] : a[i];
+        else
+            s->scratch[i] = nas_rng_unit(&s->rng) < s->o->mutate
+                                ? draw(s, i) : a[i];
+    }
+}
+
+static int evolve(search *s, mcn_err *e)
+{
+    const nas_search_opts *o = s->o;
+    int tries = 0;
+    while (s->n_pop < o->population &&
+           tries++ < TRIES_PER_GENOME * o->population) {
+        for (int i = 0; i < s->len; i++)
+            s->scratch[i] = draw(s, i);
+        if (offer(s, s->scratch, e) < 0)
+            return -1;
+    }
+    if (s->n_pop == 0)
+        return mcn_fail(e, "no sub-network at width %.2f fits an arena of "
+                        "%lld bytes and %lld bytes of flash (%d tried)",
+                        o->width, (long long)o->arena_limit,
+                        (long long)o->flash_limit, tries - 1);
+    for (s->generation = 1; s->generation < o->generations;
+         s->generation++) {
+        rank(s);
+        int kept = o->parents < s->n_pop ? o->parents : s->n_pop;
+        s->n_pop = kept;
+        tries = 0;
+        for (int made = 0; s->n_pop < o->population &&
+                           tries++ < TRIES_PER_GENOME * o->population;) {
+            child(s, kept, made % 2 == 1);
+            int r = offer(s, s->scratch, e);
+            if (r < 0)
+                return -1;
+            made += r;
+        }
+    }
+    rank(s);
+    return 0;
+}
+
+/* The best evaluated genome that o->accept takes; NULL with why. */
+static const genome *take(search *s, mcn_err *e)
+{
+    const nas_search_opts *o = s->o;
+    if (o->progress)
+        o->progress(s->total, s->total, o->progress_user);
+    free(s->pop);
+    s->pop = malloc(((size_t)s->n_seen + 1) * sizeof *s->pop);
+    if (!s->pop) {
+        mcn_fail(e, "out of memory");
+        return NULL;
+    }
+    for (s->n_pop = 0; s->n_pop < s->n_seen; s->n_pop++)
+        s->pop[s->n_pop] = s->n_pop;
+    rank(s);
+    int tries = o->accept_tries > 0 ? o->accept_tries : 1;
+    for (int i = 0, asked = 0; i < s->n_pop && asked < tries; i++) {
+        const genome *g = &s->seen[s->pop[i]];
+        if (!o->accept || g->packed == 1)
+            return g;
+        if (g->packed == 0)
+            continue;
+        asked++;
+        decode(s, g->genes, &s->c);
+        int r = o->accept(o->user, &s->c, e);
+        if (r < 0)
+            return NULL;
+        if (r > 0)
+            return g;
+    }
+    mcn_fail(e, "none of the best %d of %d candidates fits once quantized "
+             "and packed", tries < s->n_pop ? tries : s->n_pop, s->n_pop);
+    return NULL;
+}
+
+int nas_search(const nas_net *n, const nas_search_opts *o,
+               nas_candidate *best, nas_cost *best_cost, double *best_score,
+               mcn_err *e)
+{
+    search s;
+    memset(&s, 0, sizeof s);
+    s.n = n;
+    s.o = o;
+    s.ng = n->ch.n_groups;
+    s.ns = n->bl.n_stages;
+    s.len = 1 + s.ng + s.ns;
+    s.rng = o->seed;
+    s.total = o->population * o->generations;
+    s.pop = malloc(((size_t)o->population + 1) * sizeof *s.pop);
+    s.scratch = malloc((size_t)s.len * sizeof *s.scratch);
+    int rc = -1;
+    if (!s.pop || !s.scratch) {
+        mcn_fail(e, "out of memory");
+    } else if (nas_coster_init(&s.k, n, e) == 0) {
+        if (nas_candidate_alloc(n, &s.c, e) == 0) {
+            rc = evolve(&s, e);
+            const genome *g = rc ? NULL : take(&s, e);
+            if (g) {
+                decode(&s, g->genes, best);
+                *best_cost = g->cost;
+                *best_score = g->score;
+            } else {
+                rc = -1;
+            }
+            nas_candidate_free(&s.c);
+        }
+        nas_coster_free(&s.k);
+    }
+    for (int i = 0; i < s.n_seen; i++)
+        free(s.seen[i].genes);
+    free(s.seen);
+    free(s.pop);
+    free(s.scratch);
+    return rc;
+}
