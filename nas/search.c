@@ -8,6 +8,8 @@
 
 /* Draws before giving up on finding a fitting child or first genome. */
 #define TRIES_PER_GENOME 200
+/* Fitting genomes drawn per place in the first generation. */
+#define POOL_PER_GENOME 8
 
 typedef struct {
     int *genes;      /* resolution index, a choice per group, a depth per
@@ -177,17 +179,70 @@ static void child(search *s, int kept, bool cross)
     }
 }
 
+typedef struct {
+    int *genes;
+    int64_t macs;
+    int order;     /* of drawing: ties go the same way on every libc */
+} drawn;
+
+static int by_macs_down(const void *a, const void *b)
+{
+    const drawn *x = a, *y = b;
+    if (x->macs != y->macs)
+        return x->macs < y->macs ? 1 : -1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The first generation: of POOL_PER_GENOME times as many fitting random
+   genomes as the population, the ones with the most MACs (TinyNAS's
+   finding: within a space, more computation is more accuracy), so that
+   the fitness is spent on the likeliest. The number of draws, or -1. */
+static int first_population(search *s, mcn_err *e)
+{
+    const nas_search_opts *o = s->o;
+    int want = POOL_PER_GENOME * o->population, n = 0, tries = 0, rc = 0;
+    drawn *pool = calloc((size_t)want, sizeof *pool);
+    if (!pool)
+        return mcn_fail(e, "out of memory");
+    while (n < want && tries++ < TRIES_PER_GENOME * o->population) {
+        for (int i = 0; i < s->len; i++)
+            s->scratch[i] = draw(s, i);
+        bool again = false;
+        for (int j = 0; j < n && !again; j++)
+            again = !memcmp(pool[j].genes, s->scratch,
+                            (size_t)s->len * sizeof *s->scratch);
+        nas_cost cost;
+        int f = again ? 0 : fits(s, s->scratch, &cost, e);
+        if (f < 0 || (f && !(pool[n].genes = malloc(
+                                 (size_t)s->len * sizeof *s->scratch)))) {
+            rc = f < 0 ? -1 : mcn_fail(e, "out of memory");
+            break;
+        }
+        if (f) {
+            memcpy(pool[n].genes, s->scratch,
+                   (size_t)s->len * sizeof *s->scratch);
+            pool[n].macs = cost.macs;
+            pool[n].order = n;
+            n++;
+        }
+    }
+    if (!rc)
+        qsort(pool, (size_t)n, sizeof *pool, by_macs_down);
+    for (int j = 0; j < n && !rc && s->n_pop < o->population; j++)
+        if (offer(s, pool[j].genes, e) < 0)
+            rc = -1;
+    for (int j = 0; j < n; j++)
+        free(pool[j].genes);
+    free(pool);
+    return rc ? -1 : tries;
+}
+
 static int evolve(search *s, mcn_err *e)
 {
     const nas_search_opts *o = s->o;
-    int tries = 0;
-    while (s->n_pop < o->population &&
-           tries++ < TRIES_PER_GENOME * o->population) {
-        for (int i = 0; i < s->len; i++)
-            s->scratch[i] = draw(s, i);
-        if (offer(s, s->scratch, e) < 0)
-            return -1;
-    }
+    int tries = first_population(s, e);
+    if (tries < 0)
+        return -1;
     if (s->n_pop == 0)
         return mcn_fail(e, "no sub-network at width %.2f fits an arena of "
                         "%lld bytes and %lld bytes of flash (%d tried)",

@@ -81,8 +81,7 @@ START_TEST(misuse)
         {"apply --width 0.5 --resolution 0x9", 64,
          "mcn-nas: --resolution takes N or HxW, 1..65535\n"},
         {"apply --passes 0", 64, "mcn-nas: --passes must lie in 1..100\n"},
-        {"search", 64, "mcn-nas: the search is not built yet: use "
-         "--list-boards, apply or space\n"},
+        {"search", 64, "mcn-nas: -o OUT.mcn is needed\n"},
         {"apply /nonexistent.mcn -o /dev/null", 65,
          "/nonexistent.mcn: cannot open: No such file or directory\n"},
     };

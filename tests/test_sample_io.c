@@ -61,6 +61,45 @@ START_TEST(float_nchw_to_int8_nhwc)
 }
 END_TEST
 
+START_TEST(images_of_another_size_are_resized)
+{
+    /* A float NCHW input [1,4,4,1] fed 2x2 images: bilinear with half-pixel
+       centres, edges clamped. Source x at output x' is (x' + 0.5) / 2 -
+       0.5: -0.25 (clamped to 0), 0.25, 0.75, 1.25 (past the last: its
+       value), so the row 0 1 becomes 0, 0.25, 0.75, 1; columns alike. */
+    graph g;
+    graph_init(&g);
+    int32_t shape[4] = {1, 4, 4, 1};
+    int t = graph_add_tensor(&g, "x", MCN_DT_FLOAT32, 4, shape);
+    g.tensors[t].layout = MCN_LAYOUT_NCHW;
+    g.inputs[g.n_inputs++] = t;
+    float x[8] = {0, 1, 2, 3, 10, 10, 10, 10};
+    int64_t two[4] = {2, 1, 2, 2};
+    npy_array a = array(NPY_F32, 4, two, x, sizeof x);
+    sample_batch b;
+    mcn_err e = {{0}};
+    ck_assert_msg(sample_inputs_resized(&g, 0, &a, &b, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(b.n, 2);
+    ck_assert_uint_eq(b.sample_bytes, 16 * sizeof(float));
+    static const float want[16] = {0,   0.25, 0.75, 1,   0.5, 0.75, 1.25, 1.5,
+                                   1.5, 1.75, 2.25, 2.5, 2,   2.25, 2.75, 3};
+    const float *y = b.data;
+    for (int i = 0; i < 16; i++) {
+        ck_assert_msg(y[i] == want[i], "pixel %d: %g, not %g", i, y[i],
+                      want[i]);
+        ck_assert(y[16 + i] == 10);
+    }
+    sample_batch_free(&b);
+    /* Without resizing the same array is refused; resized or not, other
+       mismatches are. */
+    ck_assert(sample_inputs_from_npy(&g, 0, &a, &b, &e) != 0);
+    int64_t chans[4] = {1, 2, 2, 2};
+    a = array(NPY_F32, 4, chans, x, sizeof x);
+    ck_assert(sample_inputs_resized(&g, 0, &a, &b, &e) != 0);
+    graph_free(&g);
+}
+END_TEST
+
 START_TEST(division_is_in_float)
 {
     graph g;
@@ -190,6 +229,7 @@ Suite *suite_sample_io(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, float_nchw_to_int8_nhwc);
     tcase_add_test(tc, division_is_in_float);
+    tcase_add_test(tc, images_of_another_size_are_resized);
     tcase_add_test(tc, int8_arrays_are_raw_and_batches_split);
     tcase_add_test(tc, nan_is_refused);
     tcase_add_test(tc, outputs_dequantize_to_source_layout);
