@@ -41,7 +41,11 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 # the MVE code its SLP vectorizer makes for the M55 and emits cbz/cbnz
 # branches out of range ("Error: branch out of range"), hence
 # -fno-tree-slp-vectorize there; loop vectorization stays on.
-ARM_CPUS := cortex-m3 cortex-m4 cortex-m7 cortex-m55
+# Cortex-M0+ (ARMv6-M: no QEMU board among ours) gets the engine only,
+# which nas/fit_check.sh links for the boards built on it.
+ARM_SIM_CPUS := cortex-m3 cortex-m4 cortex-m7 cortex-m55
+ARM_CPUS := cortex-m0plus $(ARM_SIM_CPUS)
+ARM_FLAGS_cortex-m0plus := -mcpu=cortex-m0plus -mthumb -mfloat-abi=soft
 ARM_FLAGS_cortex-m3  := -mcpu=cortex-m3 -mthumb -mfloat-abi=soft
 ARM_FLAGS_cortex-m4  := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
 ARM_FLAGS_cortex-m7  := -mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16
@@ -145,8 +149,9 @@ $(ARM_DIR)/$(1)/cflags: Makefile
 	$$(Q)echo '$$(ARM_FLAGS_$(1))' > $$@
 
 ARM_ALL += $(ARM_DIR)/$(1)/libmcn.a $(ARM_DIR)/$(1)/cflags \
-           $(patsubst tools/sim/%.c,$(ARM_DIR)/$(1)/%.o,$(SIM_SRC)) \
-           $(patsubst tools/sim/gen/%.c,$(ARM_DIR)/$(1)/gen/%.o,$(SIM_GEN_SRC))
+           $(if $(filter $(1),$(ARM_SIM_CPUS)), \
+             $(patsubst tools/sim/%.c,$(ARM_DIR)/$(1)/%.o,$(SIM_SRC)) \
+             $(patsubst tools/sim/gen/%.c,$(ARM_DIR)/$(1)/gen/%.o,$(SIM_GEN_SRC)))
 endef
 $(foreach cpu,$(ARM_CPUS),$(eval $(call ARM_CPU_RULES,$(cpu))))
 
@@ -235,7 +240,10 @@ install: all
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 engine/mcn.h formats/mcn_format.h $(DESTDIR)$(PREFIX)/include/mcn/
 	install -m 644 $(ARM_LDS) $(DESTDIR)$(PREFIX)/lib/mcn/arm/
-	$(Q)for cpu in $(ARM_CPUS); do \
+	$(Q)for cpu in cortex-m0plus; do \
+	  install -m 644 $(ARM_DIR)/$$cpu/libmcn.a $(ARM_DIR)/$$cpu/cflags \
+	    $(DESTDIR)$(PREFIX)/lib/mcn/arm/$$cpu/ || exit 1; done
+	$(Q)for cpu in $(ARM_SIM_CPUS); do \
 	  install -d $(DESTDIR)$(PREFIX)/lib/mcn/arm/$$cpu/gen && \
 	  install -m 644 $(ARM_DIR)/$$cpu/*.o $(ARM_DIR)/$$cpu/libmcn.a $(ARM_DIR)/$$cpu/cflags \
 	    $(DESTDIR)$(PREFIX)/lib/mcn/arm/$$cpu/ && \

@@ -4,7 +4,8 @@
 # through the tools and one inference on input row 3 runs on the emulated
 # Cortex-M4 (mcn-sim --json); TFLM's figures for the same models come from
 # ../shared/reference/tflm/figures.md; then the host tools are timed on
-# MobileNetV2-0.35 (mcn-nas space's SVG goes to bench/space_BOARD.svg).
+# MobileNetV2-0.35 (mcn-nas space's SVG goes to bench/space_BOARD.svg),
+# which nas/fit_boards.sh then fits to every board.
 # report.awk makes the tables, printed and written to
 # OUT.md, and a summary of them replaces what README.md (beside bench/)
 # holds between its "<!-- bench:begin -->" and "<!-- bench:end -->"
@@ -103,6 +104,17 @@ t3=$(now)
 run "$BIN/mcn-nas" space "$T/host.mcn" --board $NAS_BOARD \
     --svg "$HERE/space_$NAS_BOARD.svg" >"$T/space.txt"
 t4=$(now)
+# And fitted to every board, each result quantized, packed and linked.
+echo "bench: mcn-nas on every board" >&2
+fit_rc=0
+sh "$SRC/nas/fit_boards.sh" "$BIN" "$T/host.mcn" "$T/calib.npy" \
+    >"$T/fit.txt" 2>"$T/fit.err" || fit_rc=$?
+if [ $fit_rc -gt 1 ]; then
+    cat "$T/fit.err" >&2
+    exit 1
+fi
+[ $fit_rc -eq 0 ] || echo "bench: a board did not fit: see its row" >&2
+sed 's/^/fit /' "$T/fit.txt" >>"$FACTS"
 {
     echo "host model $HOST_NET.onnx"
     echo "host samples $HOST_SAMPLES"

@@ -22,8 +22,9 @@ typedef struct {
     const char *part;        /* the part the figures are for: "STM32F746xG" */
     const char *core;        /* for people: "Cortex-M7" */
     /* The engine build (lib/mcn/arm/<cpu>, the Makefile's ARM_CPUS) the
-       fit check compiles and links with; NULL when there is none for
-       this core (the Cortex-M0+ boards). */
+       fit check compiles and links with; also the packing target where
+       mcn-pack has one of that name (pack_target_parse), else "generic"
+       (the Cortex-M0+: portable C kernels). NULL: none. */
     const char *engine_cpu;
     int64_t sram_bytes;      /* contiguous SRAM for the model and the app */
     int64_t flash_bytes;     /* code, constants and the model */

@@ -14,8 +14,9 @@
 #
 # usage: nas/fit_check.sh MODEL.mcn BOARD_LD [--cpu CPU] [--stack N]
 #                         [--keep DIR]
-#   CPU    the engine build to link (lib/mcn/arm/CPU: cortex-m3, cortex-m4,
-#          cortex-m7, cortex-m55); default: BOARD_LD's "mcn-cpu:" line
+#   CPU    the engine build to link (lib/mcn/arm/CPU: cortex-m0plus,
+#          cortex-m3, cortex-m4, cortex-m7, cortex-m55); default: BOARD_LD's
+#          "mcn-cpu:" line
 #   N      bytes of stack reserved at the top of SRAM (default: the
 #          script's __fit_stack_bytes, 4096 as nas_board_write_ld writes it)
 #   DIR    keep the work directory there (net.c, fit_main.c, fit.elf,
@@ -111,8 +112,14 @@ else
     trap 'exit 130' INT TERM
 fi
 
-# An unpacked model is packed for this core; a packed one keeps its plan.
-"$BIN/mcn-gen" "$model" -o "$W" --name net --target "$cpu" 2>"$W/gen.log" ||
+# An unpacked model is packed for this core (mcn-pack's target of that
+# name; the ARMv6-M cores have portable C kernels only: "generic"); a
+# packed one keeps its plan.
+case $cpu in
+cortex-m0 | cortex-m0plus | cortex-m1) target=generic ;;
+*) target=$cpu ;;
+esac
+"$BIN/mcn-gen" "$model" -o "$W" --name net --target "$target" 2>"$W/gen.log" ||
     die "mcn-gen failed: $(tail -n 1 "$W/gen.log")"
 
 cat >"$W/fit_main.c" <<'EOF'

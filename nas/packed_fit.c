@@ -6,8 +6,8 @@
 #include "pack.h"
 #include "quantize.h"
 
-int nas_packed_cost(const graph *g, const float *calib, int n,
-                    int64_t *arena, int64_t *flash, mcn_err *e)
+int nas_packed_cost(const graph *g, mcn_target target, const float *calib,
+                    int n, int64_t *arena, int64_t *flash, mcn_err *e)
 {
     graph c;
     if (graph_clone(&c, g, e))
@@ -29,7 +29,7 @@ int nas_packed_cost(const graph *g, const float *calib, int n,
     }
     uint8_t *buf = NULL;
     size_t len = 0;
-    pack_opts po = {.target = PACK_DEFAULT_TARGET};
+    pack_opts po = {.target = target};
     if (rc == 0)
         rc = pack_to_mcn(&c, &po, &buf, &len, e);
     if (rc == 0) {
@@ -40,4 +40,12 @@ int nas_packed_cost(const graph *g, const float *calib, int n,
     free(samples);
     graph_free(&c);
     return rc;
+}
+
+mcn_target nas_pack_target_for(const nas_board *b)
+{
+    mcn_target t = PACK_DEFAULT_TARGET;
+    if (b && (!b->engine_cpu || pack_target_parse(b->engine_cpu, &t)))
+        t = MCN_TARGET_GENERIC;
+    return t;
 }

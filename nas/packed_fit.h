@@ -1,7 +1,6 @@
 /*
 ** packed_fit.h: what a float candidate takes once mcn-quantize and
-** mcn-pack (for the tools' default target, PACK_DEFAULT_TARGET) have
-** made it: the arena mcn-info reports as peak_sram_bytes and the packed
+** mcn-pack --target have made it: the arena mcn-info reports as peak_sram_bytes and the packed
 ** model's bytes (its flash_bytes). The judge (judge.h) is the reference
 ** kernels' plan, cheap enough to search with; the target's kernels keep
 ** their own weight layouts and scratch, so a search checks its winners
@@ -13,11 +12,18 @@
 
 #include <stdint.h>
 
+#include "boards.h"
 #include "graph.h"
+#include "mcn_plan.h"
 
 /* g is not changed. calib: n samples for input 0 (graph layout) at g's
    own input size; NULL: synthetic ones (pack_quantize_synthetic). */
-int nas_packed_cost(const graph *g, const float *calib, int n,
-                    int64_t *arena, int64_t *flash, mcn_err *e);
+int nas_packed_cost(const graph *g, mcn_target target, const float *calib,
+                    int n, int64_t *arena, int64_t *flash, mcn_err *e);
+
+/* The target a board's model is packed for: its engine build's name
+   where mcn-pack has that target, else "generic" (portable C, what the
+   Cortex-M0+ runs); PACK_DEFAULT_TARGET for no board. */
+mcn_target nas_pack_target_for(const nas_board *b);
 
 #endif

@@ -204,9 +204,20 @@ static int first_population(search *s, mcn_err *e)
     drawn *pool = calloc((size_t)want, sizeof *pool);
     if (!pool)
         return mcn_fail(e, "out of memory");
+    int widest = 0;
+    for (int c = 1; c < o->n_choices; c++)
+        if (o->choices[c] > o->choices[widest])
+            widest = c;
     while (n < want && tries++ < TRIES_PER_GENOME * o->population) {
+        /* The space's largest sub-network at each resolution first: on
+           a roomy board it is the answer. */
+        bool largest = tries <= o->n_resolutions;
         for (int i = 0; i < s->len; i++)
-            s->scratch[i] = draw(s, i);
+            s->scratch[i] = !largest ? draw(s, i)
+                            : i == 0 ? tries - 1
+                            : i <= s->ng
+                                ? widest
+                                : s->n->bl.stages[i - 1 - s->ng].count;
         bool again = false;
         for (int j = 0; j < n && !again; j++)
             again = !memcmp(pool[j].genes, s->scratch,

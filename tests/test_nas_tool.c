@@ -97,6 +97,38 @@ START_TEST(misuse)
 }
 END_TEST
 
+/* `ld`: the board's memories, less the reserves, as ld reads them;
+   written whole or not at all. */
+START_TEST(ld_script)
+{
+    char cmd[1024], *out, *err;
+    ck_assert_int_eq(run(NAS " ld --board stm32f746", &out, NULL), 0);
+    ck_assert_msg(strstr(out, "    FLASH (rx)  : ORIGIN = 0x08000000, LENGTH = "
+                         "1048576\n    SRAM  (rwx) : ORIGIN = 0x20000000, "
+                         "LENGTH = 327680\n") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, " * mcn-cpu: cortex-m7\n") != NULL, "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, NAS " ld --board samd21 --reserve-sram 8K "
+             "--reserve-flash 64K -o %s/s.ld && cat %s/s.ld", tu_scratch,
+             tu_scratch);
+    ck_assert_int_eq(run(cmd, &out, NULL), 0);
+    ck_assert_msg(strstr(out, "ORIGIN = 0x00000000, LENGTH = 196608\n") &&
+                  strstr(out, "ORIGIN = 0x20000000, LENGTH = 24576\n") &&
+                  strstr(out, " * mcn-cpu: cortex-m0plus\n"), "%s", out);
+    free(out);
+    ck_assert_int_eq(run(NAS " ld --sram 64K", NULL, &err), 64);
+    ck_assert_msg(!strncmp(err, "mcn-nas: --sram without --flash", 31), "%s",
+                  err);
+    free(err);
+    snprintf(cmd, sizeof cmd, NAS " ld --board rp2040 -o %s/no/such/dir.ld",
+             tu_scratch);
+    ck_assert_int_eq(run(cmd, NULL, &err), 73);
+    ck_assert_int_eq(tu_count_lines(err), 1);
+    ck_assert_msg(strstr(err, "/no/such/dir.ld: ") != NULL, "%s", err);
+    free(err);
+}
+END_TEST
+
 /* An int8 model is refused: pruning happens before quantization. */
 START_TEST(refuses_int8)
 {
@@ -124,6 +156,7 @@ Suite *suite_nas_tool(void)
     tcase_add_test(tc, list_boards);
     tcase_add_test(tc, apply_mnist);
     tcase_add_test(tc, misuse);
+    tcase_add_test(tc, ld_script);
     tcase_add_test(tc, refuses_int8);
     suite_add_tcase(s, tc);
     return s;

@@ -5,7 +5,8 @@
 ** nas/channels.h) and input resolution (graph_shapes.h); and `space`
 ** (tools/nas/nas_space_cmd.c), search-space optimisation; `search` and
 ** the run without a subcommand (tools/nas/nas_search_cmd.c), the
-** evolutionary search.
+** evolutionary search; `ld` (tools/nas/nas_ld_cmd.c), a board's linker
+** script for the fit check.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ static const char usage[] =
     "usage: mcn-nas --list-boards\n"
     "       mcn-nas space --help\n"
     "       mcn-nas search --help (also how mcn-nas runs with no subcommand)\n"
+    "       mcn-nas ld --help (the board's linker script for nas/fit_check.sh)\n"
     "       mcn-nas apply [IN.mcn|-] [-o OUT.mcn] [--width R] "
     "[--resolution N|HxW] [--divisor N]\n"
     "                     [--calib CALIB.npy [--passes N]]\n"
@@ -190,5 +192,7 @@ int main(int argc, char **argv)
         return nas_space_main(argc, argv);
     if (strcmp(argv[1], "search") == 0)
         return nas_search_main(argc, argv);
+    if (strcmp(argv[1], "ld") == 0)
+        return nas_ld_main(argc, argv);
     return nas_whole_main(argc, argv);
 }

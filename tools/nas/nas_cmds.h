@@ -5,6 +5,7 @@
 
 int nas_space_main(int argc, char **argv);
 int nas_search_main(int argc, char **argv);
+int nas_ld_main(int argc, char **argv);
 /* mcn-nas with no subcommand: its options start at argv[1]. */
 int nas_whole_main(int argc, char **argv);
 

@@ -50,18 +50,21 @@ static const char usage[] =
     "the budget:\n"
     "  the model's int8 arena and flash as mcn-nas space counts them, and "
     "the result's\n"
-    "  once quantized and packed for the default target. Fitness: top-1 "
-    "on X.npy and\n"
-    "  Y.npy (their first N) after statistics re-alignment on C.npy "
-    "(default: the first\n"
-    "  200 of X); or the last number that CMD prints, given the "
-    "candidate's path for {};\n"
-    "  else MACs. The widest uniform width that fits is measured too, and "
-    "written instead\n"
-    "  if it does better. Defaults: --resolutions the trained one, "
-    "--choices 0.5,0.75,1,\n"
-    "  --population 16, --generations 8, --parents 4, --mutate 0.2, "
-    "--seed 1, --passes 3.";
+    "  once quantized and packed for the board's core (mcn-pack --target: "
+    "the board's\n"
+    "  engine build; generic on a Cortex-M0+; cortex-m4 for sizes alone). "
+    "Fitness:\n"
+    "  top-1 on X.npy and Y.npy (their first N) after statistics "
+    "re-alignment on C.npy\n"
+    "  (default: the first 200 of X); or the last number that CMD prints, "
+    "given the\n"
+    "  candidate's path for {}; else MACs. The widest uniform width that "
+    "fits is measured\n"
+    "  too, and written instead if it does better. Defaults: --resolutions "
+    "the trained one,\n"
+    "  --choices 0.5,0.75,1, --population 16, --generations 8, --parents 4, "
+    "--mutate 0.2,\n"
+    "  --seed 1, --passes 3.";
 
 typedef struct {
     const char *in, *out, *calib, *eval, *labels, *eval_cmd, *log;
@@ -83,6 +86,7 @@ typedef struct {
     nas_eval_set eval, calib;
     bool have_eval, have_calib;
     int64_t arena_limit, flash_limit;
+    mcn_target target;       /* what the packed check packs for */
     FILE *log;               /* a memstream */
     char *log_buf;
     size_t log_len;
@@ -249,8 +253,9 @@ static int packed_of(run_ctx *r, const nas_candidate *c, int64_t *arena,
         return -1;
     if (build(r, c, &g, e))
         return -1;
-    int rc = nas_packed_cost(&g, x, n < PACK_SAMPLES ? n : PACK_SAMPLES,
-                             arena, flash, e);
+    int rc = nas_packed_cost(&g, r->target, x,
+                             n < PACK_SAMPLES ? n : PACK_SAMPLES, arena,
+                             flash, e);
     graph_free(&g);
     return rc;
 }
@@ -496,9 +501,10 @@ static int finish(run_ctx *r, const nas_search_opts *o, nas_candidate *best,
     graph g;
     if (packed_of(r, best, &arena, &flash, e) || build(r, best, &g, e))
         return -1;
-    fprintf(stderr, "mcn-nas: written: %dx%d; quantized and packed, arena "
-            "%lld B of %lld, model %lld B of %lld\n", best->h, best->w,
-            (long long)arena, (long long)r->arena_limit, (long long)flash,
+    fprintf(stderr, "mcn-nas: written: %dx%d; quantized and packed for %s, "
+            "arena %lld B of %lld, model %lld B of %lld\n", best->h, best->w,
+            mcn_target_name(r->target), (long long)arena,
+            (long long)r->arena_limit, (long long)flash,
             (long long)r->flash_limit);
     rc = graph_save_file(&g, r->a->out, e);
     graph_free(&g);
@@ -544,6 +550,7 @@ static int run(const search_args *a)
     nas_budget_model_limits(&b, &o.arena_limit, &o.flash_limit);
     r.arena_limit = o.arena_limit;
     r.flash_limit = o.flash_limit;
+    r.target = nas_pack_target_for(b.board);
     o.accept = accept;
     o.accept_tries = ACCEPT_TRIES;
     if (a->eval || a->eval_cmd)
