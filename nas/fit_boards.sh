@@ -17,8 +17,10 @@
 #
 # usage: nas/fit_boards.sh BIN MODEL.mcn CALIB.npy [--boards "A B"]
 #                          [-- MCN-NAS-OPTIONS...]
-# BIN holds the tools (build/bin). Exit status 0 when every board fits,
-# 1 when one does not (its line says which check failed), 2 on misuse.
+# BIN holds the tools (build/bin; fit_check.sh is given it as MCN_BIN,
+# and finds the Cortex-M engines beside it). Exit status 0 when every
+# board fits, 1 when one does not (its line says which check failed), 2
+# on misuse.
 set -u
 me=fit_boards.sh
 die() {
@@ -87,7 +89,7 @@ for b in $boards; do
             fail="no 'written:' line from mcn-nas"
         elif [ "$arena" -gt "$al" ] || [ "$model" -gt "$fl_" ]; then
             fail="over the budget: arena $arena of $al, model $model of $fl_"
-        elif ! out=$(sh "$HERE/fit_check.sh" "$T/$b.p.mcn" "$T/$b.ld" 2>"$T/$b.fit.log"); then
+        elif ! out=$(MCN_BIN=$BIN sh "$HERE/fit_check.sh" "$T/$b.p.mcn" "$T/$b.ld" 2>"$T/$b.fit.log"); then
             fail="fit check: $(tail -n 1 "$T/$b.fit.log")"
         else
             # fits: flash F of FT bytes, SRAM S of ST bytes (stack K)
