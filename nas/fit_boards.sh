@@ -40,6 +40,8 @@ if [ $# -ge 1 ]; then
     shift
 fi
 HERE=$(cd "$(dirname "$0")" && pwd)
+[ -d "$BIN" ] || die "$BIN: no such directory"
+BIN=$(cd "$BIN" && pwd)
 for tool in mcn-nas mcn-quantize mcn-pack mcn-info mcn-gen; do
     [ -x "$BIN/$tool" ] || die "$BIN/$tool: not built (make tools)"
 done

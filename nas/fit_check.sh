@@ -79,7 +79,10 @@ fi
 
 here=$(cd "$(dirname "$0")" && pwd) || die "cannot find my own directory"
 BIN=${MCN_BIN:-$here/../build/bin}
+[ -d "$BIN" ] || die "$BIN: no such directory (MCN_BIN)"
+BIN=$(cd "$BIN" && pwd)  # the compiler runs in the work directory
 ARM=${MCN_ARM:-$BIN/../lib/mcn/arm}
+[ ! -d "$ARM" ] || ARM=$(cd "$ARM" && pwd)
 [ -x "$BIN/mcn-gen" ] || die "$BIN/mcn-gen: not built (make tools)"
 CC=arm-none-eabi-gcc
 command -v $CC >/dev/null 2>&1 ||

@@ -240,24 +240,21 @@ static int build(run_ctx *r, const nas_candidate *c, graph *g, mcn_err *e)
                                g, e);
 }
 
-/* The candidate quantized (on the calibration samples at its resolution,
-   else synthetic ones) and packed: its arena and flash. */
-static int packed_of(run_ctx *r, const nas_candidate *c, int64_t *arena,
-                     int64_t *flash, mcn_err *e)
+/* g (the candidate, built) quantized on the calibration samples at its
+   resolution, else (or when only the sizes matter) synthetic ones, and
+   packed: its arena and flash. */
+static int packed_cost(run_ctx *r, const graph *g, const nas_candidate *c,
+                       bool sizes_only, int64_t *arena, int64_t *flash,
+                       mcn_err *e)
 {
-    graph g;
-    int n;
-    nas_eval_set *s = calib_set(r, &n);
+    int n = 0;
+    nas_eval_set *s = sizes_only ? NULL : calib_set(r, &n);
     const float *x = s ? nas_eval_sized(s, c->h, c->w, e) : NULL;
     if (s && !x)
         return -1;
-    if (build(r, c, &g, e))
-        return -1;
-    int rc = nas_packed_cost(&g, r->target, x,
-                             n < PACK_SAMPLES ? n : PACK_SAMPLES, arena,
-                             flash, e);
-    graph_free(&g);
-    return rc;
+    return nas_packed_cost(g, r->target, x, n < PACK_SAMPLES ? n
+                                                            : PACK_SAMPLES,
+                           arena, flash, e);
 }
 
 /* Whether the candidate fits once packed (nas_search_opts.accept). */
@@ -265,7 +262,15 @@ static int accept(void *user, const nas_candidate *c, mcn_err *e)
 {
     run_ctx *r = user;
     int64_t arena, flash;
-    if (packed_of(r, c, &arena, &flash, e))
+    graph g;
+    /* Sizes follow the shapes, not the values: the check skips the
+       re-alignment and the calibration (nearly all the time it would
+       take); the model written is checked again as it is. */
+    if (nas_candidate_build(r->net, c, NULL, 0, 0, &g, e))
+        return -1;
+    int rc = packed_cost(r, &g, c, true, &arena, &flash, e);
+    graph_free(&g);
+    if (rc)
         return -1;
     if (arena <= r->arena_limit && flash <= r->flash_limit)
         return 1;
@@ -499,8 +504,21 @@ static int finish(run_ctx *r, const nas_search_opts *o, nas_candidate *best,
     nas_candidate_free(&u);
     int64_t arena, flash;
     graph g;
-    if (packed_of(r, best, &arena, &flash, e) || build(r, best, &g, e))
+    if (build(r, best, &g, e))
         return -1;
+    if (packed_cost(r, &g, best, false, &arena, &flash, e)) {
+        graph_free(&g);
+        return -1;
+    }
+    if (arena > r->arena_limit || flash > r->flash_limit) {
+        graph_free(&g);
+        return mcn_fail(e, "the chosen sub-network, re-aligned, quantized "
+                        "and packed for %s, is over the budget after all "
+                        "(arena %lld B of %lld, model %lld B of %lld)",
+                        mcn_target_name(r->target), (long long)arena,
+                        (long long)r->arena_limit, (long long)flash,
+                        (long long)r->flash_limit);
+    }
     fprintf(stderr, "mcn-nas: written: %dx%d; quantized and packed for %s, "
             "arena %lld B of %lld, model %lld B of %lld\n", best->h, best->w,
             mcn_target_name(r->target), (long long)arena,
