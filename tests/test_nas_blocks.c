@@ -15,28 +15,16 @@
 #include "candidate.h"
 #include "float_exec.h"
 #include "npy.h"
-#include "onnx_import.h"
 #include "rng.h"
 #include "sample_io.h"
 #include "space.h"
+#include "test_nas_util.h"
 #include "testutil.h"
-
-static void load_net(const char *path, nas_net *n)
-{
-    size_t len;
-    mcn_err e;
-    graph g;
-    uint8_t *buf = tu_read_file(path, &len);
-    ck_assert_msg(buf != NULL, "cannot read %s", path);
-    ck_assert_msg(onnx_import(buf, len, NULL, &g, &e) == 0, "%s", e.msg);
-    free(buf);
-    ck_assert_msg(nas_net_init(n, &g, &e) == 0, "%s", e.msg);
-}
 
 START_TEST(mobilenet_blocks_and_stages)
 {
     nas_net n;
-    load_net(TU_SRC("tests/data/onnx-nets/mobilenet_v2_035.onnx"), &n);
+    nas_tu_load_net(TU_SRC("tests/data/onnx-nets/mobilenet_v2_035.onnx"), &n);
     ck_assert_int_eq(n.bl.n_blocks, 10);
     ck_assert_int_eq(n.bl.n_stages, 5);
     static const int counts[5] = {1, 2, 3, 2, 2};
@@ -74,7 +62,7 @@ START_TEST(dropped_block_is_a_zero_branch)
 {
     nas_net n;
     mcn_err e;
-    load_net(TU_SRC("examples/mnist/mnist_cnn.onnx"), &n);
+    nas_tu_load_net(TU_SRC("examples/mnist/mnist_cnn.onnx"), &n);
     ck_assert_int_eq(n.bl.n_blocks, 2);
     npy_array x;
     sample_batch b;
@@ -126,7 +114,7 @@ START_TEST(view_costs_what_it_builds)
 {
     nas_net n;
     mcn_err e;
-    load_net(TU_SRC("tests/data/onnx-nets/mobilenet_v2_035.onnx"), &n);
+    nas_tu_load_net(TU_SRC("tests/data/onnx-nets/mobilenet_v2_035.onnx"), &n);
     nas_coster k;
     nas_candidate c;
     ck_assert(nas_coster_init(&k, &n, &e) == 0);
@@ -167,7 +155,7 @@ START_TEST(space_ranking_is_reproducible)
 {
     nas_net n;
     mcn_err e;
-    load_net(TU_SRC("examples/mnist/mnist_cnn.onnx"), &n);
+    nas_tu_load_net(TU_SRC("examples/mnist/mnist_cnn.onnx"), &n);
     static const double widths[3] = {0.5, 0.75, 1}, choices[3] = {0.5, 0.75,
                                                                   1};
     static const int res[3] = {20, 28, 36};

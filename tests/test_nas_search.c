@@ -9,21 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "onnx_import.h"
 #include "search.h"
+#include "test_nas_util.h"
 #include "testutil.h"
-
-static void load_net(const char *path, nas_net *n)
-{
-    size_t len;
-    mcn_err e;
-    graph g;
-    uint8_t *buf = tu_read_file(path, &len);
-    ck_assert_msg(buf != NULL, "cannot read %s", path);
-    ck_assert_msg(onnx_import(buf, len, NULL, &g, &e) == 0, "%s", e.msg);
-    free(buf);
-    ck_assert_msg(nas_net_init(n, &g, &e) == 0, "%s", e.msg);
-}
 
 #define MAX_SEEN 256
 
@@ -74,7 +62,7 @@ START_TEST(macs_search_stays_in_budget)
 {
     nas_net n;
     mcn_err e;
-    load_net(TU_SRC("tests/data/onnx-nets/mobilenet_v2_035.onnx"), &n);
+    nas_tu_load_net(TU_SRC("tests/data/onnx-nets/mobilenet_v2_035.onnx"), &n);
     watch a = {.n = &n}, b = {.n = &n}, c = {.n = &n};
     nas_search_opts o = options(&a, 5);
     nas_candidate best, again;
@@ -120,7 +108,7 @@ START_TEST(accept_has_the_last_word)
 {
     nas_net n;
     mcn_err e;
-    load_net(TU_SRC("tests/data/onnx-nets/mobilenet_v2_035.onnx"), &n);
+    nas_tu_load_net(TU_SRC("tests/data/onnx-nets/mobilenet_v2_035.onnx"), &n);
     watch a = {.n = &n}, b = {.n = &n, .refuse = 2};
     nas_search_opts o = options(&a, 9);
     nas_candidate best;
@@ -159,7 +147,7 @@ START_TEST(nothing_fits)
 {
     nas_net n;
     mcn_err e;
-    load_net(TU_SRC("tests/data/onnx-nets/mobilenet_v2_035.onnx"), &n);
+    nas_tu_load_net(TU_SRC("tests/data/onnx-nets/mobilenet_v2_035.onnx"), &n);
     watch a = {.n = &n};
     nas_search_opts o = options(&a, 1);
     o.arena_limit = 1000;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_nas_util.h"
 #include "testutil.h"
 
 #define NAS TU_BIN("mcn-nas")
@@ -20,19 +21,12 @@
 #define EVAL " --eval " MNIST "/test_x.npy --labels " MNIST "/test_y.npy " \
              "--eval-limit 100 --calib " MNIST "/calib.npy"
 
-static int run(const char *cmd, char **out, char **err)
-{
-    int rc = tu_run(cmd, out, err);
-    ck_assert_int_ge(rc, 0);
-    return rc;
-}
-
 static void float_model(void)
 {
     char cmd[1024];
     snprintf(cmd, sizeof cmd, TU_BIN("mcn-import") " " MNIST
              "/mnist_cnn.onnx -o %s/f.mcn", tu_scratch);
-    ck_assert_int_eq(run(cmd, NULL, NULL), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, NULL), 0);
 }
 
 /* The fitness figure after "what " on the line starting with `line`. */
@@ -59,7 +53,7 @@ START_TEST(search_beats_uniform_and_fits)
     snprintf(cmd, sizeof cmd, NAS " search %s/f.mcn -o %s/s.mcn" BUDGET
              " --width 1 --resolutions 20,24,28" SMALL EVAL
              " --log %s/log.json", tu_scratch, tu_scratch, tu_scratch);
-    ck_assert_int_eq(run(cmd, NULL, &err), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), 0);
     double searched = figure(err, "mcn-nas: searched: ", "top-1 ");
     double uniform = figure(err, "mcn-nas: uniform width 0.74: 28x28", "top-1 ");
     ck_assert_msg(searched >= uniform, "%s", err);
@@ -72,7 +66,7 @@ START_TEST(search_beats_uniform_and_fits)
              MNIST "/calib.npy %s/s.mcn | " TU_BIN("mcn-pack") " -o %s/p.mcn"
              " && " TU_BIN("mcn-info") " --json %s/p.mcn", tu_scratch,
              tu_scratch, tu_scratch);
-    ck_assert_int_eq(run(cmd, &out, NULL), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, &out, NULL), 0);
     ck_assert_int_le(json_number(out, "\"peak_sram_bytes\": "), 7936);
     ck_assert_int_le(json_number(out, "\"flash_bytes\": "), 49152);
     free(out);
@@ -102,7 +96,7 @@ START_TEST(eval_cmd_and_whole_run)
     snprintf(cmd, sizeof cmd, NAS " search %s/f.mcn -o %s/s.mcn" BUDGET
              " --width 0.5" SMALL " --eval-cmd 'wc -c < {}' --log %s/l.json",
              tu_scratch, tu_scratch, tu_scratch);
-    ck_assert_int_eq(run(cmd, NULL, &err), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), 0);
     double best = figure(err, "mcn-nas: searched: ", "fitness ");
     ck_assert_msg(best > 5000 && best < 49152, "%s", err);
     free(err);
@@ -110,7 +104,7 @@ START_TEST(eval_cmd_and_whole_run)
     snprintf(cmd, sizeof cmd, NAS " %s/f.mcn -o %s/w.mcn --sram 16K "
              "--flash 64K --widths 0.5,1 --resolutions 28,36 --samples 20"
              SMALL, tu_scratch, tu_scratch);
-    ck_assert_int_eq(run(cmd, NULL, &err), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), 0);
     ck_assert_msg(strstr(err, "mcn-nas: best space: width ") != NULL, "%s",
                   err);
     ck_assert_msg(strstr(err, "mcn-nas: written: ") != NULL, "%s", err);
@@ -158,7 +152,7 @@ START_TEST(misuse)
             snprintf(args, sizeof args, "%s", cases[i].args);
         snprintf(cmd, sizeof cmd, NAS " search %s/f.mcn" BUDGET SMALL "%s",
                  tu_scratch, args);
-        ck_assert_int_eq(run(cmd, NULL, &err), cases[i].status);
+        ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), cases[i].status);
         ck_assert_msg(strstr(err, cases[i].says) != NULL, "%s: %s",
                       cases[i].args, err);
         free(err);

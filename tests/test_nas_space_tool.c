@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_nas_util.h"
 #include "testutil.h"
 
 #define NAS TU_BIN("mcn-nas")
@@ -14,19 +15,12 @@
 #define GRID " --sram 16K --flash 64K --widths 0.5,1 --resolutions 28,36 " \
              "--samples 50"
 
-static int run(const char *cmd, char **out, char **err)
-{
-    int rc = tu_run(cmd, out, err);
-    ck_assert_int_ge(rc, 0);
-    return rc;
-}
-
 static void float_model(void)
 {
     char cmd[1024];
     snprintf(cmd, sizeof cmd, TU_BIN("mcn-import") " " MNIST
              "/mnist_cnn.onnx -o %s/f.mcn", tu_scratch);
-    ck_assert_int_eq(run(cmd, NULL, NULL), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, NULL), 0);
 }
 
 START_TEST(ranks_the_example)
@@ -35,7 +29,7 @@ START_TEST(ranks_the_example)
     float_model();
     snprintf(cmd, sizeof cmd, NAS " space %s/f.mcn" GRID " --svg %s/s.svg",
              tu_scratch, tu_scratch);
-    ck_assert_int_eq(run(cmd, &out, NULL), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, &out, NULL), 0);
     /* The first line carries the time; the rest is the ranking. The
        full network at 28x28 (691,968 MACs, arena 10,792 B) fits the
        12,032 B left of 16K by the stack and data, so every 28x28
@@ -49,13 +43,13 @@ START_TEST(ranks_the_example)
         "   2   1.00   36x36     11/50          357191       589512\n"
         "   3   0.50   36x36     50/50          260048       429216\n"
         "   4   0.50   28x28     50/50          158512       259744\n");
-    ck_assert_int_eq(run(cmd, &again, NULL), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, &again, NULL), 0);
     ck_assert_str_eq(strchr(again, '\n') + 1, table);
     free(again);
     /* Another seed, other samples. */
     snprintf(cmd, sizeof cmd, NAS " space %s/f.mcn" GRID " --seed 2",
              tu_scratch);
-    ck_assert_int_eq(run(cmd, &again, NULL), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, &again, NULL), 0);
     ck_assert_str_ne(strchr(again, '\n') + 1, table);
     free(again);
     free(out);
@@ -104,21 +98,21 @@ START_TEST(misuse)
                                  : " --board stm32f746";
         snprintf(cmd, sizeof cmd, NAS " space %s/f.mcn --samples 5%s%s",
                  tu_scratch, budget, cases[i].args);
-        ck_assert_int_eq(run(cmd, NULL, &err), cases[i].status);
+        ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), cases[i].status);
         ck_assert_msg(strstr(err, cases[i].says) != NULL, "%s: %s",
                       cases[i].args, err);
         free(err);
     }
     /* No budget at all. */
     snprintf(cmd, sizeof cmd, NAS " space %s/f.mcn", tu_scratch);
-    ck_assert_int_eq(run(cmd, NULL, &err), 64);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), 64);
     ck_assert_msg(strstr(err, "no budget: give --board NAME") != NULL, "%s",
                   err);
     free(err);
     /* A file that is not a model, and an int8 model. */
     snprintf(cmd, sizeof cmd, NAS " space " MNIST "/calib.npy --board "
              "stm32f746 --svg %s/s.svg", tu_scratch);
-    ck_assert_int_eq(run(cmd, NULL, &err), 65);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), 65);
     ck_assert_msg(!strncmp(err, TU_SRC("examples/mnist/calib.npy") ": ",
                            strlen(TU_SRC("examples/mnist/calib.npy")) + 2),
                   "%s", err);
@@ -128,7 +122,7 @@ START_TEST(misuse)
              "/calib.npy %s/f.mcn -o %s/q.mcn && " NAS " space %s/q.mcn "
              "--board stm32f746 --svg %s/s.svg", tu_scratch, tu_scratch,
              tu_scratch, tu_scratch);
-    ck_assert_int_eq(run(cmd, NULL, &err), 65);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), 65);
     ck_assert_msg(strstr(err, "mcn-nas scales a float model") != NULL, "%s",
                   err);
     free(err);

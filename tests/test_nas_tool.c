@@ -6,22 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_nas_util.h"
 #include "testutil.h"
 
 #define NAS TU_BIN("mcn-nas")
 #define MNIST TU_SRC("examples/mnist")
 
-static int run(const char *cmd, char **out, char **err)
-{
-    int rc = tu_run(cmd, out, err);
-    ck_assert_int_ge(rc, 0);
-    return rc;
-}
-
 START_TEST(list_boards)
 {
     char *out, *err;
-    ck_assert_int_eq(run(NAS " --list-boards", &out, &err), 0);
+    ck_assert_int_eq(nas_tu_run(NAS " --list-boards", &out, &err), 0);
     ck_assert_msg(strstr(out, "\nstm32f746    Cortex-M7     320K     1M  "
                          "STM32F746xG\n") != NULL, "%s", out);
     ck_assert_int_eq(tu_count_lines(out), 12);
@@ -36,7 +30,7 @@ START_TEST(apply_mnist)
     snprintf(cmd, sizeof cmd, TU_BIN("mcn-import") " " MNIST "/mnist_cnn.onnx"
              " | " NAS " apply --width 0.5 --resolution 32 -o %s/half.mcn",
              tu_scratch);
-    ck_assert_int_eq(run(cmd, NULL, &err), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), 0);
     /* 259,744 MACs at 28x28 (the classifier's 240 of them do not
        scale, the convolutions' 259,504 go by (16/14)^2 =
        64/49: 338,944 + 240). */
@@ -45,7 +39,7 @@ START_TEST(apply_mnist)
     free(err);
     snprintf(cmd, sizeof cmd, TU_BIN("mcn-info") " %s/half.mcn | grep ^total:",
              tu_scratch);
-    ck_assert_int_eq(run(cmd, &out, NULL), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, &out, NULL), 0);
     ck_assert_msg(strstr(out, "total: 339184 MACs, 2930 params\n") != NULL,
                   "%s", out);
     free(out);
@@ -53,7 +47,7 @@ START_TEST(apply_mnist)
     snprintf(cmd, sizeof cmd, TU_BIN("mcn-import") " " MNIST "/mnist_cnn.onnx"
              " | " NAS " apply --width 0.75 --calib " MNIST "/calib.npy -o "
              "%s/r.mcn", tu_scratch);
-    ck_assert_int_eq(run(cmd, NULL, &err), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), 0);
     ck_assert_msg(!strncmp(err, "mcn-nas: statistics re-aligned on 200 "
                            "samples (3 passes)\n", 55), "%s", err);
     free(err);
@@ -62,7 +56,7 @@ START_TEST(apply_mnist)
              " | " NAS " apply --width 0.5 | " TU_BIN("mcn-quantize")
              " --calib " MNIST "/calib.npy | " TU_BIN("mcn-pack")
              " -o %s/q.mcn", tu_scratch);
-    ck_assert_int_eq(run(cmd, NULL, &err), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), 0);
     free(err);
     snprintf(cmd, sizeof cmd, "%s/q.mcn", tu_scratch);
     ck_assert(tu_exists(cmd));
@@ -88,7 +82,7 @@ START_TEST(misuse)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char cmd[512], *err;
         snprintf(cmd, sizeof cmd, NAS " %s </dev/null", cases[i].args);
-        ck_assert_int_eq(run(cmd, NULL, &err), cases[i].status);
+        ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), cases[i].status);
         ck_assert_msg(!strncmp(err, cases[i].first_line,
                                strlen(cases[i].first_line)),
                       "%s: %s", cases[i].args, err);
@@ -102,7 +96,7 @@ END_TEST
 START_TEST(ld_script)
 {
     char cmd[1024], *out, *err;
-    ck_assert_int_eq(run(NAS " ld --board stm32f746", &out, NULL), 0);
+    ck_assert_int_eq(nas_tu_run(NAS " ld --board stm32f746", &out, NULL), 0);
     ck_assert_msg(strstr(out, "    FLASH (rx)  : ORIGIN = 0x08000000, LENGTH = "
                          "1048576\n    SRAM  (rwx) : ORIGIN = 0x20000000, "
                          "LENGTH = 327680\n") != NULL, "%s", out);
@@ -111,18 +105,18 @@ START_TEST(ld_script)
     snprintf(cmd, sizeof cmd, NAS " ld --board samd21 --reserve-sram 8K "
              "--reserve-flash 64K -o %s/s.ld && cat %s/s.ld", tu_scratch,
              tu_scratch);
-    ck_assert_int_eq(run(cmd, &out, NULL), 0);
+    ck_assert_int_eq(nas_tu_run(cmd, &out, NULL), 0);
     ck_assert_msg(strstr(out, "ORIGIN = 0x00000000, LENGTH = 196608\n") &&
                   strstr(out, "ORIGIN = 0x20000000, LENGTH = 24576\n") &&
                   strstr(out, " * mcn-cpu: cortex-m0plus\n"), "%s", out);
     free(out);
-    ck_assert_int_eq(run(NAS " ld --sram 64K", NULL, &err), 64);
+    ck_assert_int_eq(nas_tu_run(NAS " ld --sram 64K", NULL, &err), 64);
     ck_assert_msg(!strncmp(err, "mcn-nas: --sram without --flash", 31), "%s",
                   err);
     free(err);
     snprintf(cmd, sizeof cmd, NAS " ld --board rp2040 -o %s/no/such/dir.ld",
              tu_scratch);
-    ck_assert_int_eq(run(cmd, NULL, &err), 73);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), 73);
     ck_assert_int_eq(tu_count_lines(err), 1);
     ck_assert_msg(strstr(err, "/no/such/dir.ld: ") != NULL, "%s", err);
     free(err);
@@ -137,7 +131,7 @@ START_TEST(refuses_int8)
              " | " TU_BIN("mcn-quantize") " --calib " MNIST "/calib.npy -o "
              "%s/q.mcn && " NAS " apply --width 0.5 %s/q.mcn -o %s/out.mcn",
              tu_scratch, tu_scratch, tu_scratch);
-    ck_assert_int_eq(run(cmd, NULL, &err), 65);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), 65);
     ck_assert_msg(strstr(err, "q.mcn: tensor '") != NULL &&
                   strstr(err, "is int8: mcn-nas scales a float model (before "
                          "mcn-quantize)\n") != NULL, "%s", err);
