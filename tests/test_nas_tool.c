@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 #define NAS TU_BIN("mcn-nas")
+#define MBV2 TU_SRC("tests/data/onnx-nets/mobilenet_v2_035")
 #define MNIST TU_SRC("examples/mnist")
 
 START_TEST(list_boards)
@@ -91,6 +92,49 @@ START_TEST(misuse)
 }
 END_TEST
 
+/* --depth on MobileNetV2 (stages of 1, 2, 3, 2, 2 identity blocks, four
+   layers each with its ADD): six blocks fewer is 24 layers fewer, the
+   MACs and parameters of their branches gone; the whole depth changes
+   nothing; a list that does not match the stages is refused. */
+START_TEST(apply_depth)
+{
+    char cmd[2048], *out, *err;
+    snprintf(cmd, sizeof cmd, TU_BIN("mcn-import") " " MBV2 ".onnx -o %s/f.mcn"
+             " && " NAS " apply %s/f.mcn --depth 0,1,1,0,2 -o %s/d.mcn && "
+             TU_BIN("mcn-info") " %s/d.mcn | head -n 1 && " TU_BIN("mcn-run")
+             " %s/d.mcn " MBV2 ".input.npy -o %s/y.npy", tu_scratch,
+             tu_scratch, tu_scratch, tu_scratch, tu_scratch, tu_scratch);
+    ck_assert_int_eq(nas_tu_run(cmd, &out, &err), 0);
+    ck_assert_msg(strstr(out, "d.mcn: 41 layers, not packed\n") != NULL, "%s",
+                  out);
+    ck_assert_msg(strstr(err, "mcn-nas: width 1.00, input 96x96, depth "
+                         "0,1,1,0,2: 10666928 -> 7808816 MACs, 401898 -> "
+                         "350546 params\n") != NULL, "%s", err);
+    free(out);
+    free(err);
+    snprintf(cmd, sizeof cmd, NAS " apply %s/f.mcn --depth 1,2,3,2,2 -o "
+             "%s/a.mcn && " NAS " apply %s/f.mcn -o %s/b.mcn && cmp %s/a.mcn "
+             "%s/b.mcn", tu_scratch, tu_scratch, tu_scratch, tu_scratch,
+             tu_scratch, tu_scratch);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, NULL), 0);
+    static const char *const bad[][2] = {
+        {"1,2", "--depth gives 2 stages; the network has 5 stages of "
+                "identity residual blocks\n"},
+        {"2,2,3,2,2", "--depth: stage 1 has 1 blocks, not 2\n"},
+        {"1,x", "mcn-nas: --depth takes a number of blocks per stage"},
+    };
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, NAS " apply %s/f.mcn --depth %s -o %s/c.mcn",
+                 tu_scratch, bad[i][0], tu_scratch);
+        ck_assert_int_eq(nas_tu_run(cmd, NULL, &err), i < 2 ? 65 : 64);
+        ck_assert_msg(strstr(err, bad[i][1]) != NULL, "%s", err);
+        free(err);
+        snprintf(cmd, sizeof cmd, "%s/c.mcn", tu_scratch);
+        ck_assert(!tu_exists(cmd));
+    }
+}
+END_TEST
+
 /* `ld`: the board's memories, less the reserves, as ld reads them;
    written whole or not at all. */
 START_TEST(ld_script)
@@ -151,6 +195,7 @@ Suite *suite_nas_tool(void)
     tcase_add_test(tc, apply_mnist);
     tcase_add_test(tc, misuse);
     tcase_add_test(tc, ld_script);
+    tcase_add_test(tc, apply_depth);
     tcase_add_test(tc, refuses_int8);
     suite_add_tcase(s, tc);
     return s;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "blocks.h"
 #include "boards.h"
 #include "channels.h"
 #include "graph_cost.h"
@@ -31,7 +32,7 @@ static const char usage[] =
     "       mcn-nas ld --help (the board's linker script for nas/fit_check.sh)\n"
     "       mcn-nas apply [IN.mcn|-] [-o OUT.mcn] [--width R] "
     "[--resolution N|HxW] [--divisor N]\n"
-    "                     [--calib CALIB.npy [--passes N]]\n"
+    "                     [--depth LIST] [--calib CALIB.npy [--passes N]]\n"
     "  apply: a float model (before mcn-quantize) scaled to width R (0 < R "
     "<= 1: each\n"
     "  channel group keeps its R most important channels, rounded to a "
@@ -41,13 +42,50 @@ static const char usage[] =
     "  channel's mean and deviation before its activation are matched to "
     "the trained\n"
     "  network's on those samples (at the trained resolution), N passes "
-    "(default 3)";
+    "(default 3).\n"
+    "  --depth a,b,...: stage s (the identity residual blocks of one "
+    "residual stream,\n"
+    "  as mcn-nas space counts them) keeps that many of its first blocks.";
+
+#define MAX_STAGES 64
 
 typedef struct {
     const char *in, *out, *calib;
     double width;
     int h, w, divisor, passes;
+    int depth[MAX_STAGES], n_depth;  /* --depth: blocks kept per stage */
 } apply_args;
+
+/* --depth: stage s keeps its first depth[s] identity residual blocks
+   (nas/blocks.h), found on the trained graph g; d, sliced from it,
+   loses the others. */
+static int apply_depth(const apply_args *a, const graph *g,
+                       const nas_channels *ch, graph *d, mcn_err *e)
+{
+    nas_blocks bl;
+    if (nas_blocks_find(g, ch, &bl, e))
+        return -1;
+    int rc = 0;
+    if (a->n_depth != bl.n_stages)
+        rc = mcn_fail(e, "--depth gives %d stages; the network has %d "
+                      "stages of identity residual blocks", a->n_depth,
+                      bl.n_stages);
+    for (int s = 0; rc == 0 && s < bl.n_stages; s++)
+        if (a->depth[s] > bl.stages[s].count)
+            rc = mcn_fail(e, "--depth: stage %d has %d blocks, not %d", s + 1,
+                          bl.stages[s].count, a->depth[s]);
+    bool *drop = rc ? NULL : calloc((size_t)bl.n_blocks + 1, sizeof *drop);
+    if (rc == 0 && !drop)
+        rc = mcn_fail(e, "out of memory");
+    if (rc == 0) {
+        nas_blocks_for_depths(&bl, a->depth, drop);
+        nas_bypass_blocks(d, &bl, drop);
+        graph_prune(d);
+    }
+    free(drop);
+    nas_blocks_free(&bl);
+    return rc;
+}
 
 /* The calibration samples through both graphs at the trained size. */
 static int realign(const apply_args *a, const graph *g, graph *d,
@@ -104,13 +142,18 @@ static int run_apply(const apply_args *a)
         rc = 65;
         goto done;
     }
-    if (a->h && graph_set_resolution(&d, 0, a->h, a->w, &e))
+    if ((a->n_depth && apply_depth(a, &g, &ch, &d, &e)) ||
+        (a->h && graph_set_resolution(&d, 0, a->h, a->w, &e)))
         goto fail;
     graph_cost before = graph_total_cost(&g), after = graph_total_cost(&d);
     const graph_tensor *x = &d.tensors[d.inputs[0]];
-    fprintf(stderr, "mcn-nas: width %.2f, input %dx%d: %lld -> %lld MACs, "
+    char depth[4 * MAX_STAGES + 16] = "";
+    for (int s = 0, at = 0; s < a->n_depth; s++)
+        at += snprintf(depth + at, sizeof depth - (size_t)at, "%s%d",
+                       s ? "," : ", depth ", a->depth[s]);
+    fprintf(stderr, "mcn-nas: width %.2f, input %dx%d%s: %lld -> %lld MACs, "
             "%lld -> %lld params\n", a->width, x->rank == 4 ? x->shape[1] : 0,
-            x->rank == 4 ? x->shape[2] : 0, (long long)before.macs,
+            x->rank == 4 ? x->shape[2] : 0, depth, (long long)before.macs,
             (long long)after.macs, (long long)before.params,
             (long long)after.params);
     if (graph_save_file(&d, a->out, &e)) {
@@ -132,7 +175,7 @@ done:
 
 static int apply_main(int argc, char **argv)
 {
-    apply_args a = {"-", NULL, NULL, 1.0, 0, 0, 8, 3};
+    apply_args a = {"-", NULL, NULL, 1.0, 0, 0, 8, 3, {0}, 0};
     int have_in = 0;
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
@@ -147,6 +190,12 @@ static int apply_main(int argc, char **argv)
             if (nas_cli_resolution(argv[++i], &a.h, &a.w))
                 return nas_cli_usage("--resolution takes N or HxW, "
                                    "1..65535", usage);
+        } else if (strcmp(s, "--depth") == 0 && i + 1 < argc) {
+            a.n_depth = nas_cli_ints(argv[++i], 0, 65535, a.depth,
+                                     MAX_STAGES);
+            if (a.n_depth < 1)
+                return nas_cli_usage("--depth takes a number of blocks "
+                                     "per stage: a,b,c", usage);
         } else if (strcmp(s, "--calib") == 0 && i + 1 < argc) {
             a.calib = argv[++i];
         } else if (strcmp(s, "--passes") == 0 && i + 1 < argc) {
