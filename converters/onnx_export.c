@@ -211,7 +211,8 @@ static const char *init_tensor(ox_ctx *c, const char *name, int dtype,
     if (!t || !d || !raw)
         return NULL;
     *t = init;
-    memcpy(d, dims, (size_t)rank * sizeof *d);
+    if (rank)
+        memcpy(d, dims, (size_t)rank * sizeof *d);
     for (int64_t i = 0; i < count; i++) {
         uint64_t v;
         if (elem == 4) {

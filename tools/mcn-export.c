@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fileio.h"
 #include "graph_io.h"
 #include "onnx_export.h"
+#include "tool_args.h"
 
 static const char help[] =
     "usage: mcn-export MODEL.mcn|- [-o OUT.onnx]\n"
@@ -30,13 +30,6 @@ static const char help[] =
     "\n"
     "MODEL '-' reads stdin. On any error nothing is written.\n"
     "Exit status: 64 usage, 65 a model it cannot export, 73 cannot write.\n";
-
-static int usage_error(const char *what, const char *arg)
-{
-    fprintf(stderr, "mcn-export: %s%s%s%s (see mcn-export --help)\n", what,
-            arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
-    return 64;
-}
 
 static int export_file(const char *in, const char *out)
 {
@@ -62,28 +55,8 @@ static int export_file(const char *in, const char *out)
 
 int main(int argc, char **argv)
 {
-    const char *in = NULL, *out = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(help, stdout);
-            return 0;
-        } else if (!strcmp(s, "-o")) {
-            if (i + 1 >= argc)
-                return usage_error("missing a file name after", s);
-            out = argv[++i];
-        } else if (s[0] == '-' && s[1]) {
-            return usage_error("unknown option", s);
-        } else if (in) {
-            return usage_error("more than one input model:", s);
-        } else {
-            in = s;
-        }
-    }
-    if (!in)
-        return usage_error("no model given", NULL);
-    if ((!out || !strcmp(out, "-")) && isatty(STDOUT_FILENO))
-        return usage_error("will not write a binary model to a terminal; "
-                           "use -o FILE or a pipe", NULL);
-    return export_file(in, out);
+    const tool_args t = {"mcn-export", help, 64, NULL, NULL};
+    const char *in, *out;
+    int rc = tool_args_parse(&t, argc, argv, &in, &out);
+    return rc >= 0 ? rc : export_file(in, out);
 }

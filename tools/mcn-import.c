@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fileio.h"
 #include "graph_io.h"
 #include "onnx_import.h"
 #include "tflite_import.h"
+#include "tool_args.h"
 
 static const char help[] =
     "usage: mcn-import MODEL.onnx|MODEL.tflite|- [-o OUT.mcn] [--verbose]\n"
@@ -34,13 +34,6 @@ static const char help[] =
     "  -h, --help    this text\n"
     "\n"
     "MODEL '-' reads stdin. On any error nothing is written.\n";
-
-static int usage_error(const char *what, const char *arg)
-{
-    fprintf(stderr, "mcn-import: %s%s%s%s (see mcn-import --help)\n", what,
-            arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
-    return 1;
-}
 
 /* A FlatBuffer with TFLite's identifier; anything else is taken as ONNX
    (protobuf has no magic of its own). */
@@ -76,33 +69,19 @@ static int import(const char *in, const char *out, bool verbose)
     return rc ? 1 : 0;
 }
 
+static int verbose_flag(const char *s, void *user)
+{
+    if (strcmp(s, "-v") && strcmp(s, "--verbose"))
+        return 0;
+    *(bool *)user = true;
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
-    const char *in = NULL, *out = NULL;
     bool verbose = false;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(help, stdout);
-            return 0;
-        } else if (!strcmp(s, "-v") || !strcmp(s, "--verbose")) {
-            verbose = true;
-        } else if (!strcmp(s, "-o")) {
-            if (i + 1 >= argc)
-                return usage_error("missing a file name after", s);
-            out = argv[++i];
-        } else if (s[0] == '-' && s[1]) {
-            return usage_error("unknown option", s);
-        } else if (in) {
-            return usage_error("more than one input model:", s);
-        } else {
-            in = s;
-        }
-    }
-    if (!in)
-        return usage_error("no model given", NULL);
-    if ((!out || !strcmp(out, "-")) && isatty(STDOUT_FILENO))
-        return usage_error("will not write a binary model to a terminal; "
-                           "use -o FILE or a pipe", NULL);
-    return import(in, out, verbose);
+    const tool_args t = {"mcn-import", help, 1, verbose_flag, &verbose};
+    const char *in, *out;
+    int rc = tool_args_parse(&t, argc, argv, &in, &out);
+    return rc >= 0 ? rc : import(in, out, verbose);
 }
