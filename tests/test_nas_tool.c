@@ -135,6 +135,25 @@ START_TEST(apply_depth)
 }
 END_TEST
 
+/* The hand-off for fine-tuning: a network pruned in width, depth and
+   resolution leaves as ONNX (mcn-export) and comes back (mcn-import)
+   computing the same outputs, bit for bit. */
+START_TEST(pruned_model_round_trips_through_onnx)
+{
+    char cmd[4096];
+    const char *s = tu_scratch;
+    snprintf(cmd, sizeof cmd, TU_BIN("mcn-import") " " MBV2 ".onnx | " NAS
+             " apply --width 0.5 --depth 0,1,2,1,2 --resolution 64 -o %s/p.mcn"
+             " && " TU_BIN("mcn-export") " %s/p.mcn -o %s/p.onnx && "
+             TU_BIN("mcn-import") " %s/p.onnx -o %s/back.mcn && "
+             TU_BIN("mcn-run") " --resize %s/p.mcn " MBV2 ".input.npy -o "
+             "%s/y1.npy && " TU_BIN("mcn-run") " --resize %s/back.mcn " MBV2
+             ".input.npy -o %s/y2.npy && cmp %s/y1.npy %s/y2.npy", s, s, s, s,
+             s, s, s, s, s, s, s);
+    ck_assert_int_eq(nas_tu_run(cmd, NULL, NULL), 0);
+}
+END_TEST
+
 /* `ld`: the board's memories, less the reserves, as ld reads them;
    written whole or not at all. */
 START_TEST(ld_script)
@@ -196,6 +215,7 @@ Suite *suite_nas_tool(void)
     tcase_add_test(tc, misuse);
     tcase_add_test(tc, ld_script);
     tcase_add_test(tc, apply_depth);
+    tcase_add_test(tc, pruned_model_round_trips_through_onnx);
     tcase_add_test(tc, refuses_int8);
     suite_add_tcase(s, tc);
     return s;
