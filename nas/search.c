@@ -116,9 +116,9 @@ static int offer(search *s, const int *g, mcn_err *e)
     x->score = (double)cost.macs;
     x->packed = -1;
     decode(s, g, &s->c);
-    /* Where fitness is dear anyway, the packed check comes first: the
-       search then breeds only from what really fits. */
-    if (s->o->fitness && s->o->accept) {
+    /* The last word on fitting, before the fitness: the search breeds
+       only from what really fits. */
+    if (s->o->accept) {
         int r = s->o->accept(s->o->user, &s->c, e);
         if (r < 0) {
             free(x->genes);
@@ -254,6 +254,12 @@ static int evolve(search *s, mcn_err *e)
     int tries = first_population(s, e);
     if (tries < 0)
         return -1;
+    if (s->n_pop == 0 && s->n_seen > 0)
+        return mcn_fail(e, "none of the %d sub-networks at width %.2f that "
+                        "the judge fitted in an arena of %lld bytes and "
+                        "%lld bytes of flash fits once checked", s->n_seen,
+                        o->width, (long long)o->arena_limit,
+                        (long long)o->flash_limit);
     if (s->n_pop == 0)
         return mcn_fail(e, "no sub-network at width %.2f fits an arena of "
                         "%lld bytes and %lld bytes of flash (%d tried)",
@@ -278,39 +284,22 @@ static int evolve(search *s, mcn_err *e)
     return 0;
 }
 
-/* The best evaluated genome that o->accept takes; NULL with why. */
+/* The best evaluated genome (every one accept took); NULL with why. */
 static const genome *take(search *s, mcn_err *e)
 {
     const nas_search_opts *o = s->o;
     if (o->progress)
         o->progress(s->total, s->total, o->progress_user);
-    free(s->pop);
-    s->pop = malloc(((size_t)s->n_seen + 1) * sizeof *s->pop);
-    if (!s->pop) {
-        mcn_fail(e, "out of memory");
-        return NULL;
+    const genome *best = NULL;
+    for (int i = 0; i < s->n_seen; i++) {
+        const genome *g = &s->seen[i];
+        if (g->packed != 0 && (!best || before(s, i, (int)(best - s->seen))))
+            best = g;
     }
-    for (s->n_pop = 0; s->n_pop < s->n_seen; s->n_pop++)
-        s->pop[s->n_pop] = s->n_pop;
-    rank(s);
-    int tries = o->accept_tries > 0 ? o->accept_tries : 1;
-    for (int i = 0, asked = 0; i < s->n_pop && asked < tries; i++) {
-        const genome *g = &s->seen[s->pop[i]];
-        if (!o->accept || g->packed == 1)
-            return g;
-        if (g->packed == 0)
-            continue;
-        asked++;
-        decode(s, g->genes, &s->c);
-        int r = o->accept(o->user, &s->c, e);
-        if (r < 0)
-            return NULL;
-        if (r > 0)
-            return g;
-    }
-    mcn_fail(e, "none of the best %d of %d candidates fits once quantized "
-             "and packed", tries < s->n_pop ? tries : s->n_pop, s->n_pop);
-    return NULL;
+    if (!best)
+        mcn_fail(e, "none of the %d sub-networks the judge fitted fits once "
+                 "checked", s->n_seen);
+    return best;
 }
 
 int nas_search(const nas_net *n, const nas_search_opts *o,

@@ -40,17 +40,16 @@ typedef struct {
                  const nas_cost *cost, double score);
     void (*progress)(int done, int total, void *user);
     void *progress_user;
-    /* The last word, best first over every candidate evaluated: 1 takes
-       it, 0 passes to the next, -1 fails with why (a check that really
-       quantizes and packs, nas/packed_fit.h). NULL: the best. At most
-       accept_tries are asked. */
+    /* The last word on fitting, asked of every candidate the judge fits
+       before its fitness: 1 takes it, 0 refuses it (never evaluated nor
+       bred from), -1 fails with why (a check that really quantizes and
+       packs, nas/packed_fit.h). NULL: the judge's word is final. */
     int (*accept)(void *user, const nas_candidate *c, mcn_err *e);
-    int accept_tries;
 } nas_search_opts;
 
 /* best (allocated by nas_candidate_alloc) gets the fittest candidate
-   that accept takes; -1 with why when no sampled genome fits, none of
-   the first accept_tries is taken, or the fitness fails. */
+   that accept takes; -1 with why when no sampled genome fits, accept
+   takes none, or the fitness fails. */
 int nas_search(const nas_net *n, const nas_search_opts *o,
                nas_candidate *best, nas_cost *best_cost, double *best_score,
                mcn_err *e);

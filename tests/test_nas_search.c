@@ -3,7 +3,8 @@
        (the judge says so again), none twice, and the best is the one of
        most MACs; the same seed gives the same search, another seed
        another;
-     - accept has the last word: refusing the best gives the next;
+     - accept has the last word: what it refuses is never evaluated,
+       bred from or returned;
      - limits nothing fits are refused with a message. */
 #include <check.h>
 #include <stdlib.h>
@@ -20,9 +21,8 @@ typedef struct {
     int count;
     int64_t macs[MAX_SEEN];
     int h[MAX_SEEN];
-    int refuse;       /* accept refuses this many first */
-    int asked;
-    int64_t last_macs;
+    int64_t bound;    /* refuse_over_bound refuses more MACs than this */
+    int asked, refused;
 } watch;
 
 static void seen(void *user, int generation, const nas_candidate *c,
@@ -36,12 +36,20 @@ static void seen(void *user, int generation, const nas_candidate *c,
     w->macs[w->count++] = cost->macs;
 }
 
-static int refuse_some(void *user, const nas_candidate *c, mcn_err *e)
+/* The candidate's MACs from the judge, as the search costs it. */
+static int refuse_over_bound(void *user, const nas_candidate *c, mcn_err *e)
 {
     watch *w = user;
-    (void)c;
-    (void)e;
-    return w->asked++ >= w->refuse;
+    nas_coster k;
+    nas_cost cost;
+    ck_assert(nas_coster_init(&k, w->n, e) == 0);
+    ck_assert(nas_coster_cost(&k, c, INT64_MAX, INT64_MAX, &cost, e) == 0);
+    nas_coster_free(&k);
+    w->asked++;
+    if (cost.macs <= w->bound)
+        return 1;
+    w->refused++;
+    return 0;
 }
 
 static const int res[3] = {96, 112, 128};
@@ -104,40 +112,45 @@ START_TEST(macs_search_stays_in_budget)
 }
 END_TEST
 
+/* accept is asked of every candidate the judge fits, before it is
+   evaluated: one refusing what has more MACs than a bound gives a search
+   that never evaluates, breeds from or returns such a candidate. */
 START_TEST(accept_has_the_last_word)
 {
     nas_net n;
     mcn_err e;
     nas_tu_load_net(TU_SRC("tests/data/onnx-nets/mobilenet_v2_035.onnx"), &n);
-    watch a = {.n = &n}, b = {.n = &n, .refuse = 2};
+    watch a = {.n = &n};
     nas_search_opts o = options(&a, 9);
     nas_candidate best;
-    nas_cost first, third;
+    nas_cost free_cost, bound_cost;
     double s;
     ck_assert(nas_candidate_alloc(&n, &best, &e) == 0);
-    ck_assert(nas_search(&n, &o, &best, &first, &s, &e) == 0);
-    /* Refusing the two best: the third of the ranking (most MACs first). */
+    ck_assert(nas_search(&n, &o, &best, &free_cost, &s, &e) == 0);
+    /* Bound below the free search's best: refusals happen. */
+    watch b = {.n = &n, .bound = free_cost.macs * 3 / 4};
     o.user = &b;
-    o.accept = refuse_some;
-    o.accept_tries = 5;
-    ck_assert(nas_search(&n, &o, &best, &third, &s, &e) == 0);
-    ck_assert_int_eq(b.asked, 3);
-    int64_t sorted[MAX_SEEN];
-    memcpy(sorted, a.macs, (size_t)a.count * sizeof *sorted);
-    for (int i = 1; i < a.count; i++)
-        for (int j = i; j > 0 && sorted[j] > sorted[j - 1]; j--) {
-            int64_t t = sorted[j];
-            sorted[j] = sorted[j - 1];
-            sorted[j - 1] = t;
-        }
-    ck_assert_int_eq(first.macs, sorted[0]);
-    ck_assert_int_eq(third.macs, sorted[2]);
-    /* Refusing all that it may ask: an error that says so. */
-    watch c = {.n = &n, .refuse = 1000};
-    o.user = &c;
-    ck_assert(nas_search(&n, &o, &best, &third, &s, &e) != 0);
-    ck_assert_msg(strstr(e.msg, "none of the best 5 of") != NULL, "%s",
+    o.accept = refuse_over_bound;
+    ck_assert_msg(nas_search(&n, &o, &best, &bound_cost, &s, &e) == 0, "%s",
                   e.msg);
+    ck_assert_int_gt(b.refused, 0);
+    ck_assert_int_eq(b.asked, b.count + b.refused);  /* asked before seen */
+    ck_assert_int_le(bound_cost.macs, b.bound);
+    for (int i = 0; i < b.count; i++)
+        ck_assert_int_le(b.macs[i], b.bound);
+    /* The best of those it took: the most MACs of all it evaluated. */
+    int64_t most = 0;
+    for (int i = 0; i < b.count; i++)
+        most = b.macs[i] > most ? b.macs[i] : most;
+    ck_assert_int_eq(bound_cost.macs, most);
+    /* Refusing everything: an error that says so. */
+    watch c = {.n = &n, .bound = 0};
+    o.user = &c;
+    ck_assert(nas_search(&n, &o, &best, &bound_cost, &s, &e) != 0);
+    ck_assert_msg(strstr(e.msg, "that the judge fitted in an arena of 60000 "
+                         "bytes and 400000 bytes of flash fits once "
+                         "checked") != NULL, "%s", e.msg);
+    ck_assert_int_eq(c.count, 0);
     nas_candidate_free(&best);
     nas_net_free(&n);
 }

@@ -26,7 +26,6 @@
 #include "space.h"
 
 #define MAX_LIST 256
-#define ACCEPT_TRIES 50
 /* Calibration samples the packed check quantizes with: the sizes hang on
    the shapes, hardly on the ranges. */
 #define PACK_SAMPLES 16
@@ -48,8 +47,8 @@ static const char usage[] =
     "side\n"
     "  Evolves per-group widths, per-stage depths and the resolution under "
     "the budget:\n"
-    "  the model's int8 arena and flash as mcn-nas space counts them, and "
-    "the result's\n"
+    "  the model's int8 arena and flash as mcn-nas space counts them, then "
+    "each one's\n"
     "  once quantized and packed for the board's core (mcn-pack --target: "
     "the board's\n"
     "  engine build; generic on a Cortex-M0+; cortex-m4 for sizes alone). "
@@ -570,7 +569,6 @@ static int run(const search_args *a)
     r.flash_limit = o.flash_limit;
     r.target = nas_pack_target_for(b.board);
     o.accept = accept;
-    o.accept_tries = ACCEPT_TRIES;
     if (a->eval || a->eval_cmd)
         o.fitness = fitness;
     if (a->log && !(r.log = open_memstream(&r.log_buf, &r.log_len))) {
