@@ -240,7 +240,7 @@ install: all
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 engine/mcn.h formats/mcn_format.h $(DESTDIR)$(PREFIX)/include/mcn/
 	install -m 644 $(ARM_LDS) $(DESTDIR)$(PREFIX)/lib/mcn/arm/
-	$(Q)for cpu in cortex-m0plus; do \
+	$(Q)for cpu in $(filter-out $(ARM_SIM_CPUS),$(ARM_CPUS)); do \
 	  install -m 644 $(ARM_DIR)/$$cpu/libmcn.a $(ARM_DIR)/$$cpu/cflags \
 	    $(DESTDIR)$(PREFIX)/lib/mcn/arm/$$cpu/ || exit 1; done
 	$(Q)for cpu in $(ARM_SIM_CPUS); do \

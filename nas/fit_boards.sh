@@ -58,38 +58,41 @@ json() {
     sed -n "s/.*\"$1\": *\([0-9]*\).*/\1/p" "$2" | tail -n 1
 }
 
+# mcn-nas's last word, "written: HxW; quantized and packed for TARGET,
+# arena A B of LIMIT, model M B of LIMIT", into res, target, al and fl_;
+# 1 when it is missing. TARGET is what its check packed for (the board's
+# core), and so what is packed for here.
+read_written() {
+    w=$(sed -n 's/.*written: \([0-9]*x[0-9]*\); quantized and packed for \([a-z0-9-]*\), arena [0-9]* B of \([0-9]*\), model [0-9]* B of \([0-9]*\)$/\1 \2 \3 \4/p' "$1")
+    [ -n "$w" ] || return 1
+    read -r res target al fl_ <<EOF
+$w
+EOF
+}
+
 status=0
 for b in $boards; do
     core=$("$BIN/mcn-nas" --list-boards | awk -v b="$b" '$1 == b { print $2 }')
     [ -n "$core" ] || die "$b: not a board mcn-nas --list-boards knows"
     "$BIN/mcn-nas" ld --board "$b" -o "$T/$b.ld" || die "$b: mcn-nas ld failed"
-    cpu=$(sed -n 's/^[ *]*mcn-cpu: *\([a-z0-9-]*\).*/\1/p' "$T/$b.ld")
-    case $cpu in
-    cortex-m0plus) target=generic ;;
-    *) target=$cpu ;;
-    esac
     start=$(date +%s)
-    fail=
+    fail= target=-
     if ! "$BIN/mcn-nas" --board "$b" --calib "$CALIB" "$MODEL" \
         -o "$T/$b.mcn" "$@" 2>"$T/$b.nas.log"; then
         fail="mcn-nas: $(tail -n 1 "$T/$b.nas.log")"
+    elif ! read_written "$T/$b.nas.log"; then
+        fail="no 'written:' line from mcn-nas"
     elif ! "$BIN/mcn-quantize" --resize --calib "$CALIB" "$T/$b.mcn" 2>"$T/$b.q.log" |
         "$BIN/mcn-pack" --target "$target" -o "$T/$b.p.mcn" 2>>"$T/$b.q.log"; then
         fail="quantize/pack: $(tail -n 1 "$T/$b.q.log")"
     elif ! "$BIN/mcn-info" --json "$T/$b.p.mcn" >"$T/$b.json"; then
         fail="mcn-info failed"
     fi
-    limits=$(sed -n 's/.*written: .*arena [0-9]* B of \([0-9]*\), model [0-9]* B of \([0-9]*\)$/\1 \2/p' "$T/$b.nas.log")
-    arena=- model=- res=- macs=- lf=- ls=- fl=- sl=-
     if [ -z "$fail" ]; then
         arena=$(json peak_sram_bytes "$T/$b.json")
         model=$(json flash_bytes "$T/$b.json")
         macs=$(json macs "$T/$b.json")
-        res=$(sed -n 's/.*written: \([0-9]*x[0-9]*\);.*/\1/p' "$T/$b.nas.log")
-        al=${limits% *} fl_=${limits#* }
-        if [ -z "$limits" ]; then
-            fail="no 'written:' line from mcn-nas"
-        elif [ "$arena" -gt "$al" ] || [ "$model" -gt "$fl_" ]; then
+        if [ "$arena" -gt "$al" ] || [ "$model" -gt "$fl_" ]; then
             fail="over the budget: arena $arena of $al, model $model of $fl_"
         elif ! out=$(MCN_BIN=$BIN sh "$HERE/fit_check.sh" "$T/$b.p.mcn" "$T/$b.ld" 2>"$T/$b.fit.log"); then
             fail="fit check: $(tail -n 1 "$T/$b.fit.log")"

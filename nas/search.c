@@ -16,7 +16,7 @@ typedef struct {
                         stage */
     double score;
     nas_cost cost;
-    signed char packed;  /* accept's answer: 1, 0, or -1 not asked yet */
+    bool refused;        /* by accept: never offered again */
 } genome;
 
 typedef struct {
@@ -90,7 +90,7 @@ static int offer(search *s, const int *g, mcn_err *e)
 {
     int idx = find(s, g);
     if (idx >= 0) {
-        if (in_pop(s, idx) || s->seen[idx].packed == 0)
+        if (in_pop(s, idx) || s->seen[idx].refused)
             return 0;
         s->pop[s->n_pop++] = idx;
         return 1;
@@ -114,7 +114,7 @@ static int offer(search *s, const int *g, mcn_err *e)
     memcpy(x->genes, g, (size_t)s->len * sizeof *g);
     x->cost = cost;
     x->score = (double)cost.macs;
-    x->packed = -1;
+    x->refused = false;
     decode(s, g, &s->c);
     /* The last word on fitting, before the fitness: the search breeds
        only from what really fits. */
@@ -124,9 +124,8 @@ static int offer(search *s, const int *g, mcn_err *e)
             free(x->genes);
             return -1;
         }
-        x->packed = (signed char)r;
+        x->refused = r == 0;
         if (!r) {
-            x->score = -1e300;
             s->n_seen++;
             return 0;
         }
@@ -284,22 +283,14 @@ static int evolve(search *s, mcn_err *e)
     return 0;
 }
 
-/* The best evaluated genome (every one accept took); NULL with why. */
-static const genome *take(search *s, mcn_err *e)
+/* The best genome evaluated: the first of the ranked last generation,
+   since each generation keeps its best (and accept's refusals never
+   enter one). */
+static const genome *take(search *s)
 {
-    const nas_search_opts *o = s->o;
-    if (o->progress)
-        o->progress(s->total, s->total, o->progress_user);
-    const genome *best = NULL;
-    for (int i = 0; i < s->n_seen; i++) {
-        const genome *g = &s->seen[i];
-        if (g->packed != 0 && (!best || before(s, i, (int)(best - s->seen))))
-            best = g;
-    }
-    if (!best)
-        mcn_fail(e, "none of the %d sub-networks the judge fitted fits once "
-                 "checked", s->n_seen);
-    return best;
+    if (s->o->progress)
+        s->o->progress(s->total, s->total, s->o->progress_user);
+    return &s->seen[s->pop[0]];
 }
 
 int nas_search(const nas_net *n, const nas_search_opts *o,
@@ -323,7 +314,7 @@ int nas_search(const nas_net *n, const nas_search_opts *o,
     } else if (nas_coster_init(&s.k, n, e) == 0) {
         if (nas_candidate_alloc(n, &s.c, e) == 0) {
             rc = evolve(&s, e);
-            const genome *g = rc ? NULL : take(&s, e);
+            const genome *g = rc ? NULL : take(&s);
             if (g) {
                 decode(&s, g->genes, best);
                 *best_cost = g->cost;

@@ -147,7 +147,8 @@ static int run_apply(const apply_args *a)
         goto fail;
     graph_cost before = graph_total_cost(&g), after = graph_total_cost(&d);
     const graph_tensor *x = &d.tensors[d.inputs[0]];
-    char depth[4 * MAX_STAGES + 16] = "";
+    /* ", depth " and up to 64 numbers of at most 5 digits, comma led. */
+    char depth[8 + 6 * MAX_STAGES + 1] = "";
     for (int s = 0, at = 0; s < a->n_depth; s++)
         at += snprintf(depth + at, sizeof depth - (size_t)at, "%s%d",
                        s ? "," : ", depth ", a->depth[s]);
