@@ -153,12 +153,3 @@ int mcn_tconv_size_ok(int32_t in, int32_t k, int32_t dil, int32_t stride,
         return 0;
     return out >= base && out < base + extra;
 }
-
-mcn_k_requant mcn_requant_of(const mcn_opview *v)
-{
-    mcn_k_requant rq;
-    rq.multiplier = v->multiplier;
-    rq.shift = v->shift;
-    rq.count = (int32_t)v->n_rq;
-    return rq;
-}

@@ -54,23 +54,38 @@ static const mcn_op_fn op_table[MCN_OP_COUNT] = {
 void mcn_tview_get(const mcn_ctx *ctx, int32_t index, mcn_tview *t)
 {
     const uint8_t *b = ctx->model;
-    memset(t, 0, sizeof *t);
+    /* Every field is assigned, with no memset first: this runs for every
+       operand of every operator on every invoke. */
     t->index = index;
-    if (index < 0 || (uint32_t)index >= ctx->n_tensors)
+    t->is_const = 0;
+    t->data = 0;
+    t->wdata = 0;
+    t->n_quant = t->scale_bits = t->zps = t->n_zps = 0;
+    t->zero_point = 0;
+    uint32_t rank = 0, shape = 0;
+    t->present = index >= 0 && (uint32_t)index < ctx->n_tensors;
+    if (!t->present) {
+        t->dtype = (mcn_dtype)0;
+        t->rank = 0;
+        t->elems = t->bytes = 0;
+        for (uint32_t d = 0; d < MCN_MAX_DIMS; d++)
+            t->dims[d] = 0;
         return;
-    /* Every operator of every invoke decodes its tensors here: each
-       table's vtable is found once. */
+    }
+    /* Each table's vtable is found once. */
     const fb_tab tt = fb_tab_of(b, fb_vector_table(b, ctx->tensors,
                                                    (uint32_t)index));
-    t->present = 1;
     t->dtype = (mcn_dtype)fb_tab_u8(&tt, MCN_TENSOR_DTYPE, 0);
-    uint32_t rank, shape = fb_tab_vector(&tt, MCN_TENSOR_SHAPE, &rank);
+    shape = fb_tab_vector(&tt, MCN_TENSOR_SHAPE, &rank);
     t->rank = (int)rank;
     t->elems = 1;
-    for (uint32_t d = 0; d < rank; d++) {
+    uint32_t d = 0;
+    for (; d < rank; d++) {
         t->dims[d] = fb_i32(b + shape + 4u * d);
         t->elems *= (uint32_t)t->dims[d];
     }
+    for (; d < MCN_MAX_DIMS; d++)
+        t->dims[d] = 0;
     t->bytes = t->elems * mcn_dtype_size(t->dtype);
     uint32_t buf = fb_tab_u32(&tt, MCN_TENSOR_BUFFER, 0);
     if (buf != 0) {

@@ -233,6 +233,14 @@ int mcn_out_size_ok(int32_t in, int32_t k, int32_t dil, int32_t stride,
    small enough that the kernel's index arithmetic cannot overflow. */
 int mcn_tconv_size_ok(int32_t in, int32_t k, int32_t dil, int32_t stride,
                       int32_t pad0, int32_t pad1, int32_t out);
-mcn_k_requant mcn_requant_of(const mcn_opview *v);
+/* Inline: every weighted operator asks for it on every invoke. */
+static inline mcn_k_requant mcn_requant_of(const mcn_opview *v)
+{
+    mcn_k_requant rq;
+    rq.multiplier = v->multiplier;
+    rq.shift = v->shift;
+    rq.count = (int32_t)v->n_rq;
+    return rq;
+}
 
 #endif

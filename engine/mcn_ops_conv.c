@@ -152,13 +152,14 @@ mcn_status mcn_op_conv(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_conv_params p;
     if (call) {
-        conv_params(v, &p);
-        if (v->kernel)
-            mcn_call_kernel(call, v->kernel, &p);
-        else if (mcn_k_conv_1x1_s8_applies(&p))
-            MCN_CALL_SET(call, MCN_CALL_CONV_1X1, conv, p);
-        else
-            MCN_CALL_SET(call, MCN_CALL_CONV, conv, p);
+        /* Filled in place: a copy of the struct costs as much as its
+           filling, on every operator of every invoke. */
+        mcn_k_conv_params *cp = &call->p.conv;
+        conv_params(v, cp);
+        call->kernel = v->kernel;
+        call->kind = v->kernel ? MCN_CALL_CONV_KERNEL
+                     : mcn_k_conv_1x1_s8_applies(cp) ? MCN_CALL_CONV_1X1
+                                                     : MCN_CALL_CONV;
         return MCN_OK;
     }
     MCN_TRY(check_conv_operands(v, &p));
@@ -180,11 +181,9 @@ mcn_status mcn_op_dwconv(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_conv_params p;
     if (call) {
-        conv_params(v, &p);
-        if (v->kernel)
-            mcn_call_kernel(call, v->kernel, &p);
-        else
-            MCN_CALL_SET(call, MCN_CALL_DWCONV, conv, p);
+        conv_params(v, &call->p.conv);
+        call->kernel = v->kernel;
+        call->kind = v->kernel ? MCN_CALL_CONV_KERNEL : MCN_CALL_DWCONV;
         return MCN_OK;
     }
     MCN_TRY(check_conv_operands(v, &p));
@@ -262,23 +261,25 @@ static void fc_params(const mcn_opview *v, mcn_k_fc_params *p)
    channels, out_depth filters. */
 static void fc_as_conv(const mcn_opview *v, mcn_k_conv_params *c)
 {
-    mcn_k_fc_params f;
-    fc_params(v, &f);
-    memset(c, 0, sizeof *c);
-    c->input_offset = f.input_offset;
-    c->output_offset = f.output_offset;
+    /* Every field assigned, no memset or fc_params first: this runs on
+       every invoke. The same values as fc_params's. */
+    const int32_t out_depth = v->in[1].dims[0], depth = v->in[1].dims[1];
+    const int32_t batches = (int32_t)(v->out.elems / (uint32_t)out_depth);
+    c->input_offset = -v->in[0].zero_point;
+    c->output_offset = v->out.zero_point;
     c->stride_h = c->stride_w = c->dilation_h = c->dilation_w = 1;
+    c->pad_top = c->pad_left = 0;
     c->groups = c->depth_multiplier = 1;
-    c->act_min = f.act_min;
-    c->act_max = f.act_max;
-    c->rq = f.rq;
-    c->input = (mcn_k_dims){f.batches, 1, 1, f.depth};
-    c->filter = (mcn_k_dims){f.out_depth, 1, 1, f.depth};
-    c->output = (mcn_k_dims){f.batches, 1, 1, f.out_depth};
-    c->input_data = f.input_data;
-    c->filter_data = f.filter_data;
-    c->bias = f.bias;
-    c->output_data = f.output_data;
+    c->act_min = v->act_min;
+    c->act_max = v->act_max;
+    c->rq = mcn_requant_of(v);
+    c->input = (mcn_k_dims){batches, 1, 1, depth};
+    c->filter = (mcn_k_dims){out_depth, 1, 1, depth};
+    c->output = (mcn_k_dims){batches, 1, 1, out_depth};
+    c->input_data = (const int8_t *)v->in[0].data;
+    c->filter_data = (const int8_t *)v->in[1].data;
+    c->bias = bias_of(v);
+    c->output_data = (int8_t *)v->out.wdata;
     c->scratch = (int32_t *)(void *)v->scratch;
 }
 
@@ -310,14 +311,12 @@ mcn_status mcn_op_fc(const mcn_opview *v, mcn_call *call)
 {
     mcn_k_fc_params p;
     if (call) {
-        if (v->kernel) {
-            mcn_k_conv_params c;
-            fc_as_conv(v, &c);
-            mcn_call_kernel(call, v->kernel, &c);
-            return MCN_OK;
-        }
-        fc_params(v, &p);
-        MCN_CALL_SET(call, MCN_CALL_FC, fc, p);
+        call->kernel = v->kernel;
+        call->kind = v->kernel ? MCN_CALL_CONV_KERNEL : MCN_CALL_FC;
+        if (v->kernel)
+            fc_as_conv(v, &call->p.conv);
+        else
+            fc_params(v, &call->p.fc);
         return MCN_OK;
     }
     if (v->n_in < 2 || v->n_out != 1)
