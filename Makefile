@@ -28,7 +28,7 @@ OPT      := -O2 -g
 comma    := ,
 SANFLAGS := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 INC      := -Iformats -Iengine -Iconverters -Iquantizer -Ipacker -Inas -Iconformance \
-            -Itools/sim -Itools/sim/host -Itools/gen -Itools/nas -I$(BUILD)/gen
+            -Itools/sim -Itools/sim/host -Itools/gen -Itools/nas -Itools/quantize -I$(BUILD)/gen
 HOST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SANFLAGS) $(INC) $(CFLAGS)
 ENGINE_CFLAGS := -std=c99 -ffreestanding $(OPT) $(WARN) $(SANFLAGS) -Iformats -Iengine $(CFLAGS)
 LDLIBS   := -lprotobuf-c -lz -lm
@@ -60,7 +60,7 @@ ENGINE_SRC := formats/fb_read.c $(wildcard engine/*.c engine/kernels/*.c)
 ARM_COLD_SRC := engine/kernels/softmax_s8.c
 HOST_SRC   := $(filter-out formats/fb_read.c,$(wildcard formats/*.c)) \
               $(wildcard converters/*.c quantizer/*.c packer/*.c nas/*.c conformance/*.c) \
-              $(wildcard tools/sim/host/*.c tools/gen/*.c tools/nas/*.c)
+              $(wildcard tools/sim/host/*.c tools/gen/*.c tools/nas/*.c tools/quantize/*.c)
 GEN_SRC    := $(BUILD)/gen/onnx/onnx.pb-c.c
 TOOLS      := $(patsubst tools/%.c,%,$(wildcard tools/mcn-*.c))
 TEST_SRC   := $(wildcard tests/test_*.c)

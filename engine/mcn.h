@@ -80,6 +80,10 @@ int mcn_num_outputs(const mcn_ctx *ctx);
 mcn_status mcn_input(const mcn_ctx *ctx, int i, mcn_tensor *t);
 mcn_status mcn_output(const mcn_ctx *ctx, int i, mcn_tensor *t);
 mcn_status mcn_invoke(mcn_ctx *ctx);
+/* Operator op's output tensor. Its data holds the result from the end of
+   the operator (the hook's done = 1) until a later operator reuses the
+   space: what a per-layer dump or error report reads from the hook. */
+mcn_status mcn_op_output(const mcn_ctx *ctx, uint32_t op, mcn_tensor *t);
 /* Set (or, with NULL, clear) the per-operator hook; after mcn_init. */
 mcn_status mcn_set_op_hook(mcn_ctx *ctx, mcn_op_hook hook, void *user);
 

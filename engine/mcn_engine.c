@@ -284,6 +284,24 @@ int mcn_num_outputs(const mcn_ctx *ctx)
     return ctx && ctx->ready ? (int)ctx->n_outputs : 0;
 }
 
+static void tensor_of(const mcn_tview *v, mcn_tensor *t)
+{
+    memset(t, 0, sizeof *t);
+    t->dtype = v->dtype;
+    t->rank = v->rank;
+    for (int d = 0; d < v->rank; d++)
+        t->dims[d] = v->dims[d];
+    /* A constant model output is data in the model: read-only. */
+    t->data = v->wdata ? (void *)v->wdata : (void *)(uintptr_t)v->data;
+    t->bytes = v->bytes;
+    if (v->n_quant) {
+        union { uint32_t u; float f; } sc;
+        sc.u = v->scale_bits;
+        t->scale = sc.f;
+    }
+    t->zero_point = v->zero_point;
+}
+
 static mcn_status get_io(const mcn_ctx *ctx, uint32_t vec, uint32_t n, int i,
                          mcn_tensor *t)
 {
@@ -291,20 +309,17 @@ static mcn_status get_io(const mcn_ctx *ctx, uint32_t vec, uint32_t n, int i,
         return MCN_ERR_ARG;
     mcn_tview v;
     mcn_tview_get(ctx, fb_i32(ctx->model + vec + 4u * (uint32_t)i), &v);
-    memset(t, 0, sizeof *t);
-    t->dtype = v.dtype;
-    t->rank = v.rank;
-    for (int d = 0; d < v.rank; d++)
-        t->dims[d] = v.dims[d];
-    /* A constant model output is data in the model: read-only. */
-    t->data = v.wdata ? (void *)v.wdata : (void *)(uintptr_t)v.data;
-    t->bytes = v.bytes;
-    if (v.n_quant) {
-        union { uint32_t u; float f; } sc;
-        sc.u = v.scale_bits;
-        t->scale = sc.f;
-    }
-    t->zero_point = v.zero_point;
+    tensor_of(&v, t);
+    return MCN_OK;
+}
+
+mcn_status mcn_op_output(const mcn_ctx *ctx, uint32_t op, mcn_tensor *t)
+{
+    if (!ctx || !ctx->ready || !t || op >= ctx->n_operators)
+        return MCN_ERR_ARG;
+    mcn_opview v;
+    mcn_opview_get(ctx, op, &v);
+    tensor_of(&v.out, t);
     return MCN_OK;
 }
 

@@ -12,7 +12,28 @@
 #ifndef MCN_QUANTIZE_H
 #define MCN_QUANTIZE_H
 
+#include <stdbool.h>
+
 #include "graph.h"
+#include "qrange.h"
+
+/* One activation's range chosen otherwise than the rest: by name of the
+   tensor or of the node that produces it. */
+typedef struct {
+    const char *name;
+    int method;             /* qrange_method, or -1: the fixed [lo, hi] */
+    float lo, hi;
+} quantize_layer;
+
+/* What calibration found for one tensor (quantize_opts.stats). */
+typedef struct {
+    bool calibrated;        /* a non-constant float tensor samples reached */
+    int method;             /* how its range was chosen; -1: fixed */
+    float min, max;         /* measured over the calibration set */
+    float lo, hi;           /* chosen, before tensors that share a range
+                               (CONCATENATION's, say) are widened to it */
+    double clipped;         /* fraction of the measured values outside */
+} quantize_tensor_stats;
 
 typedef struct {
     int n_samples;          /* calibration samples */
@@ -20,6 +41,11 @@ typedef struct {
                                      graph layout (NHWC) */
     void (*progress)(int done, int total, void *user);  /* may be NULL */
     void *user;
+    qrange_method method;   /* every activation's but the layers' below */
+    double percentile;      /* QRANGE_PERCENTILE's p; 0 means 99.99 */
+    int n_layers;
+    const quantize_layer *layers;
+    quantize_tensor_stats *stats;  /* NULL, or one per graph tensor */
 } quantize_opts;
 
 /* Float graph in, int8 graph out (in place). The graph must have one
@@ -37,8 +63,11 @@ int quantize_check_float(const graph *g, mcn_err *e);
 
 /* Calibration alone: run every sample through the float graph and record
    each non-constant float tensor's range in lo[t], hi[t] (arrays of
-   g->n_tensors). Tensors that no sample reaches are left at lo = +inf,
-   hi = -inf. Calls o->progress after each sample. */
+   g->n_tensors): the measured one for minmax, else the one o->method (or
+   the tensor's layer override) picks from a histogram of a second pass.
+   Tensors that no sample reaches are left at lo = +inf, hi = -inf. Calls
+   o->progress after each sample of each pass; fills o->stats if set. A
+   layer naming no tensor or node, or a constant, fails. */
 int quantize_calibrate(const graph *g, const quantize_opts *o, float *lo,
                        float *hi, mcn_err *e);
 

@@ -79,7 +79,7 @@ START_TEST(chain_tracks_float)
     const float *ptrs[N_CALIB];
     for (int i = 0; i < N_CALIB; i++)
         ptrs[i] = calib[i];
-    quantize_opts o = {N_CALIB, ptrs, NULL, NULL};
+    quantize_opts o = {.n_samples = N_CALIB, .samples = ptrs};
     ck_assert_msg(quantize_graph(&qg, &o, &e) == 0, "%s", e.msg);
     const graph_tensor *xin = &qg.tensors[qg.inputs[0]];
     float s_in = xin->scale[0], s_out[N_OUT];

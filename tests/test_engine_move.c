@@ -381,7 +381,7 @@ START_TEST(int8_tracks_float)
     mcn_err e = {{0}};
     build_float(&fg);
     ck_assert_int_eq(graph_clone(&qg, &fg, &e), 0);
-    quantize_opts o = {N, samples, NULL, NULL};
+    quantize_opts o = {.n_samples = N, .samples = samples};
     ck_assert_msg(quantize_graph(&qg, &o, &e) == 0, "%s", e.msg);
     const graph_tensor *xq = &qg.tensors[qg.inputs[0]];
     float s_in = xq->scale[0];

@@ -410,7 +410,7 @@ static void quantized(void (*build)(graph *, int *), graph *g, int *t)
     for (int i = 0; i < N_CALIB; i++)
         ptrs[i] = calib[i];
     build(g, t);
-    quantize_opts o = {N_CALIB, ptrs, NULL, NULL};
+    quantize_opts o = {.n_samples = N_CALIB, .samples = ptrs};
     mcn_err e = {{0}};
     ck_assert_msg(quantize_graph(g, &o, &e) == 0, "%s", e.msg);
 }

@@ -98,7 +98,7 @@ static double run_case(const tconv_case *tc, uint32_t seed)
             calib[i][k] = urand(&seed);
         ptr[i] = calib[i];
     }
-    quantize_opts qo = {N_CALIB, ptr, NULL, NULL};
+    quantize_opts qo = {.n_samples = N_CALIB, .samples = ptr};
     ck_assert_msg(quantize_graph(&g, &qo, &e) == 0, "%s", e.msg);
     check_constants(&g);
     ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);

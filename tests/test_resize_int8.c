@@ -345,7 +345,7 @@ START_TEST(onnx_resize_tracks_float_in_int8)
         onnx_resize(&cases[c], &g);
         mcn_err e = {{0}};
         ck_assert_msg(graph_clone(&ref, &g, &e) == 0, "%s", e.msg);
-        quantize_opts o = {N, samples, NULL, NULL};
+        quantize_opts o = {.n_samples = N, .samples = samples};
         ck_assert_msg(quantize_graph(&g, &o, &e) == 0, "%s", e.msg);
         const graph_tensor *ty = &g.tensors[g.outputs[0]];
         float s_out = ty->scale[0];

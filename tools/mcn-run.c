@@ -4,6 +4,7 @@
 ** runs on the engine exactly as firmware would (packed in memory first if
 ** the file is not), so host results are the device's results.
 */
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +20,17 @@
 
 static const char usage[] =
     "usage: mcn-run MODEL INPUT.npy [-o OUT.npy] [--raw] [--labels LABELS.npy] "
-    "[--resize]\n"
+    "[--resize] [--compare REF.mcn]\n"
     "  --resize: images of another height and width are resized to the "
-    "model's input (bilinear)";
+    "model's input (bilinear)\n"
+    "  --compare: run REF.mcn (the float model, say) on the same input and "
+    "print\n"
+    "    top-1 agreement and SQNR of MODEL's outputs against REF's (and "
+    "REF's\n"
+    "    accuracy with --labels)";
 
 typedef struct {
-    const char *model, *input, *out, *labels;
+    const char *model, *input, *out, *labels, *compare;
     bool raw, resize;
 } run_args;
 
@@ -175,30 +181,99 @@ static int report(const npy_array *y, int n, const npy_array *labels,
     return 0;
 }
 
-static int run(const run_args *a, run_err *r)
+/* One model on the samples of x: its output 0 as an array in the source
+   layout (float32 unless raw), *n samples. */
+static int run_model(const char *path, const npy_array *x, bool resize,
+                     bool raw, npy_array *y, int *n, run_err *r)
 {
     graph g;
-    npy_array x = {0}, y = {0}, labels = {0};
     sample_batch b = {0};
     run_out o = {NULL, 0};
     uint8_t *file = NULL;
     size_t len = 0;
     int rc = -1;
     graph_init(&g);
-    if (file_read_all(a->model, &file, &len, &r->e) ||
+    if (file_read_all(path, &file, &len, &r->e) ||
         graph_from_mcn(&g, file, len, &r->e)) {
-        fail_in(r, a->model);
+        fail_in(r, path);
         goto out;
     }
     if (g.n_inputs != 1 || g.n_outputs < 1) {
         mcn_fail(&r->e, "the model has %d inputs; mcn-run feeds one",
                  g.n_inputs);
-        fail_in(r, a->model);
+        fail_in(r, path);
         goto out;
     }
-    if (npy_load(a->input, &x, &r->e) ||
-        (a->resize ? sample_inputs_resized : sample_inputs_from_npy)(
-            &g, 0, &x, &b, &r->e)) {
+    if ((resize ? sample_inputs_resized : sample_inputs_from_npy)(&g, 0, x,
+                                                                  &b, &r->e))
+        goto out;   /* the caller names the input file */
+    const graph_tensor *t = &g.tensors[g.outputs[0]];
+    o.sample_bytes = graph_tensor_bytes(t);
+    o.data = malloc(o.sample_bytes * (size_t)b.n + 1);
+    if (!o.data) {
+        mcn_fail(&r->e, "out of memory");
+        fail_in(r, path);
+        goto out;
+    }
+    if ((b.dtype == MCN_DT_FLOAT32 ? run_float(&g, &b, &o, r)
+                                   : run_int8(&g, file, len, &b, &o, r)) ||
+        sample_outputs_to_npy(&g, 0, o.data, b.n, b.form, raw, y, &r->e)) {
+        fail_in(r, path);
+        goto out;
+    }
+    *n = b.n;
+    rc = 0;
+out:
+    free(file);
+    free(o.data);
+    sample_batch_free(&b);
+    graph_free(&g);
+    return rc;
+}
+
+/* --compare: y against the reference model's yr on the same samples. */
+static int compare(const run_args *a, const npy_array *y,
+                   const npy_array *yr, int n, const npy_array *labels,
+                   run_err *r)
+{
+    if (npy_elems(y) != npy_elems(yr) || y->dtype != NPY_F32 ||
+        yr->dtype != NPY_F32) {
+        mcn_fail(&r->e, "its output has %lld values, %s's %lld",
+                 (long long)npy_elems(y), a->compare,
+                 (long long)npy_elems(yr));
+        return fail_in(r, a->model);
+    }
+    const float *p = y->data, *q = yr->data;
+    double signal = 0, noise = 0;
+    for (int64_t i = 0; i < npy_elems(y); i++) {
+        const double d = (double)q[i] - (double)p[i];
+        signal += (double)q[i] * q[i];
+        noise += d * d;
+    }
+    int agree = 0, right = 0;
+    for (int s = 0; s < n; s++) {
+        agree += sample_argmax(y, s, n) == sample_argmax(yr, s, n);
+        if (labels)
+            right += sample_label_at(labels, s) == sample_argmax(yr, s, n);
+    }
+    fprintf(stderr, "against %s on %d samples: top-1 agreement %.2f%% "
+                    "(%d/%d), SQNR ",
+            a->compare, n, 100.0 * agree / n, agree, n);
+    if (noise > 0)
+        fprintf(stderr, "%.2f dB\n", 10.0 * log10(signal / noise));
+    else
+        fputs("exact\n", stderr);
+    if (labels)
+        fprintf(stderr, "%s top-1 accuracy: %.2f%% (%d/%d)\n", a->compare,
+                100.0 * right / n, right, n);
+    return 0;
+}
+
+static int run(const run_args *a, run_err *r)
+{
+    npy_array x = {0}, y = {0}, yr = {0}, labels = {0};
+    int rc = -1, n = 0, nr = 0;
+    if (npy_load(a->input, &x, &r->e)) {
         fail_in(r, a->input);
         goto out;
     }
@@ -206,38 +281,30 @@ static int run(const run_args *a, run_err *r)
         fail_in(r, a->labels);
         goto out;
     }
-    const graph_tensor *t = &g.tensors[g.outputs[0]];
-    o.sample_bytes = graph_tensor_bytes(t);
-    o.data = malloc(o.sample_bytes * (size_t)b.n + 1);
-    if (!o.data) {
-        mcn_fail(&r->e, "out of memory");
-        fail_in(r, a->model);
+    if (run_model(a->model, &x, a->resize, a->raw, &y, &n, r) ||
+        (a->compare &&
+         run_model(a->compare, &x, a->resize, false, &yr, &nr, r))) {
+        if (!r->file)
+            fail_in(r, a->input);
         goto out;
     }
-    if ((b.dtype == MCN_DT_FLOAT32 ? run_float(&g, &b, &o, r)
-                                   : run_int8(&g, file, len, &b, &o, r)) ||
-        sample_outputs_to_npy(&g, 0, o.data, b.n, b.form, a->raw, &y,
-                              &r->e)) {
-        fail_in(r, a->model);
-        goto out;
-    }
-    if (report(&y, b.n, a->labels ? &labels : NULL, !a->out, r)) {
+    if (report(&y, n, a->labels ? &labels : NULL, !a->out, r)) {
         fail_in(r, a->labels ? a->labels : a->model);
         goto out;
     }
+    if (a->compare &&
+        compare(a, &y, &yr, n, a->labels ? &labels : NULL, r))
+        goto out;
     if (a->out && npy_save(a->out, &y, &r->e)) {
         fail_in(r, strcmp(a->out, "-") == 0 ? "<stdout>" : a->out);
         goto out;
     }
     rc = 0;
 out:
-    free(file);
-    free(o.data);
-    sample_batch_free(&b);
     npy_free(&x);
     npy_free(&y);
+    npy_free(&yr);
     npy_free(&labels);
-    graph_free(&g);
     return rc;
 }
 
@@ -250,6 +317,8 @@ int main(int argc, char **argv)
             a.out = argv[++i];
         else if (strcmp(s, "--labels") == 0 && i + 1 < argc)
             a.labels = argv[++i];
+        else if (strcmp(s, "--compare") == 0 && i + 1 < argc)
+            a.compare = argv[++i];
         else if (strcmp(s, "--resize") == 0)
             a.resize = true;
         else if (strcmp(s, "--raw") == 0)
