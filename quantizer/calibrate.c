@@ -50,10 +50,26 @@ static int needs_hist(const graph *g, const int *method, int t,
            lo[t] <= hi[t] && isfinite(lo[t]) && isfinite(hi[t]);
 }
 
-/* One pass over every sample: min/max (hist NULL) or the histograms. */
+/* Channels of a tensor's mean: its last axis (NHWC's C, FC's depth). */
+static int64_t channels(const graph_tensor *t)
+{
+    return t->rank > 0 && t->shape[t->rank - 1] > 0 ? t->shape[t->rank - 1]
+                                                    : 1;
+}
+
+static void add_means(const graph_tensor *t, const float *v, int64_t n,
+                      int n_samples, double *mean)
+{
+    const int64_t c = channels(t), per = n / c;
+    for (int64_t i = 0; i < n; i++)
+        mean[i % c] += (double)v[i] / ((double)per * n_samples);
+}
+
+/* One pass over every sample: min/max and means (hist NULL) or the
+   histograms. */
 static int pass(const graph *g, const quantize_opts *o, float_exec *fx,
-                float *lo, float *hi, qrange_hist **hist, int done,
-                int steps, mcn_err *e)
+                float *lo, float *hi, double **means, qrange_hist **hist,
+                int done, int steps, mcn_err *e)
 {
     for (int s = 0; s < o->n_samples; s++) {
         const float *in[1] = {o->samples[s]};
@@ -75,6 +91,8 @@ static int pass(const graph *g, const quantize_opts *o, float_exec *fx,
                 if (v[i] > hi[t])
                     hi[t] = v[i];
             }
+            if (means && means[t])
+                add_means(&g->tensors[t], v, n, o->n_samples, means[t]);
         }
         if (o->progress)
             o->progress(done + s + 1, steps, o->user);
@@ -133,8 +151,29 @@ static void choose(const graph *g, const quantize_opts *o, const int *method,
     }
 }
 
+/* A mean per channel for every activation, zeroed. */
+static int means_alloc(const graph *g, double **means)
+{
+    for (int t = 0; t < g->n_tensors; t++) {
+        means[t] = NULL;
+        if (g->tensors[t].data || g->tensors[t].dtype != MCN_DT_FLOAT32)
+            continue;
+        if (!(means[t] = calloc((size_t)channels(&g->tensors[t]),
+                                sizeof *means[t])))
+            return -1;
+    }
+    return 0;
+}
+
 int quantize_calibrate(const graph *g, const quantize_opts *o, float *lo,
                        float *hi, mcn_err *e)
+{
+    return quantize_calibrate_means(g, o, lo, hi, NULL, e);
+}
+
+int quantize_calibrate_means(const graph *g, const quantize_opts *o,
+                             float *lo, float *hi, double **means,
+                             mcn_err *e)
 {
     if (g->n_inputs != 1)
         return mcn_fail(e, "calibration feeds one graph input; this graph "
@@ -154,6 +193,10 @@ int quantize_calibrate(const graph *g, const quantize_opts *o, float *lo,
         mcn_fail(e, "out of memory");
         goto out;
     }
+    if (means && means_alloc(g, means)) {
+        mcn_fail(e, "out of memory");
+        goto out;
+    }
     if (methods_of(g, o, method, e) || fexec_create(&fx, g, e))
         goto out;
     /* Two passes when some method needs a histogram: progress counts
@@ -162,13 +205,13 @@ int quantize_calibrate(const graph *g, const quantize_opts *o, float *lo,
     for (int t = 0; t < n; t++)
         if (!g->tensors[t].data && method[t] > QRANGE_MINMAX)
             steps = 2 * o->n_samples;
-    if (pass(g, o, fx, lo, hi, NULL, 0, steps, e))
+    if (pass(g, o, fx, lo, hi, means, NULL, 0, steps, e))
         goto out;
     if (hist_alloc(g, method, lo, hi, hist, &any)) {
         mcn_fail(e, "out of memory");
         goto out;
     }
-    if (any && pass(g, o, fx, lo, hi, hist, o->n_samples, steps, e))
+    if (any && pass(g, o, fx, lo, hi, NULL, hist, o->n_samples, steps, e))
         goto out;
     choose(g, o, method, hist, lo, hi);
     rc = 0;

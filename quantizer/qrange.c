@@ -36,11 +36,40 @@ void qrange_hist_init(qrange_hist *h, double lo, double hi)
         h->hi = h->lo + 1;
     h->zeros = 0;
     memset(h->counts, 0, sizeof h->counts);
+    memset(h->atom_bits, 0, sizeof h->atom_bits);
+    memset(h->atom_count, 0, sizeof h->atom_count);
+}
+
+static uint32_t float_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static void count_atom(qrange_hist *h, float v)
+{
+    const uint32_t u = float_bits(v);
+    const uint32_t slot = (u * 2654435761u) >> 22;   /* 10 bits */
+    if (h->atom_count[slot] <= 0) {
+        h->atom_bits[slot] = u;
+        h->atom_count[slot] = 1;
+    } else if (h->atom_bits[slot] == u) {
+        h->atom_count[slot] += 1;
+    } else {
+        h->atom_count[slot] -= 1;
+    }
 }
 
 static double width(const qrange_hist *h)
 {
     return (h->hi - h->lo) / QRANGE_BINS;
+}
+
+static int bin_of(const qrange_hist *h, double w, float v)
+{
+    double x = ((double)v - h->lo) / w;
+    return x <= 0 ? 0 : x >= QRANGE_BINS - 1 ? QRANGE_BINS - 1 : (int)x;
 }
 
 void qrange_hist_add(qrange_hist *h, const float *v, int64_t n)
@@ -53,9 +82,8 @@ void qrange_hist_add(qrange_hist *h, const float *v, int64_t n)
             h->zeros += 1;
             continue;
         }
-        double x = ((double)v[i] - h->lo) / w;
-        int b = x <= 0 ? 0 : x >= QRANGE_BINS - 1 ? QRANGE_BINS - 1 : (int)x;
-        h->counts[b] += 1;
+        h->counts[bin_of(h, w, v[i])] += 1;
+        count_atom(h, v[i]);
     }
 }
 
@@ -172,16 +200,16 @@ static void mse(const qrange_hist *h, float *lo, float *hi)
    outside folded into its edge bins, Q the kept bins' own counts merged
    into 255 steps and spread back evenly over the bins where P is not
    zero (so clipping is paid for: the folded mass is missing from Q). */
-static double kl_of(const qrange_hist *h, int i0, int i1, double n_all)
+static double kl_of(const double *counts, int i0, int i1, double n_all)
 {
     const int n = i1 - i0;
     double below = 0, above = 0, q_total = 0;
     for (int i = 0; i < i0; i++)
-        below += h->counts[i];
+        below += counts[i];
     for (int i = i1; i < QRANGE_BINS; i++)
-        above += h->counts[i];
+        above += counts[i];
     for (int i = i0; i < i1; i++)
-        q_total += h->counts[i];
+        q_total += counts[i];
     if (q_total <= 0)
         return INFINITY;
     double kl = 0;
@@ -191,13 +219,13 @@ static double kl_of(const qrange_hist *h, int i0, int i1, double n_all)
         double mass = 0;
         int nonzero = 0;
         for (int j = j0; j < j1; j++) {
-            const double pj = h->counts[j] + (j == i0 ? below : 0) +
+            const double pj = counts[j] + (j == i0 ? below : 0) +
                               (j == i1 - 1 ? above : 0);
-            mass += h->counts[j];
+            mass += counts[j];
             nonzero += pj > 0;
         }
         for (int j = j0; j < j1; j++) {
-            const double pj = h->counts[j] + (j == i0 ? below : 0) +
+            const double pj = counts[j] + (j == i0 ? below : 0) +
                               (j == i1 - 1 ? above : 0);
             if (pj <= 0)
                 continue;
@@ -212,11 +240,35 @@ static double kl_of(const qrange_hist *h, int i0, int i1, double n_all)
     return kl;
 }
 
+/* The atoms' bins and counts (at most one atom per slot). */
+static int atoms_of(const qrange_hist *h, int *bin, double *count)
+{
+    const double n = total(h) + h->zeros;
+    int k = 0;
+    for (int s = 0; s < QRANGE_ATOM_SLOTS; s++) {
+        float v;
+        memcpy(&v, &h->atom_bits[s], sizeof v);
+        if (h->atom_count[s] >= QRANGE_ATOM_SHARE * n && v != 0) {
+            bin[k] = bin_of(h, width(h), v);
+            count[k++] = h->atom_count[s];
+        }
+    }
+    return k;
+}
+
 static void entropy(const qrange_hist *h, float *lo, float *hi)
 {
     const double n_all = total(h), z = -h->lo / width(h);
     int b0 = 0, b1 = QRANGE_BINS;
     double best = INFINITY;
+    int atom_bin[QRANGE_ATOM_SLOTS];
+    double atom_n[QRANGE_ATOM_SLOTS];
+    double *counts = malloc(sizeof h->counts);
+    if (!counts) {
+        set_range(h->lo, h->hi, lo, hi);
+        return;
+    }
+    const int n_atoms = atoms_of(h, atom_bin, atom_n);
     /* At least one bin per step; from the widest down, so ties keep it. */
     for (int kept = QRANGE_BINS; kept >= (int)STEPS + 1; kept -= KL_STRIDE) {
         const double f = (double)kept / QRANGE_BINS;
@@ -225,13 +277,23 @@ static void entropy(const qrange_hist *h, float *lo, float *hi)
         i1 = i1 > QRANGE_BINS ? QRANGE_BINS : i1;
         if (i1 - i0 < (int)STEPS + 1)
             continue;
-        const double kl = n_all > 0 ? kl_of(h, i0, i1, n_all) : 0;
+        memcpy(counts, h->counts, sizeof h->counts);
+        double n = n_all;
+        for (int a = 0; a < n_atoms; a++)
+            if (atom_bin[a] >= i0 && atom_bin[a] < i1) {
+                const double k = atom_n[a] < counts[atom_bin[a]]
+                                     ? atom_n[a] : counts[atom_bin[a]];
+                counts[atom_bin[a]] -= k;
+                n -= k;
+            }
+        const double kl = n > 0 ? kl_of(counts, i0, i1, n) : 0;
         if (kl < best) {
             best = kl;
             b0 = i0;
             b1 = i1;
         }
     }
+    free(counts);
     set_range(h->lo + b0 * width(h), h->lo + b1 * width(h), lo, hi);
 }
 

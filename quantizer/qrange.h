@@ -7,7 +7,10 @@
 **   entropy     the range whose 255-step quantization of the histogram
 **               loses least information: least KL divergence between the
 **               clipped distribution and its quantized form (TensorRT's
-**               calibrator, applied to an asymmetric range)
+**               calibrator, applied to an asymmetric range). Atoms inside
+**               the range are left out: int8 keeps a repeated value a
+**               spike, where the divergence would count it smeared over
+**               its step and so favour ranges too narrow to hold the rest
 **   mse         the range with the least expected squared error: clipping
 **               error outside it, a uniform step^2 / 12 inside
 **
@@ -37,10 +40,20 @@ typedef enum {
    the last bin takes hi too. Exact zeros (ReLU's many) are counted apart:
    int8 represents zero exactly whatever the range, so they weigh in no
    method's choice but percentile's share. */
+/* Atoms: a value repeated exactly, often (a channel's bias where the
+   input is blank, say). Found per hash slot, each holding its most
+   frequent value (one-counter Misra-Gries): a value of 1% of the data
+   outweighs the ~0.1% of others a slot sees. */
+#define QRANGE_ATOM_SLOTS 1024
+/* A slot's value is an atom when it holds this share of all values. */
+#define QRANGE_ATOM_SHARE 0.005
+
 typedef struct {
     double lo, hi;
     double zeros;
     double counts[QRANGE_BINS];
+    uint32_t atom_bits[QRANGE_ATOM_SLOTS];   /* the value's float bits */
+    double atom_count[QRANGE_ATOM_SLOTS];    /* a lower bound */
 } qrange_hist;
 
 /* Empty histogram over [lo, hi], widened to hold 0 and kept non-empty. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bias_correct.h"
 #include "fexec_ops.h"
 #include "qmath.h"
 #include "qrules.h"
@@ -245,11 +246,10 @@ static int plan_weights(const graph *g, int t, int axis, plan *p)
 /* int32 at s_in * s_w[c] (the product in float, as TFLite stores it),
    zero point 0; the division and rounding in double, clamped to
    [-(2^31 - 1), 2^31 - 1] like TFLite's symmetric bias. */
-static int plan_bias(const graph *g, int t, float s_in, const float *s_w,
-                     plan *p)
+static int plan_bias(const graph *g, int t, const float *x, float s_in,
+                     const float *s_w, plan *p)
 {
     const graph_tensor *b = &g->tensors[t];
-    const float *x = b->data;
     int64_t n = graph_tensor_elems(b);
     int32_t *q = malloc((size_t)n * sizeof *q);
     p->cscale[t] = malloc((size_t)n * sizeof(float));
@@ -321,11 +321,34 @@ static int all_finite(const graph_tensor *t)
     return 1;
 }
 
+/* Node i's bias, once its weights are planned: corrected for their
+   rounding when the input's means are known (bias_correct.h). */
+static int plan_node_bias(const graph *g, int i, double *const *means,
+                          plan *p)
+{
+    const graph_node *n = &g->nodes[i];
+    const int x = n->in[0], w = n->in[1], t = n->in[2];
+    const float s_in = p->qdata[x] ? p->cscale[x][0] : p->scale[x];
+    if (!means || !means[x] || n->op == MCN_OP_TRANSPOSE_CONV)
+        return plan_bias(g, t, g->tensors[t].data, s_in, p->cscale[w], p);
+    const size_t nb = (size_t)graph_tensor_elems(&g->tensors[t]);
+    float *b = malloc((nb + 1) * sizeof *b);
+    if (!b)
+        return -1;
+    memcpy(b, g->tensors[t].data, nb * sizeof *b);
+    bias_correct(g, i, p->qdata[w], p->cscale[w], means[x], b);
+    int rc = plan_bias(g, t, b, s_in, p->cscale[w], p);
+    free(b);
+    return rc;
+}
+
 /* Weights and bias of CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and
    FULLY_CONNECTED, and any other float constant a kernel reads. Inputs
    are visited in order, so a node's weights are decided before its bias
-   needs their scales. */
-static int plan_constants(const graph *g, plan *p, mcn_err *e)
+   needs their scales. means: NULL, or the activations' channel means for
+   bias correction. */
+static int plan_constants(const graph *g, double *const *means, plan *p,
+                          mcn_err *e)
 {
     for (int i = 0; i < g->n_nodes; i++) {
         const graph_node *n = &g->nodes[i];
@@ -355,9 +378,7 @@ static int plan_constants(const graph *g, plan *p, mcn_err *e)
                 rc = plan_weights(g, t, n->op == MCN_OP_DEPTHWISE_CONV_2D
                                   ? 3 : 0, p);
             } else if (kernel && j == 2) {
-                int x = n->in[0];
-                float s_in = p->qdata[x] ? p->cscale[x][0] : p->scale[x];
-                rc = plan_bias(g, t, s_in, p->cscale[n->in[1]], p);
+                rc = plan_node_bias(g, i, means, p);
             } else {
                 rc = plan_const(g, t, p);
             }
@@ -398,19 +419,24 @@ int quantize_graph(graph *g, const quantize_opts *o, mcn_err *e)
     int n = g->n_tensors;
     float *lo = calloc((size_t)n + 1, sizeof *lo);
     float *hi = calloc((size_t)n + 1, sizeof *hi);
+    double **means = o->bias_correction
+                         ? calloc((size_t)n + 1, sizeof *means) : NULL;
     plan p;
     memset(&p, 0, sizeof p);
     int rc;
-    if (!lo || !hi || plan_alloc(&p, n))
+    if (!lo || !hi || plan_alloc(&p, n) || (o->bias_correction && !means))
         rc = mcn_fail(e, "out of memory");
-    else if (quantize_calibrate(g, o, lo, hi, e))
+    else if (quantize_calibrate_means(g, o, lo, hi, means, e))
         rc = -1;
     else {
         share_ranges(g, lo, hi);
         rc = plan_activations(g, lo, hi, &p, e) ||
-             plan_constants(g, &p, e) || apply(g, &p, e) ? -1 : 0;
+             plan_constants(g, means, &p, e) || apply(g, &p, e) ? -1 : 0;
     }
     plan_free(&p, n);
+    for (int t = 0; means && t < n; t++)
+        free(means[t]);
+    free(means);
     free(lo);
     free(hi);
     return rc;

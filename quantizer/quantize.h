@@ -46,6 +46,9 @@ typedef struct {
     int n_layers;
     const quantize_layer *layers;
     quantize_tensor_stats *stats;  /* NULL, or one per graph tensor */
+    /* Fold into each conv and fully connected bias the error weight
+       quantization adds to the mean of each output channel (bias_correct.h). */
+    bool bias_correction;
 } quantize_opts;
 
 /* Float graph in, int8 graph out (in place). The graph must have one
@@ -67,8 +70,13 @@ int quantize_check_float(const graph *g, mcn_err *e);
    the tensor's layer override) picks from a histogram of a second pass.
    Tensors that no sample reaches are left at lo = +inf, hi = -inf. Calls
    o->progress after each sample of each pass; fills o->stats if set. A
-   layer naming no tensor or node, or a constant, fails. */
+   layer naming no tensor or node, or a constant, fails. With means set,
+   also each activation's mean per channel (its last axis) in means[t]
+   (malloc'd, free each; NULL for constants, zeros if not reached). */
 int quantize_calibrate(const graph *g, const quantize_opts *o, float *lo,
                        float *hi, mcn_err *e);
+int quantize_calibrate_means(const graph *g, const quantize_opts *o,
+                             float *lo, float *hi, double **means,
+                             mcn_err *e);
 
 #endif

@@ -176,6 +176,33 @@ START_TEST(conv_graph_quantized_exactly)
 }
 END_TEST
 
+/* The same graph with bias correction. Rounding moved two weights:
+   ch0's -0.25 to -64 * 0.5/127 = -0.2519685, ch1's 0.75 to 95/127 =
+   0.7480315, each -0.0019685 off, on input channel 1, whose mean over the
+   four pixels of both samples is (2 + 0 - 0.5 + 1) / 4 = 0.625. So the
+   float biases gain 0.0019685 * 0.625 = 0.0012303 before quantization:
+       ch0 0.1262303 * 21590 = 2725.31 -> 2725   (2699 uncorrected)
+       ch1 -0.7487697 * 10795 = -8082.97 -> -8083 (-8096)
+       ch2 zero weights, nothing moved: 21 */
+START_TEST(bias_correction_folds_the_rounding_shift)
+{
+    graph g;
+    conv_graph(&g);
+    const float *samples[2] = {sample_a, sample_b};
+    quantize_opts o = {.n_samples = 2, .samples = samples,
+                       .bias_correction = true};
+    mcn_err e = {{0}};
+    ck_assert_msg(quantize_graph(&g, &o, &e) == 0, "%s", e.msg);
+    const int32_t bq[3] = {2725, -8083, 21};
+    ck_assert_mem_eq(g.tensors[T_B].data, bq, 12);
+    /* Nothing else moves: the weights and ranges are the uncorrected. */
+    const int8_t wq[6] = {127, -64, -127, 95, 0, 0};
+    ck_assert_mem_eq(g.tensors[T_W].data, wq, 6);
+    expect_act(&g, T_Y, 2.125f / 255.0f, 67);
+    graph_free(&g);
+}
+END_TEST
+
 START_TEST(depthwise_weights_on_axis_3)
 {
     graph g;
@@ -515,6 +542,7 @@ Suite *suite_quantize(void)
     TCase *tc = tcase_create("scheme");
     tcase_add_test(tc, choose_params_exact);
     tcase_add_test(tc, conv_graph_quantized_exactly);
+    tcase_add_test(tc, bias_correction_folds_the_rounding_shift);
     tcase_add_test(tc, depthwise_weights_on_axis_3);
     tcase_add_test(tc, pools_and_clip_inherit_through_a_chain);
     tcase_add_test(tc, constant_operand_is_asymmetric);

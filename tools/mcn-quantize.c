@@ -40,6 +40,9 @@ static const char help[] =
     "  --percentile P    percentile's central share in %, default 99.99\n"
     "  --layer NAME=M    one tensor's (or node's output's) method, or its\n"
     "  --layer NAME=LO,HI  fixed range; repeatable\n"
+    "  --bias-correction fold into each conv and fully connected bias the\n"
+    "                    shift weight rounding adds to its channels' mean\n"
+    "                    (measured on the calibration set)\n"
     "  --report R.json   per layer: range, clipped share, SQNR of the int8\n"
     "                    model against the float one on the calibration set\n"
     "                    (JSON, and R.svg beside it); in batch mode a\n"
@@ -230,6 +233,8 @@ static int parse(int argc, char **argv, q_args *a, quantize_layer *layers)
             a->q.calib = s + 8;
         } else if (!strcmp(s, "--resize")) {
             a->q.resize = true;
+        } else if (!strcmp(s, "--bias-correction")) {
+            a->q.bias_correction = true;
         } else if (!strcmp(s, "--calib") || !strcmp(s, "-o") ||
                    !strcmp(s, "--out-dir") || !strcmp(s, "--report") ||
                    !strcmp(s, "--method") || !strcmp(s, "--percentile") ||

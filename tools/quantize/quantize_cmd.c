@@ -149,7 +149,8 @@ int qcmd_quantize(const qcmd_opts *o, const char *in, graph *g,
                         .user = &bar, .method = o->method,
                         .percentile = o->percentile,
                         .n_layers = o->n_layers, .layers = o->layers,
-                        .stats = stats};
+                        .stats = stats,
+                        .bias_correction = o->bias_correction};
     int qrc = quantize_graph(g, &qo, &r->e);
     progress_end(&bar);
     if (qrc) {

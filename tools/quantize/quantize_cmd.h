@@ -19,6 +19,7 @@ typedef struct {
     double percentile;
     int n_layers;
     quantize_layer *layers;
+    bool bias_correction;
     bool progress;              /* a calibration bar on a terminal */
 } qcmd_opts;
 
