@@ -66,20 +66,20 @@ samples() {
     cat "$T/$1.out" "$T/$1.err" | grep '^sample [0-9]*: class ' || true
 }
 
-step "1/6 import: mnist_cnn.onnx -> float.mcn"
+step "1/7 import: mnist_cnn.onnx -> float.mcn"
 run import "$BIN/mcn-import" "$EX/mnist_cnn.onnx" -o "$T/float.mcn"
 echo "float.mcn: $(wc -c <"$T/float.mcn") bytes"
 
-step "2/6 quantize: 200 calibration digits -> int8.mcn"
+step "2/7 quantize: 200 calibration digits -> int8.mcn"
 run quantize "$BIN/mcn-quantize" --calib "$EX/calib.npy" "$T/float.mcn" \
     -o "$T/int8.mcn"
 echo "int8.mcn: $(wc -c <"$T/int8.mcn") bytes"
 
-step "3/6 pack: arena plan and requantization -> packed.mcn"
+step "3/7 pack: arena plan and requantization -> packed.mcn"
 run pack "$BIN/mcn-pack" "$T/int8.mcn" -o "$T/packed.mcn"
 echo "packed.mcn: $(wc -c <"$T/packed.mcn") bytes"
 
-step "4/6 accuracy on the 1,000 held-out digits (host)"
+step "4/7 accuracy on the 1,000 held-out digits (host)"
 run run_float "$BIN/mcn-run" "$T/float.mcn" "$EX/test_x.npy" \
     --labels "$EX/test_y.npy" -o "$T/f.npy"
 run run_int8 "$BIN/mcn-run" "$T/packed.mcn" "$EX/test_x.npy" \
@@ -91,12 +91,30 @@ printf 'int8    (packed.mcn): %6.2f%%\n' "$qa"
 printf 'difference:           %+6.2f points\n' \
     "$(awk "BEGIN { print $qa - $fa }")"
 
-step "5/6 mcn-info packed.mcn"
+step "5/7 calibration methods: int8 accuracy and mean SQNR per method"
+# Each method's model, its accuracy on the held-out digits, and the mean
+# per-layer SQNR its report measured on the calibration digits.
+echo "| method | int8 top-1 | vs float | mean SQNR |"
+echo "|---|---:|---:|---:|"
+for m in minmax percentile entropy mse "minmax --bias-correction"; do
+    name=$(echo "$m" | tr -d ' -')
+    # shellcheck disable=SC2086 # $m carries the method and its flag
+    run "q_$name" "$BIN/mcn-quantize" --calib "$EX/calib.npy" --method $m \
+        "$T/float.mcn" -o "$T/$name.mcn" --report "$T/$name.json"
+    run "r_$name" "$BIN/mcn-run" "$T/$name.mcn" "$EX/test_x.npy" \
+        --labels "$EX/test_y.npy" -o "$T/$name.npy"
+    a=$(accuracy "r_$name")
+    db=$(sed -n 's/.*mean SQNR \([0-9.-]*\) dB.*/\1/p' "$T/q_$name.err")
+    printf '| %s | %.2f%% | %+.2f | %s dB |\n' "$(echo "$m" | sed 's/ --/ + /')" \
+        "$a" "$(awk "BEGIN { print $a - $fa }")" "$db"
+done
+
+step "6/7 mcn-info packed.mcn"
 (cd "$T" && "$BIN/mcn-info" packed.mcn) >"$T/info.out"
 head -n 1 "$T/info.out"
 grep -E '^(total|peak_sram_bytes|flash_bytes):' "$T/info.out" || true
 
-step "6/6 the first 4 test digits on an emulated Cortex-M4 (mcn-sim)"
+step "7/7 the first 4 test digits on an emulated Cortex-M4 (mcn-sim)"
 run sim "$BIN/mcn-sim" "$T/packed.mcn" "$EX/first4_x.npy" >"$T/sim.out"
 run host4 "$BIN/mcn-run" "$T/packed.mcn" "$EX/first4_x.npy" >"$T/host4.out"
 samples sim >"$T/sim.samples"
