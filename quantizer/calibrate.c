@@ -6,6 +6,7 @@
 #include "quantize.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,22 @@ static void add_means(const graph_tensor *t, const float *v, int64_t n,
         mean[i % c] += (double)v[i] / ((double)per * n_samples);
 }
 
+/* A range int8 cannot hold, named by its tensor and where it arose. */
+static int non_finite(const graph *g, int t, float v, int s, int64_t i,
+                      mcn_err *e)
+{
+    char nm[96];
+    if (g->tensors[t].name)
+        snprintf(nm, sizeof nm, "'%s'", g->tensors[t].name);
+    else
+        snprintf(nm, sizeof nm, "#%d", t);
+    return mcn_fail(e, "tensor %s %s during calibration (sample %d, "
+                       "element %lld)", nm,
+                    isnan(v) ? "is NaN" : v > 0 ? "reaches inf"
+                                                : "reaches -inf",
+                    s, (long long)i);
+}
+
 /* One pass over every sample: min/max and means (hist NULL) or the
    histograms. */
 static int pass(const graph *g, const quantize_opts *o, float_exec *fx,
@@ -73,6 +90,13 @@ static int pass(const graph *g, const quantize_opts *o, float_exec *fx,
 {
     for (int s = 0; s < o->n_samples; s++) {
         const float *in[1] = {o->samples[s]};
+        /* The input's own values first: a bad sample is named as such, not
+           by the NaN it makes three layers on. */
+        const int x = g->inputs[0];
+        const int64_t nx = graph_tensor_elems(&g->tensors[x]);
+        for (int64_t i = 0; !hist && i < nx; i++)
+            if (!isfinite(in[0][i]))
+                return non_finite(g, x, in[0][i], s, i, e);
         if (fexec_run(fx, in, e))
             return -1;
         for (int t = 0; t < g->n_tensors; t++) {
@@ -86,6 +110,8 @@ static int pass(const graph *g, const quantize_opts *o, float_exec *fx,
                 continue;
             }
             for (int64_t i = 0; i < n; i++) {
+                if (!isfinite(v[i]))
+                    return non_finite(g, t, v[i], s, i, e);
                 if (v[i] < lo[t])
                     lo[t] = v[i];
                 if (v[i] > hi[t])

@@ -224,6 +224,37 @@ START_TEST(bad_options_are_refused)
 }
 END_TEST
 
+/* Two MNIST-shaped samples, every value v. */
+static void constant_calib(const char *name, float v)
+{
+    static float x[2 * 28 * 28];
+    for (int i = 0; i < 2 * 28 * 28; i++)
+        x[i] = v;
+    npy_array a = {NPY_F32, 4, {2, 1, 28, 28}, x, sizeof x};
+    char path[2048];
+    mcn_err e;
+    snprintf(path, sizeof path, "%s/%s", tu_scratch, name);
+    ck_assert_msg(npy_save(path, &a, &e) == 0, "%s", e.msg);
+}
+
+START_TEST(non_finite_calibration_is_refused)
+{
+    mnist_float();
+    constant_calib("nan.npy", NAN);
+    constant_calib("inf.npy", INFINITY);
+    char *err;
+    ck_assert_int_eq(sh(&err, Q " --calib nan.npy f.mcn -o out.mcn"), 1);
+    ck_assert_str_eq(err, "f.mcn: tensor 'input' is NaN during calibration "
+                          "(sample 0, element 0)\n");
+    free(err);
+    ck_assert_int_eq(sh(&err, Q " --calib inf.npy f.mcn -o out.mcn"), 1);
+    ck_assert_str_eq(err, "f.mcn: tensor 'input' reaches inf during "
+                          "calibration (sample 0, element 0)\n");
+    free(err);
+    ck_assert(!exists("out.mcn"));
+}
+END_TEST
+
 START_TEST(batch_quantizes_each_and_survives_a_failure)
 {
     mnist_float();
@@ -352,6 +383,7 @@ Suite *suite_quantize_tool(void)
     tcase_add_test(tc, every_method_writes_a_report);
     tcase_add_test(tc, layer_ranges_override_the_method);
     tcase_add_test(tc, bad_options_are_refused);
+    tcase_add_test(tc, non_finite_calibration_is_refused);
     tcase_add_test(tc, batch_quantizes_each_and_survives_a_failure);
     tcase_add_test(tc, run_compare_reports_agreement);
     suite_add_tcase(s, tc);
