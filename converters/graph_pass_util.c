@@ -6,12 +6,17 @@
 
 #include "graph_passes.h"
 
-void gpass_remove_node(graph *g, int i)
+void gpass_free_node(graph_node *n)
 {
-    graph_node *n = &g->nodes[i];
     free(n->name);
     free(n->rq.multiplier);
     free(n->rq.shift);
+}
+
+void gpass_remove_node(graph *g, int i)
+{
+    graph_node *n = &g->nodes[i];
+    gpass_free_node(n);
     memmove(n, n + 1, (size_t)(g->n_nodes - i - 1) * sizeof *n);
     g->n_nodes--;
 }

@@ -50,6 +50,8 @@ mcn_activation gpass_act_for_range(float lo, float hi, float *min, float *max);
 void gpass_act_range(mcn_activation act, float act_min, float act_max,
                      float *lo, float *hi);
 
+/* What a node owns, freed (the node itself stays in the array). */
+void gpass_free_node(graph_node *n);
 /* Delete node i (its tensors stay), keeping the order of the rest. */
 void gpass_remove_node(graph *g, int i);
 /* The log's label for node i. */

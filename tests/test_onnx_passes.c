@@ -2,6 +2,7 @@
    built by hand, for the cases an ONNX import does not produce. */
 #include <check.h>
 #include <float.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +149,41 @@ START_TEST(fuse_intersects_ranges)
 }
 END_TEST
 
+/* 100,000 ReLUs in a chain fold into the first, but for the one whose
+   output another node also reads: done in one pass over the graph (the
+   pass rescanned the graph per node, minutes at this size). */
+#define CHAIN 100000
+START_TEST(fuse_is_linear_in_a_long_chain)
+{
+    graph g;
+    graph_init(&g);
+    int prev = act(&g, "x", 2), keep = -1;
+    for (int k = 0; k < CHAIN; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "t%d", k);
+        int t = act(&g, name, 2);
+        clip(&g, name, prev, t, MCN_ACT_RELU6, 0, 0);
+        if (k == CHAIN / 2)
+            keep = t;
+        prev = t;
+    }
+    /* A second reader of t50000: the ReLU after it stays. */
+    int side = act(&g, "side", 2);
+    clip(&g, "side", keep, side, MCN_ACT_RELU, 0, 0);
+    g.outputs[g.n_outputs++] = prev;
+    g.outputs[g.n_outputs++] = side;
+    ck_assert_int_eq(gpass_fuse_activations(&g, NULL, NULL), 0);
+    ck_assert_int_eq(g.n_nodes, 3);
+    ck_assert_str_eq(g.nodes[0].name, "t0");
+    ck_assert_int_eq(g.nodes[0].out[0], keep);
+    ck_assert_str_eq(g.nodes[1].name, "t50001");
+    ck_assert_int_eq(g.nodes[1].in[0], keep);
+    ck_assert_int_eq(g.nodes[1].out[0], prev);
+    ck_assert_str_eq(g.nodes[2].name, "side");
+    graph_free(&g);
+}
+END_TEST
+
 START_TEST(act_for_range_names_the_common_ones)
 {
     float lo, hi;
@@ -168,6 +204,7 @@ Suite *suite_onnx_passes(void)
     tcase_add_test(tc, fold_copies_shared_weights);
     tcase_add_test(tc, fold_needs_an_unpadded_1x1_and_a_sole_reader);
     tcase_add_test(tc, fuse_intersects_ranges);
+    tcase_add_test(tc, fuse_is_linear_in_a_long_chain);
     tcase_add_test(tc, act_for_range_names_the_common_ones);
     suite_add_tcase(s, tc);
     return s;
