@@ -7,6 +7,7 @@
 #include "graph_passes.h"
 #include "graph_shapes.h"
 #include "onnx_internal.h"
+#include "onnx_nesting.h"
 
 static int find_opset(const Onnx__ModelProto *m, mcn_err *e)
 {
@@ -298,6 +299,15 @@ int onnx_import(const uint8_t *buf, size_t len, const onnx_import_opts *o,
     if (!e)
         e = &scratch;
     graph_init(g);
+    switch (onnx_check_nesting(buf, len, ONNX_MAX_NESTING)) {
+    case ONNX_NESTING_TOO_DEEP:
+        return mcn_fail(e, "subgraphs or types nest more than %d deep",
+                        ONNX_MAX_NESTING);
+    case ONNX_NESTING_MALFORMED:
+        return mcn_fail(e, "not an ONNX model (protobuf parse failed)");
+    default:
+        break;
+    }
     Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, buf);
     if (!m)
         return mcn_fail(e, "not an ONNX model (protobuf parse failed)");

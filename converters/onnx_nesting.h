@@ -1,0 +1,26 @@
+/*
+** onnx_nesting.h: how deep an ONNX file's messages nest, read from the
+** protobuf wire format before anything is unpacked. protobuf-c unpacks
+** recursively with no depth limit, so If/Loop subgraphs (graph -> node ->
+** attribute -> graph ...) or sequence types nested thousands deep
+** overflow the stack; this walk follows only the fields through which
+** ONNX's messages can recurse, and stops at the limit.
+*/
+#ifndef MCN_ONNX_NESTING_H
+#define MCN_ONNX_NESTING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Deepest nesting the importer accepts: real models nest a few levels. */
+#define ONNX_MAX_NESTING 64
+
+typedef enum {
+    ONNX_NESTING_OK = 0,
+    ONNX_NESTING_TOO_DEEP,  /* some path is more than `limit` messages deep */
+    ONNX_NESTING_MALFORMED  /* not protobuf wire format */
+} onnx_nesting;
+
+onnx_nesting onnx_check_nesting(const uint8_t *buf, size_t len, int limit);
+
+#endif
