@@ -48,7 +48,56 @@ static const char *const work_files[] = {
     "cc.log", NULL
 };
 
-/* ---- processes ---- */
+/* ---- processes, and what a signal must clean up ---- */
+
+/* The running child and the temporary directory, for on_signal: a user's
+   ^C must not leave QEMU running nor the directory behind. */
+static volatile pid_t live_child;
+static char live_dir[4096];
+static volatile sig_atomic_t live_remove;
+
+/* Async-signal-safe: no stdio, no malloc; the path built by hand. */
+static void on_signal(int sig)
+{
+    if (live_child > 0) {
+        kill(live_child, SIGKILL);
+        waitpid(live_child, NULL, 0);
+    }
+    if (live_remove) {
+        char path[4200];
+        size_t n = strlen(live_dir);
+        for (const char *const *f = work_files; *f; f++) {
+            size_t m = strlen(*f);
+            if (n + 1 + m >= sizeof path)
+                continue;
+            memcpy(path, live_dir, n);
+            path[n] = '/';
+            memcpy(path + n + 1, *f, m + 1);
+            unlink(path);
+        }
+        rmdir(live_dir);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaddset(&sa.sa_mask, sigs[i]);
+    /* A signal ignored when we started (nohup, a shell's background job
+       and SIGINT) stays ignored. */
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+}
 
 #define SPAWN_TIMEOUT (-2)
 
@@ -62,6 +111,14 @@ static int spawn(const char *dir, const char *const *argv, const char *log,
     if (pid < 0)
         return -1;
     if (pid == 0) {
+        /* Our handlers are not the child's (ignored ones stay ignored). */
+        static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+        for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+            struct sigaction old;
+            if (sigaction(sigs[i], NULL, &old) == 0 &&
+                old.sa_handler == on_signal)
+                signal(sigs[i], SIG_DFL);
+        }
         int fd = chdir(dir) == 0
                      ? open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666) : -1;
         int nul = open("/dev/null", O_RDONLY);
@@ -71,15 +128,20 @@ static int spawn(const char *dir, const char *const *argv, const char *log,
         execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
+    live_child = pid;
     struct timespec t0, now, nap = {0, 10 * 1000 * 1000};
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         int st;
         pid_t r = waitpid(pid, &st, timeout_s ? WNOHANG : 0);
-        if (r == pid)
+        if (r == pid) {
+            live_child = 0;
             return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-        if (r < 0 && errno != EINTR)
+        }
+        if (r < 0 && errno != EINTR) {
+            live_child = 0;
             return -1;
+        }
         if (r != 0)
             continue;
         clock_gettime(CLOCK_MONOTONIC, &now);
@@ -89,6 +151,7 @@ static int spawn(const char *dir, const char *const *argv, const char *log,
             kill(pid, SIGKILL);
             while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
                 ;
+            live_child = 0;
             return SPAWN_TIMEOUT;
         }
         nanosleep(&nap, NULL);
@@ -246,15 +309,19 @@ static int make_dir(work *w, const char *keep_dir, mcn_err *e)
                      tmp && *tmp ? tmp : "/tmp");
     if (k < 0 || (size_t)k >= sizeof w->dir)
         return mcn_fail(e, "TMPDIR is too long");
+    catch_signals();
     if (!mkdtemp(w->dir))
         return mcn_fail(e, "cannot create a temporary directory: %s",
                         strerror(errno));
     w->remove = true;
+    memcpy(live_dir, w->dir, sizeof live_dir);
+    live_remove = 1;
     return 0;
 }
 
 static void work_free(work *w)
 {
+    live_remove = 0;
     if (w->remove) {
         char path[4200];
         for (const char *const *f = work_files; *f; f++) {
