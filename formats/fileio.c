@@ -5,6 +5,8 @@
 #include "fileio.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +92,56 @@ static char *temp_template(const char *path)
     return t;
 }
 
+/* ---- a signal while the temporary exists removes it ---- */
+
+static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
+#define N_CAUGHT (sizeof caught / sizeof caught[0])
+static struct sigaction saved[N_CAUGHT];
+static bool installed[N_CAUGHT];
+static char *volatile live_tmp;
+static void (*before_rename)(void);
+
+/* Async-signal-safe: unlink, then the tool's own disposition (a handler
+   of its own, or death by the signal) takes the signal again. */
+static void on_signal(int sig)
+{
+    char *t = live_tmp;
+    if (t)
+        unlink(t);
+    for (size_t i = 0; i < N_CAUGHT; i++)
+        if (caught[i] == sig)
+            sigaction(sig, &saved[i], NULL);
+    raise(sig);
+}
+
+static void guard_temp(char *tmp)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    live_tmp = tmp;
+    for (size_t i = 0; i < N_CAUGHT; i++) {
+        /* An ignored signal cannot interrupt us: leave it ignored. */
+        installed[i] = sigaction(caught[i], NULL, &saved[i]) == 0 &&
+                       saved[i].sa_handler != SIG_IGN &&
+                       sigaction(caught[i], &sa, NULL) == 0;
+    }
+}
+
+static void unguard_temp(void)
+{
+    for (size_t i = 0; i < N_CAUGHT; i++)
+        if (installed[i])
+            sigaction(caught[i], &saved[i], NULL);
+    live_tmp = NULL;
+}
+
+void file_write_test_hook(void (*hook)(void))
+{
+    before_rename = hook;
+}
+
 int file_write_atomic(const char *path, const void *buf, size_t len,
                       mcn_err *e)
 {
@@ -103,8 +155,10 @@ int file_write_atomic(const char *path, const void *buf, size_t len,
     char *tmp = temp_template(path);
     if (!tmp)
         return mcn_fail(e, "out of memory");
+    guard_temp(tmp);
     int fd = mkstemp(tmp);
     if (fd < 0) {
+        unguard_temp();
         int rc = mcn_fail(e, "cannot create a file beside it: %s",
                           strerror(errno));
         free(tmp);
@@ -125,16 +179,16 @@ int file_write_atomic(const char *path, const void *buf, size_t len,
         ok = 0;
         err = errno;
     }
+    if (ok && before_rename)
+        before_rename();
     if (ok) {
         stage = "cannot replace";
         ok = rename(tmp, path) == 0;
         err = errno;
     }
-    if (!ok) {
+    if (!ok)
         unlink(tmp);
-        free(tmp);
-        return mcn_fail(e, "%s: %s", stage, strerror(err));
-    }
+    unguard_temp();
     free(tmp);
-    return 0;
+    return ok ? 0 : mcn_fail(e, "%s: %s", stage, strerror(err));
 }

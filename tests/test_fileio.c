@@ -3,10 +3,12 @@
 #include <check.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -108,6 +110,60 @@ START_TEST(failed_write_leaves_nothing)
 }
 END_TEST
 
+static void exit_7(int sig)
+{
+    (void)sig;
+    _exit(7);
+}
+
+static void raise_term(void)
+{
+    raise(SIGTERM);
+}
+
+/* A signal after the temporary is written, before the rename: the
+   process dies of it, the temporary is gone, the old file is as it was. */
+START_TEST(signal_mid_write_leaves_the_old_file)
+{
+    char *dir = tu_mkdtemp(), path[512];
+    mcn_err e = {{0}};
+    snprintf(path, sizeof path, "%s/out.bin", dir);
+    ck_assert_int_eq(file_write_atomic(path, "old", 3, &e), 0);
+    pid_t pid = fork();
+    if (pid == 0) {   /* no ck_ calls in the child: they report as the test */
+        /* Check's runner forwards SIGTERM to its process group: the
+           child takes the default a tool starts with. */
+        signal(SIGTERM, SIG_DFL);
+        file_write_test_hook(raise_term);
+        file_write_atomic(path, "new!", 4, &e);
+        _exit(0);   /* not reached: SIGTERM's default kills */
+    }
+    int st;
+    ck_assert_int_gt(pid, 0);
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+    ck_assert_int_eq(count_entries(dir), 1);
+    size_t len;
+    uint8_t *got = tu_read_file(path, &len);
+    ck_assert_uint_eq(len, 3);
+    ck_assert_mem_eq(got, "old", 3);
+    free(got);
+    /* A tool's own handler still gets the signal, after the cleanup. */
+    pid = fork();
+    if (pid == 0) {
+        signal(SIGTERM, exit_7);
+        file_write_test_hook(raise_term);
+        file_write_atomic(path, "new!", 4, &e);
+        _exit(0);
+    }
+    ck_assert_int_gt(pid, 0);
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 7);
+    ck_assert_int_eq(count_entries(dir), 1);
+    tu_rmdir(dir);
+}
+END_TEST
+
 START_TEST(read_errors_say_why)
 {
     uint8_t *buf = (uint8_t *)"unchanged";
@@ -170,6 +226,7 @@ Suite *suite_fileio(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, write_then_replace);
     tcase_add_test(tc, failed_write_leaves_nothing);
+    tcase_add_test(tc, signal_mid_write_leaves_the_old_file);
     tcase_add_test(tc, read_errors_say_why);
     tcase_add_test(tc, dash_is_stdin_and_stdout);
     suite_add_tcase(s, tc);
