@@ -2,9 +2,13 @@
 ** fileio.c: whole-file reads, and writes that either replace the target
 ** completely or leave it (and its directory) as they were.
 */
+/* realpath() */
+#define _XOPEN_SOURCE 700
+
 #include "fileio.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -142,6 +146,9 @@ void file_write_test_hook(void (*hook)(void))
     before_rename = hook;
 }
 
+static int write_beside(const char *path, const void *buf, size_t len,
+                        mcn_err *e);
+
 int file_write_atomic(const char *path, const void *buf, size_t len,
                       mcn_err *e)
 {
@@ -152,6 +159,29 @@ int file_write_atomic(const char *path, const void *buf, size_t len,
     }
     if (*path == '\0' || path[strlen(path) - 1] == '/')
         return mcn_fail(e, "cannot write: not a file name");
+    /* A symlink is written through (the link stays, its file is
+       replaced); a file nobody may write is left alone, as cp would. */
+    struct stat st;
+    char *real = NULL;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        if (!(real = realpath(path, NULL)))
+            return mcn_fail(e, "cannot write: a symlink to nothing (%s)",
+                            strerror(errno));
+        path = real;
+    }
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+        ((st.st_mode & 0222) == 0 || access(path, W_OK) != 0)) {
+        free(real);
+        return mcn_fail(e, "cannot write: the file is read-only");
+    }
+    int rc = write_beside(path, buf, len, e);
+    free(real);
+    return rc;
+}
+
+static int write_beside(const char *path, const void *buf, size_t len,
+                        mcn_err *e)
+{
     char *tmp = temp_template(path);
     if (!tmp)
         return mcn_fail(e, "out of memory");

@@ -17,7 +17,10 @@ int file_read_all(const char *path, uint8_t **buf, size_t *len, mcn_err *e);
    NULL or "-" writes to stdout. */
 int file_write_atomic(const char *path, const void *buf, size_t len,
                       mcn_err *e);
-/* A SIGINT, SIGTERM or SIGHUP while the temporary exists removes it, then
+/* A symlink is written through: the link stays, the file it names is
+   replaced. A file that may not be written (mode, owner) is refused,
+   untouched. Reading a file whole first, a tool may write its own input.
+   A SIGINT, SIGTERM or SIGHUP while the temporary exists removes it, then
    takes its course (the tool's own handler, or death).
    For tests: call hook once the temporary is written, before the rename
    (NULL: none), so a signal can be raised inside the window. */

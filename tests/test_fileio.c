@@ -164,6 +164,50 @@ START_TEST(signal_mid_write_leaves_the_old_file)
 }
 END_TEST
 
+static void expect_content(const char *path, const char *want)
+{
+    size_t len;
+    uint8_t *got = tu_read_file(path, &len);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_uint_eq(len, strlen(want));
+    ck_assert_mem_eq(got, want, len);
+    free(got);
+}
+
+/* What -o does to what is already there: a read-only file is refused and
+   kept, a symlink is written through and stays a link. */
+START_TEST(read_only_and_symlink_targets)
+{
+    char *dir = tu_mkdtemp(), path[512], link[512];
+    mcn_err e = {{0}};
+    snprintf(path, sizeof path, "%s/ro.bin", dir);
+    ck_assert_int_eq(file_write_atomic(path, "keep", 4, &e), 0);
+    ck_assert_int_eq(chmod(path, 0444), 0);
+    ck_assert_int_eq(file_write_atomic(path, "lost", 4, &e), -1);
+    ck_assert_str_eq(e.msg, "cannot write: the file is read-only");
+    expect_content(path, "keep");
+    ck_assert_int_eq(count_entries(dir), 1);
+    /* Through a link to a writable file. */
+    snprintf(path, sizeof path, "%s/real.bin", dir);
+    snprintf(link, sizeof link, "%s/link.bin", dir);
+    ck_assert_int_eq(file_write_atomic(path, "old", 3, &e), 0);
+    ck_assert_int_eq(symlink("real.bin", link), 0);
+    ck_assert_int_eq(file_write_atomic(link, "new", 3, &e), 0);
+    struct stat st;
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    expect_content(path, "new");
+    /* A link to nothing is refused, and left. */
+    snprintf(link, sizeof link, "%s/dangling.bin", dir);
+    ck_assert_int_eq(symlink("nowhere/x.bin", link), 0);
+    ck_assert_int_eq(file_write_atomic(link, "x", 1, &e), -1);
+    ck_assert_str_eq(e.msg, "cannot write: a symlink to nothing (No such "
+                            "file or directory)");
+    ck_assert_int_eq(count_entries(dir), 4);
+    tu_rmdir(dir);
+}
+END_TEST
+
 START_TEST(read_errors_say_why)
 {
     uint8_t *buf = (uint8_t *)"unchanged";
@@ -227,6 +271,7 @@ Suite *suite_fileio(void)
     tcase_add_test(tc, write_then_replace);
     tcase_add_test(tc, failed_write_leaves_nothing);
     tcase_add_test(tc, signal_mid_write_leaves_the_old_file);
+    tcase_add_test(tc, read_only_and_symlink_targets);
     tcase_add_test(tc, read_errors_say_why);
     tcase_add_test(tc, dash_is_stdin_and_stdout);
     suite_add_tcase(s, tc);

@@ -289,6 +289,24 @@ START_TEST(batch_quantizes_each_and_survives_a_failure)
 }
 END_TEST
 
+/* Every tool reads its input whole before it writes: the same file as
+   input and output is rewritten in place, as it would be to another. */
+START_TEST(tools_may_write_over_their_input)
+{
+    mnist_float();
+    ck_assert_int_eq(sh(NULL, "cp f.mcn g.mcn && "
+                        Q " --calib " EX "calib.npy f.mcn -o q.mcn && "
+                        Q " --calib " EX "calib.npy g.mcn -o g.mcn && "
+                        "cmp q.mcn g.mcn && "
+                        TU_BIN("mcn-pack") " q.mcn -o p.mcn && "
+                        TU_BIN("mcn-pack") " g.mcn -o g.mcn && "
+                        "cmp p.mcn g.mcn && "
+                        "cp " EX "first4_x.npy x.npy && "
+                        RUN " p.mcn " EX "first4_x.npy -o y.npy && "
+                        RUN " p.mcn x.npy -o x.npy && cmp x.npy y.npy"), 0);
+}
+END_TEST
+
 START_TEST(run_compare_reports_agreement)
 {
     mnist_float();
@@ -385,6 +403,7 @@ Suite *suite_quantize_tool(void)
     tcase_add_test(tc, bad_options_are_refused);
     tcase_add_test(tc, non_finite_calibration_is_refused);
     tcase_add_test(tc, batch_quantizes_each_and_survives_a_failure);
+    tcase_add_test(tc, tools_may_write_over_their_input);
     tcase_add_test(tc, run_compare_reports_agreement);
     suite_add_tcase(s, tc);
     tc = tcase_create("mlperf");
