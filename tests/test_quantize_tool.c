@@ -12,6 +12,7 @@
 #include "graph_io.h"
 #include "npy.h"
 #include "quantize.h"
+#include "test_calib_util.h"
 #include "testutil.h"
 
 #define EX TU_SRC("examples/mnist/")
@@ -193,6 +194,42 @@ START_TEST(layer_ranges_override_the_method)
               tensor_named(&n, "/Relu_output_0")->scale[0]);
     for (int k = 0; k < 3; k++)
         graph_free(gs[k]);
+}
+END_TEST
+
+/* The 200 calibration digits as 8-bit gray PNGs in two class folders
+   (name order: a/000..099 then b/100..199, the .npy's order): mcn-quantize
+   writes the same model, byte for byte, from the folder as from the .npy;
+   with --calib-limit, the same as from the first N digits. */
+START_TEST(png_folder_gives_the_npy_model)
+{
+    mnist_float();
+    npy_array x = {0};
+    mcn_err e;
+    ck_assert_msg(npy_load(EX "calib.npy", &x, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(x.dtype, NPY_U8);
+    ck_assert_int_eq(sh(NULL, "mkdir -p digits/a digits/b"), 0);
+    const int n = (int)x.shape[0];
+    for (int k = 0; k < n; k++) {
+        char path[2048];
+        snprintf(path, sizeof path, "%s/digits/%s/%03d.png", tu_scratch,
+                 k < n / 2 ? "a" : "b", k);
+        cu_png_gray_file(path, (const uint8_t *)x.data + (size_t)k * 784, 28,
+                         28, k);
+    }
+    npy_free(&x);
+    char *err;
+    ck_assert_msg(sh(&err, Q " --calib digits f.mcn -o png.mcn && "
+                     Q " --calib " EX "calib.npy f.mcn -o npy.mcn") == 0,
+                  "%s", err);
+    free(err);
+    ck_assert(same_file("png.mcn", "npy.mcn"));
+    /* A stray file in the folder is named, not skipped. */
+    ck_assert_int_eq(sh(&err, "echo x > digits/b/notes.txt && " Q
+                        " --calib digits f.mcn -o bad.mcn"), 1);
+    ck_assert_msg(strstr(err, "digits/b/notes.txt: ") != NULL, "%s", err);
+    ck_assert(!exists("bad.mcn"));
+    free(err);
 }
 END_TEST
 
@@ -400,6 +437,7 @@ Suite *suite_quantize_tool(void)
     tcase_add_test(tc, minmax_keeps_accuracy_within_0_3_points);
     tcase_add_test(tc, every_method_writes_a_report);
     tcase_add_test(tc, layer_ranges_override_the_method);
+    tcase_add_test(tc, png_folder_gives_the_npy_model);
     tcase_add_test(tc, bad_options_are_refused);
     tcase_add_test(tc, non_finite_calibration_is_refused);
     tcase_add_test(tc, batch_quantizes_each_and_survives_a_failure);

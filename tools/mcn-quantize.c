@@ -29,11 +29,10 @@ static const char help[] =
     "per-tensor asymmetric activations with ranges calibrated by running the\n"
     "float model on every calibration sample, int32 biases.\n"
     "\n"
-    "  --calib FILE      .npy samples of input 0 in the source model's layout\n"
-    "                    (NCHW for ONNX): one sample, or N samples stacked\n"
-    "  --resize          images of another height and width are resized to\n"
-    "                    the model's input (bilinear), e.g. for a model\n"
-    "                    mcn-nas gave a new resolution\n"
+    "  --calib PATH      samples of input 0: a .npy or .npz (in the source\n"
+    "                    model's layout, NCHW for ONNX: one sample or N\n"
+    "                    stacked), a PNG/PGM/PPM image, a raw file, or a\n"
+    "                    directory of them (read recursively, in name order)\n"
     "  --method M        how each activation's range is chosen: minmax (the\n"
     "                    measured range, default), percentile, entropy (least\n"
     "                    KL divergence), mse (least squared error)\n"
@@ -52,6 +51,10 @@ static const char help[] =
     "  --jobs N          batch mode: models quantized at once (default 1)\n"
     "  -h, --help        this text\n"
     "\n"
+    "How calibration files are read:\n";
+
+static const char help_tail[] =
+    "\n"
     "IN defaults to stdin. On any error nothing is written for that model;\n"
     "the exit status is 1 if any model failed.\n";
 
@@ -64,9 +67,13 @@ typedef struct {
     int n_in, jobs;
 } q_args;
 
+/* "FILE: why", or the message alone when it names its file itself. */
 static void print_err(const qcmd_err *r)
 {
-    fprintf(stderr, "%s: %s\n", r->file, r->e.msg);
+    if (r->file[0])
+        fprintf(stderr, "%s: %s\n", r->file, r->e.msg);
+    else
+        fprintf(stderr, "%s\n", r->e.msg);
 }
 
 static int one_model(const q_args *a)
@@ -226,13 +233,19 @@ static int parse(int argc, char **argv, q_args *a, quantize_layer *layers)
 {
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i], *v = NULL;
+        mcn_err ce;
+        int took = calib_opts_take(argc, argv, &i, &a->q.calib_opts, &ce);
+        if (took < 0)
+            return usage_error(ce.msg, NULL);
+        if (took)
+            continue;
         if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
             fputs(help, stdout);
+            fputs(calib_opts_help, stdout);
+            fputs(help_tail, stdout);
             exit(0);
         } else if (!strncmp(s, "--calib=", 8)) {
             a->q.calib = s + 8;
-        } else if (!strcmp(s, "--resize")) {
-            a->q.resize = true;
         } else if (!strcmp(s, "--bias-correction")) {
             a->q.bias_correction = true;
         } else if (!strcmp(s, "--calib") || !strcmp(s, "-o") ||
@@ -291,6 +304,7 @@ int main(int argc, char **argv)
     static q_args a;
     static quantize_layer layers[MAX_MODELS];
     a.jobs = 1;
+    calib_opts_init(&a.q.calib_opts);
     a.q.layers = layers;
     a.q.progress = true;
     if (parse(argc, argv, &a, layers))

@@ -10,7 +10,6 @@
 
 #include "graph_io.h"
 #include "layer_sqnr.h"
-#include "npy.h"
 #include "progress.h"
 #include "qreport.h"
 
@@ -47,19 +46,13 @@ int qcmd_samples(qcmd_calib **cache, const qcmd_opts *o, const graph *g,
             return 0;
         }
     qcmd_calib *c = calloc(1, sizeof *c);
-    npy_array x = {0};
-    if (!c) {
-        mcn_fail(&r->e, "out of memory");
-        return fail_in(r, o->calib, "<stdin>");
-    }
-    if (npy_load(o->calib, &x, &r->e) ||
-        (o->resize ? sample_inputs_resized : sample_inputs_from_npy)(
-            g, 0, &x, &c->batch, &r->e)) {
-        npy_free(&x);
+    r->file[0] = 0;
+    if (!c)
+        return mcn_fail(&r->e, "out of memory");
+    if (calib_load(g, 0, o->calib, &o->calib_opts, &c->batch, &r->e)) {
         free(c);
-        return fail_in(r, o->calib, "<stdin>");
+        return -1;
     }
-    npy_free(&x);
     c->input = *in;
     c->input.name = NULL;       /* only the shape is kept, not its strings */
     c->input.scale = NULL;

@@ -8,13 +8,14 @@
 
 #include <stdbool.h>
 
+#include "calib_input.h"
 #include "graph.h"
 #include "quantize.h"
 #include "sample_io.h"
 
 typedef struct {
     const char *calib;          /* --calib PATH */
-    bool resize;
+    calib_opts calib_opts;      /* how its files are read (calib_input.h) */
     qrange_method method;
     double percentile;
     int n_layers;
@@ -33,7 +34,8 @@ typedef struct {
 } qcmd_err;
 
 /* The calibration samples for g's input 0, read from o->calib the first
-   time a model with that input (shape, layout, dtype) asks. */
+   time a model with that input (shape, layout, dtype) asks. A failure's
+   message names its file itself (r->file is left empty). */
 int qcmd_samples(qcmd_calib **cache, const qcmd_opts *o, const graph *g,
                  const sample_batch **b, qcmd_err *r);
 void qcmd_calib_free(qcmd_calib *cache);
