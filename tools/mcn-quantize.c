@@ -84,7 +84,8 @@ static int one_model(const q_args *a)
     const sample_batch *b;
     const char *in = a->n_in ? a->in[0] : "-";
     graph_init(&g);
-    int rc = qcmd_load(in, &g, &r) || qcmd_samples(&cache, &a->q, &g, &b, &r) ||
+    int rc = qcmd_load(in, &g, &r) ||
+             qcmd_samples(&cache, &a->q, in, &g, &b, &r) ||
              qcmd_quantize(&a->q, in, &g, b, a->out ? a->out : "-",
                            a->report, &r);
     if (rc)
@@ -172,7 +173,7 @@ static int batch(const q_args *a)
         const sample_batch *b;
         graph_init(&g);
         if (qcmd_load(a->in[k], &g, &r) ||
-            qcmd_samples(&cache, &a->q, &g, &b, &r)) {
+            qcmd_samples(&cache, &a->q, a->in[k], &g, &b, &r)) {
             progress_end(&bar);
             print_err(&r);
             graph_free(&g);

@@ -36,12 +36,12 @@ static int same_input(const graph_tensor *a, const graph_tensor *b)
     return 1;
 }
 
-int qcmd_samples(qcmd_calib **cache, const qcmd_opts *o, const graph *g,
-                 const sample_batch **b, qcmd_err *r)
+int qcmd_samples(qcmd_calib **cache, const qcmd_opts *o, const char *in,
+                 const graph *g, const sample_batch **b, qcmd_err *r)
 {
-    const graph_tensor *in = &g->tensors[g->inputs[0]];
+    const graph_tensor *x = &g->tensors[g->inputs[0]];
     for (qcmd_calib *c = *cache; c; c = c->next)
-        if (same_input(&c->input, in)) {
+        if (same_input(&c->input, x)) {
             *b = &c->batch;
             return 0;
         }
@@ -51,9 +51,12 @@ int qcmd_samples(qcmd_calib **cache, const qcmd_opts *o, const graph *g,
         return mcn_fail(&r->e, "out of memory");
     if (calib_load(g, 0, o->calib, &o->calib_opts, &c->batch, &r->e)) {
         free(c);
-        return -1;
+        /* "--calib-mean gives 3 values; input 0 has 1 channel": the
+           model's, which the message does not name. */
+        return strncmp(r->e.msg, "--", 2) == 0 ? fail_in(r, in, "<stdin>")
+                                                : -1;
     }
-    c->input = *in;
+    c->input = *x;
     c->input.name = NULL;       /* only the shape is kept, not its strings */
     c->input.scale = NULL;
     c->input.zero_point = NULL;

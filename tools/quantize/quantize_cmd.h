@@ -35,9 +35,10 @@ typedef struct {
 
 /* The calibration samples for g's input 0, read from o->calib the first
    time a model with that input (shape, layout, dtype) asks. A failure's
-   message names its file itself (r->file is left empty). */
-int qcmd_samples(qcmd_calib **cache, const qcmd_opts *o, const graph *g,
-                 const sample_batch **b, qcmd_err *r);
+   message names its file itself (r->file is left empty), but for one
+   about an option, which is the model's (in). */
+int qcmd_samples(qcmd_calib **cache, const qcmd_opts *o, const char *in,
+                 const graph *g, const sample_batch **b, qcmd_err *r);
 void qcmd_calib_free(qcmd_calib *cache);
 
 /* Load `in` (a float model; "-" = stdin), quantize it with samples b,
