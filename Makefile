@@ -9,6 +9,7 @@
 #   make conformance  ONNX's backend test cases, one line each (mcn-conformance)
 #   make bench      mcn against TFLite Micro on the emulated Cortex-M4, and
 #                   the host tools' speed: bench/results.md
+#   make fuzz FUZZ_SECONDS=60  each libFuzzer target for that long
 #   make install PREFIX=/usr/local DESTDIR=
 #
 # Options: SANITIZE=1 (ASan+UBSan), BUILD=dir, V=1.
@@ -84,7 +85,7 @@ Q := $(if $(V),,@)
 # lines would otherwise print after the test summary.
 .SECONDARY:
 
-.PHONY: all tools arm deps demo test check-build check conformance bench install clean refs
+.PHONY: all tools arm deps demo test check-build check conformance bench fuzz install clean refs
 all: tools arm
 
 tools: $(BINS) $(LIB)
@@ -204,6 +205,36 @@ conformance: deps
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=build/san check
+
+# ---- fuzzing: libFuzzer (Debian clang) under ASan and UBSan ----
+# Each tests/fuzz/fuzz_NAME.c runs FUZZ_SECONDS on its seeds,
+# tests/fuzz/seeds/NAME/ (kept as they are: what it finds goes to
+# $(FUZZ_BUILD)/corpus/NAME); a crash is saved as
+# $(FUZZ_BUILD)/crash-NAME-* and fails the target.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD := build/fuzz
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_FLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+              $(subst $(BUILD)/gen,$(FUZZ_BUILD)/gen,$(INC))
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory DEB_PKGS=clang deps
+	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) SANITIZE=1 \
+	  CFLAGS=-fsanitize=fuzzer-no-link $(FUZZ_BUILD)/lib/libmcnhost.a \
+	  $(FUZZ_BUILD)/lib/libmcn.a
+	$(Q)for n in $(FUZZ_NAMES); do \
+	  echo "  FUZZ    $$n ($(FUZZ_SECONDS) s)"; \
+	  clang $(FUZZ_FLAGS) tests/fuzz/fuzz_$$n.c $(FUZZ_BUILD)/lib/libmcnhost.a \
+	    $(FUZZ_BUILD)/lib/libmcn.a $(LDLIBS) -o $(FUZZ_BUILD)/fuzz_$$n || exit 1; \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
+	  $(FUZZ_BUILD)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+	    -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/crash-$$n- \
+	    $(FUZZ_BUILD)/corpus/$$n tests/fuzz/seeds/$$n \
+	    >$(FUZZ_BUILD)/fuzz_$$n.log 2>&1 || \
+	    { tail -n 40 $(FUZZ_BUILD)/fuzz_$$n.log; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units' $(FUZZ_BUILD)/fuzz_$$n.log; \
+	done
 
 # ---- the example: import -> quantize -> pack -> run, then QEMU ----
 demo: deps

@@ -154,6 +154,12 @@ typedef struct {
        later kernel that is faster on some shapes only; the earlier ones
        still apply there, for the models that name them). */
     int (*preferred)(const mcn_k_conv_params *p);
+    /* NULL: nothing to check. Otherwise 1 when what layout derived from
+       the operator's (verified) parameters and put among the weights, a
+       requantization table say, is what it would derive now: mcn_init
+       refuses the model otherwise, so a kernel never shifts or indexes by
+       a value nobody checked. */
+    int (*verify)(const mcn_k_conv_params *p);
 } mcn_conv_kernel;
 
 #define MCN_KOP_CONV 1u

@@ -488,6 +488,7 @@ void mcn_k_conv_s8_first_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
                                       int32_t *bias);
 void mcn_k_conv_s8_first_smlad(const mcn_k_conv_params *p);
 uint32_t mcn_k_conv_s8_first_smlad_weight_bytes(const mcn_k_conv_params *p);
+int mcn_k_conv_s8_first_smlad_verify(const mcn_k_conv_params *p);
 /* The same, linking less where no im2col convolution is linked too: for
    mcn-gen, not in the kernel table. */
 void mcn_k_conv_s8_first_smlad_narrow(const mcn_k_conv_params *p);
@@ -497,6 +498,7 @@ void mcn_k_conv_s8_im2col_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
                                        int32_t *bias);
 void mcn_k_conv_s8_im2col_smlad(const mcn_k_conv_params *p);
 uint32_t mcn_k_conv_s8_im2col_smlad_weight_bytes(const mcn_k_conv_params *p);
+int mcn_k_conv_s8_im2col_smlad_verify(const mcn_k_conv_params *p);
 /* Both: four pixels' windows read into the column before their outputs
    are written. */
 int mcn_k_conv_smlad_overlap(const mcn_k_conv_params *p, int32_t *lo,

@@ -125,10 +125,13 @@ static mcn_status check_kernel(const mcn_opview *v,
     const mcn_conv_kernel *k = mcn_conv_kernel_get(v->kernel);
     if (!k || !(k->ops & kop) || !k->applies(p) || (k->layout && !p->bias))
         return MCN_ERR_MODEL;
-    /* Weights as large as the kernel's layout (mcn_conv_kernel). */
+    /* Weights as large as the kernel's layout (mcn_conv_kernel), holding
+       what the layout derived as it would derive it. */
     const uint32_t wb = mcn_conv_kernel_weight_bytes(k, p);
     if (v->in[1].is_const ? mcn_const_bytes(v->model, &v->in[1]) != wb
                           : wb != v->in[1].bytes)
+        return MCN_ERR_MODEL;
+    if (k->verify && !k->verify(p))
         return MCN_ERR_MODEL;
     if (mcn_overlapping(&v->out, &v->in[0]))
         MCN_TRY(mcn_chk_window(&v->out, &v->in[0], mcn_conv_kernel_window(k,

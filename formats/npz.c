@@ -226,6 +226,14 @@ int npz_read(const npz_archive *z, int i, npy_array *a, mcn_err *e)
     if (i < 0 || i >= z->n)
         return mcn_fail(e, "the .npz has no member %d", i);
     const npz_member *m = &z->members[i];
+    /* A size the data cannot hold is refused before it is allocated:
+       deflate expands at most 1032:1 (stored data, 1:1, is held to its
+       size exactly when it is read). */
+    const uint64_t held = m->csize < z->len ? m->csize : z->len;
+    if ((uint64_t)m->usize > held * 1032u + 64u)
+        return mcn_fail(e, "member '%s' claims %u bytes from %u compressed, "
+                        "more than the data can hold", m->name, m->usize,
+                        m->csize);
     uint8_t *out = malloc((size_t)m->usize + 1);
     if (!out)
         return mcn_fail(e, "out of memory for member '%s' (%u bytes)",

@@ -263,6 +263,11 @@ START_TEST(members_refused)
     read_refuses(zip, n, "member 'x.npy': no local header where the "
                  "directory puts it");
     put32(dir + 42, 0);
+    /* A size no data can give is refused before it is allocated (fuzzing
+       found 4 GB asked for by a 400-byte archive). */
+    put32(dir + 24, 0xfffffff0u);
+    read_refuses(zip, n, "member 'x.npy' claims 4294967280 bytes from 136 "
+                 "compressed, more than the data can hold");
     put32(dir + 20, 100000);
     put32(dir + 24, 100000);
     read_refuses(zip, n, "truncated .npz: member 'x.npy' runs past the end "

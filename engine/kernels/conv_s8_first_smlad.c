@@ -47,6 +47,13 @@ static uint32_t rq_at(const mcn_k_conv_params *p, const mcn_smlad_geom *g)
     return wide_at(p, g) + (uint32_t)p->output.c * (uint32_t)g->quads * 8u;
 }
 
+int mcn_k_conv_s8_first_smlad_verify(const mcn_k_conv_params *p)
+{
+    const mcn_smlad_geom g = mcn_smlad_geom_of(p);
+    return mcn_smlad_rq_matches(p, (const uint8_t *)p->filter_data +
+                                       rq_at(p, &g));
+}
+
 uint32_t mcn_k_conv_s8_first_smlad_weight_bytes(const mcn_k_conv_params *p)
 {
     const mcn_smlad_geom g = mcn_smlad_geom_of(p);

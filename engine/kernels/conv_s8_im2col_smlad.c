@@ -22,6 +22,12 @@ uint32_t mcn_k_conv_s8_im2col_smlad_scratch_bytes(const mcn_k_conv_params *p)
     return mcn_smlad_scratch_bytes(p);
 }
 
+int mcn_k_conv_s8_im2col_smlad_verify(const mcn_k_conv_params *p)
+{
+    return mcn_smlad_rq_matches(p, (const uint8_t *)p->filter_data +
+                                       mcn_smlad_rows_bytes(p));
+}
+
 uint32_t mcn_k_conv_s8_im2col_smlad_weight_bytes(const mcn_k_conv_params *p)
 {
     return mcn_smlad_rows_bytes(p) + mcn_smlad_rq_bytes(p);

@@ -175,6 +175,16 @@ void mcn_smlad_layout_rq(const mcn_k_conv_params *p, uint8_t *dst)
     }
 }
 
+int mcn_smlad_rq_matches(const mcn_k_conv_params *p, const uint8_t *rq)
+{
+    for (int32_t oc = 0; oc < p->output.c; oc++) {
+        const mcn_smlad_rq e = rq_of(p, oc);
+        if (__builtin_memcmp(rq + (uint32_t)oc * sizeof e, &e, sizeof e))
+            return 0;
+    }
+    return 1;
+}
+
 mcn_smlad_scratch mcn_smlad_scratch_of(const mcn_k_conv_params *p,
                                        const mcn_smlad_geom *g,
                                        const void *rq)

@@ -100,6 +100,8 @@ mcn_smlad_scratch mcn_smlad_scratch_of(const mcn_k_conv_params *p,
 uint32_t mcn_smlad_rows_bytes(const mcn_k_conv_params *p);
 uint32_t mcn_smlad_rq_bytes(const mcn_k_conv_params *p);
 void mcn_smlad_layout_rq(const mcn_k_conv_params *p, uint8_t *dst);
+/* 1 when the table at rq is what mcn_smlad_layout_rq writes for p. */
+int mcn_smlad_rq_matches(const mcn_k_conv_params *p, const uint8_t *rq);
 
 /* The loop over the output channels of one group of four pixels. The
    chip runs it as assembly (conv_smlad_chan.c), which reads these fields
