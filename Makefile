@@ -7,6 +7,8 @@
 #   make demo       install what is missing, then run the MNIST example
 #   make test       install what is missing, then every test under ASan+UBSan
 #   make conformance  ONNX's backend test cases, one line each (mcn-conformance)
+#   make check-ort  the int8 models' QDQ exports in ONNX Runtime (needs npm;
+#                   not part of make test)
 #   make bench      mcn against TFLite Micro on the emulated Cortex-M4, and
 #                   the host tools' speed: bench/results.md
 #   make fuzz FUZZ_SECONDS=60  each libFuzzer target for that long
@@ -85,7 +87,7 @@ Q := $(if $(V),,@)
 # lines would otherwise print after the test summary.
 .SECONDARY:
 
-.PHONY: all tools arm deps demo test check-build check conformance bench fuzz install clean refs
+.PHONY: all tools arm deps demo test check-build check check-ort conformance bench fuzz install clean refs
 all: tools arm
 
 tools: $(BINS) $(LIB)
@@ -235,6 +237,17 @@ fuzz: deps
 	    { tail -n 40 $(FUZZ_BUILD)/fuzz_$$n.log; exit 1; }; \
 	  grep -E '^stat::number_of_executed_units' $(FUZZ_BUILD)/fuzz_$$n.log; \
 	done
+
+# The int8 models' QDQ exports (mcn-export) in ONNX Runtime against
+# mcn-run: tests/ort/check_ort.sh. It installs onnxruntime-node from npm on
+# first use, so it is not part of `make test`; qdq_layers is its helper.
+$(BUILD)/tests/qdq_layers: $(BUILD)/obj/tests/ort/qdq_layers.o $(HOSTLIB) $(LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SANFLAGS) $< $(HOSTLIB) $(LIB) $(LDLIBS) -o $@
+
+check-ort: deps
+	$(Q)$(MAKE) --no-print-directory tools $(BUILD)/tests/qdq_layers
+	$(Q)sh tests/ort/check_ort.sh $(BUILD) $(SHARED)
 
 # ---- the example: import -> quantize -> pack -> run, then QEMU ----
 demo: deps

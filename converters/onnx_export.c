@@ -1,8 +1,10 @@
 /*
-** onnx_export.c: a float host graph written as an ONNX ModelProto
-** (onnx_export.h): the float check, value names, initializers, the NHWC
-** to NCHW bookkeeping, the model's inputs and outputs in their source
-** layout, and the packing. The ops themselves are in onnx_export_ops.c.
+** onnx_export.c: a host graph written as an ONNX ModelProto
+** (onnx_export.h): value names, initializers (a quantized constant's
+** through its DequantizeLinear), the NHWC to NCHW bookkeeping, the model's
+** inputs and outputs in their source layout, and the packing. The ops
+** themselves are in onnx_export_ops.c, an int8 graph's Q/DQ in
+** onnx_export_qdq.c.
 */
 #include <stdarg.h>
 #include <stdio.h>
@@ -199,12 +201,16 @@ static void put_le(uint8_t *p, uint64_t v, int bytes)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static const char *init_tensor(ox_ctx *c, const char *name, int dtype,
-                               int rank, const int64_t *dims, int64_t count,
-                               const void *data)
+#define DT(x) ONNX__TENSOR_PROTO__DATA_TYPE__##x
+
+const char *ox_init_typed(ox_ctx *c, const char *name, int dtype, int rank,
+                          const int64_t *dims, const void *data)
 {
     static const Onnx__TensorProto init = ONNX__TENSOR_PROTO__INIT;
-    int elem = dtype == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT ? 4 : 8;
+    int elem = dtype == DT(INT8) ? 1 : dtype == DT(INT64) ? 8 : 4;
+    int64_t count = 1;
+    for (int i = 0; i < rank; i++)
+        count *= dims[i];
     Onnx__TensorProto *t = ox_alloc(c, sizeof *t);
     int64_t *d = ox_alloc(c, (size_t)(rank ? rank : 1) * sizeof *d);
     uint8_t *raw = ox_alloc(c, (size_t)count * (size_t)elem);
@@ -215,12 +221,21 @@ static const char *init_tensor(ox_ctx *c, const char *name, int dtype,
         memcpy(d, dims, (size_t)rank * sizeof *d);
     for (int64_t i = 0; i < count; i++) {
         uint64_t v;
-        if (elem == 4) {
-            uint32_t u;
+        uint32_t u;
+        switch (dtype) {
+        case DT(FLOAT):
             memcpy(&u, (const float *)data + i, 4);
             v = u;
-        } else {
+            break;
+        case DT(INT8):
+            v = (uint64_t)(int64_t)((const int8_t *)data)[i];
+            break;
+        case DT(INT32):
+            v = (uint64_t)(int64_t)((const int32_t *)data)[i];
+            break;
+        default:
             v = (uint64_t)((const int64_t *)data)[i];
+            break;
         }
         put_le(raw + i * elem, v, elem);
     }
@@ -240,19 +255,14 @@ static const char *init_tensor(ox_ctx *c, const char *name, int dtype,
 const char *ox_init_float(ox_ctx *c, const char *name, int rank,
                           const int64_t *dims, const float *data)
 {
-    int64_t n = 1;
-    for (int i = 0; i < rank; i++)
-        n *= dims[i];
-    return init_tensor(c, name, ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT, rank,
-                       dims, n, data);
+    return ox_init_typed(c, name, DT(FLOAT), rank, dims, data);
 }
 
 const char *ox_init_ints(ox_ctx *c, const char *name, int count,
                          const int64_t *v)
 {
     int64_t d = count;
-    return init_tensor(c, name, ONNX__TENSOR_PROTO__DATA_TYPE__INT64, 1, &d,
-                       count, v);
+    return ox_init_typed(c, name, DT(INT64), 1, &d, v);
 }
 
 const char *ox_scalar(ox_ctx *c, int t, const char *role, float v)
@@ -261,13 +271,14 @@ const char *ox_scalar(ox_ctx *c, int t, const char *role, float v)
     return name ? ox_init_float(c, name, 0, NULL, &v) : NULL;
 }
 
-void ox_permute4(const float *src, const int64_t s[4], const int perm[4],
-                 float *dst)
+void ox_permute4(const void *src, size_t elem, const int64_t s[4],
+                 const int perm[4], void *dst)
 {
     int64_t st[4] = {s[1] * s[2] * s[3], s[2] * s[3], s[3], 1}, d[4], i[4];
     for (int j = 0; j < 4; j++)
         d[j] = s[perm[j]];
-    int64_t k = 0;
+    const uint8_t *from = src;
+    uint8_t *to = dst;
     for (i[0] = 0; i[0] < d[0]; i[0]++)
         for (i[1] = 0; i[1] < d[1]; i[1]++)
             for (i[2] = 0; i[2] < d[2]; i[2]++)
@@ -275,7 +286,8 @@ void ox_permute4(const float *src, const int64_t s[4], const int perm[4],
                     int64_t off = 0;
                     for (int j = 0; j < 4; j++)
                         off += i[j] * st[perm[j]];
-                    dst[k++] = src[off];
+                    memcpy(to, from + (size_t)off * elem, elem);
+                    to += elem;
                 }
 }
 
@@ -302,27 +314,69 @@ bool ox_same_order(const graph_tensor *t)
            (int64_t)t->shape[1] * t->shape[2] == 1;
 }
 
-/* A constant as an initializer under its own name, in ONNX order. */
-static const char *const_in(ox_ctx *c, int t)
+/* Tensor t's data permuted into an initializer called `name`; the value
+   to read, which for a quantized constant is its DequantizeLinear's. */
+static const char *const_value(ox_ctx *c, int t, const char *name,
+                               const int64_t s[4], const int perm[4],
+                               int rank)
 {
     const graph_tensor *gt = &c->g->tensors[t];
-    int64_t d[MCN_MAX_DIMS];
-    if (c->made[t])
-        return c->name[t];
-    ox_dims(gt, d);
-    const float *data = gt->data;
-    float *p = NULL;
-    if (gt->rank == 4) {
-        int64_t s[4] = {gt->shape[0], gt->shape[1], gt->shape[2],
-                        gt->shape[3]};
-        p = ox_alloc(c, (size_t)graph_tensor_elems(gt) * sizeof *p);
-        if (!p)
-            return NULL;
-        ox_permute4(gt->data, s, to_nchw, p);
-        data = p;
+    size_t elem = mcn_dtype_size(gt->dtype);
+    int64_t d[4];
+    for (int j = 0; j < 4; j++)
+        d[j] = s[perm[j]];
+    void *p = ox_alloc(c, (size_t)graph_tensor_elems(gt) * elem);
+    if (!p)
+        return NULL;
+    ox_permute4(gt->data, elem, s, perm, p);
+    const char *v = ox_init_typed(c, name, ox_onnx_dtype(gt->dtype), rank,
+                                  d + 4 - rank, p);
+    if (!v || !gt->nscale)
+        return v;
+    /* The scales' axis where the permutation puts it (a rank-1 tensor's
+       is its only one, whatever a TFLite bias's quantized_dimension
+       said). */
+    int q = (gt->rank == 1 ? 0 : gt->quant_axis) + 4 - gt->rank, axis = -1;
+    for (int j = 4 - rank; j < 4; j++)
+        if (perm[j] == q)
+            axis = j - (4 - rank);
+    if (gt->nscale > 1 && axis < 0) {
+        ox_fail(c, "constant '%s' has its scales along axis %d of %d",
+                c->name[t], gt->quant_axis, gt->rank);
+        return NULL;
     }
-    c->made[t] = true;
-    return ox_init_float(c, c->name[t], gt->rank, d, data);
+    char *dq = ox_temp(c, t, "dq");
+    return dq ? ox_dq(c, t, v, axis, dq) : NULL;
+}
+
+/* The stored shape with ones in front. */
+static void shape4(const graph_tensor *gt, int64_t s[4])
+{
+    for (int i = 0; i < 4; i++)
+        s[i] = i < 4 - gt->rank ? 1 : gt->shape[i - (4 - gt->rank)];
+}
+
+const char *ox_const(ox_ctx *c, int t, const int64_t s[4], const int perm[4],
+                     int rank)
+{
+    if (!c->made[t]) {
+        const char *v = const_value(c, t, c->name[t], s, perm, rank);
+        if (!v)
+            return NULL;
+        c->made[t] = true;
+        c->name[t] = (char *)v;
+    }
+    return c->name[t];
+}
+
+/* A constant in ONNX order. */
+static const char *const_in(ox_ctx *c, int t)
+{
+    static const int same[4] = {0, 1, 2, 3};
+    const graph_tensor *gt = &c->g->tensors[t];
+    int64_t s[4];
+    shape4(gt, s);
+    return ox_const(c, t, s, gt->rank == 4 ? to_nchw : same, gt->rank);
 }
 
 const char *ox_in(ox_ctx *c, int t)
@@ -376,20 +430,15 @@ const char *ox_wide(ox_ctx *c, int t)
         return ox_in(c, t);
     if (c->wide[t])
         return c->wide[t];
-    int64_t s[4] = {1, 1, 1, 1}, d[4];
-    for (int i = 0; i < gt->rank; i++)
-        s[4 - gt->rank + i] = gt->shape[i];
+    int64_t s[4], d[4];
+    shape4(gt, s);
     for (int i = 0; i < 4; i++)
         d[i] = s[to_nchw[i]];
     char *name = ox_temp(c, t, "nchw");
     if (!name)
         return NULL;
     if (gt->data) {
-        float *p = ox_alloc(c, (size_t)graph_tensor_elems(gt) * sizeof *p);
-        if (!p)
-            return NULL;
-        ox_permute4(gt->data, s, to_nchw, p);
-        if (!ox_init_float(c, name, 4, d, p))
+        if (!(name = (char *)const_value(c, t, name, s, to_nchw, 4)))
             return NULL;
     } else {
         /* Ones in front keep the element order, so a reshape does it. */
@@ -440,25 +489,6 @@ int ox_act_emit(ox_ctx *c, const graph_node *n, const char *y,
 }
 
 /* ---- the model ---- */
-
-static int check_float(const graph *g, mcn_err *e)
-{
-    for (int t = 0; t < g->n_tensors; t++) {
-        const graph_tensor *gt = &g->tensors[t];
-        if (gt->dtype != MCN_DT_FLOAT32 || gt->nscale)
-            return mcn_fail(e, "mcn-export writes float models; this one "
-                            "is %s (tensor '%s')",
-                            gt->dtype == MCN_DT_FLOAT32
-                                ? "quantized"
-                                : graph_dtype_name(gt->dtype),
-                            gt->name ? gt->name : "?");
-    }
-    for (int i = 0; i < g->n_nodes; i++)
-        if (g->nodes[i].has_requant || g->arena_bytes)
-            return mcn_fail(e, "mcn-export writes float models; this one "
-                            "is packed");
-    return 0;
-}
 
 /* A tensor's own name when it has a unique one, else "tN". */
 static int make_names(ox_ctx *c)
@@ -529,8 +559,15 @@ static bool is_input(const graph *g, int t)
     return false;
 }
 
-/* The graph's inputs and outputs under their own names; a 4-D one with
-   an NHWC source is transposed to and from the NCHW value inside. */
+static bool nhwc_edge(const graph_tensor *t)
+{
+    return t->rank == 4 && t->layout == MCN_LAYOUT_NHWC;
+}
+
+/* The graph's inputs and outputs under their own names, float: a 4-D
+   one with an NHWC source transposed to and from the NCHW value inside,
+   an int8 one quantized after the input and dequantized before the
+   output. */
 static int edges(ox_ctx *c, Onnx__GraphProto *gp, char **out_names)
 {
     const graph *g = c->g;
@@ -542,17 +579,24 @@ static int edges(ox_ctx *c, Onnx__GraphProto *gp, char **out_names)
         return -1;
     for (int i = 0; i < g->n_inputs; i++) {
         int t = g->inputs[i];
-        char *pub = c->name[t];
+        char *pub = c->name[t], *x = pub;
         if (!(gp->input[i] = value_info(c, pub, t)))
             return -1;
-        if (g->tensors[t].rank == 4 &&
-            g->tensors[t].layout == MCN_LAYOUT_NHWC) {
-            char *in = ox_temp(c, t, "nchw");
-            if (!in || !transpose(c, pub, to_nchw, in))
+        if (nhwc_edge(&g->tensors[t])) {
+            x = ox_temp(c, t, "nchw");
+            if (!x || !transpose(c, pub, to_nchw, x))
                 return -1;
-            c->name[t] = in;
             c->nhwc[t] = pub;
         }
+        /* QuantizeLinear last, so that its DequantizeLinear follows it. */
+        if (ox_q8(g, t)) {
+            char *q = ox_temp(c, t, "quantized");
+            if (!ox_q(c, t, x, q))
+                return -1;
+            x = q;
+            c->nhwc[t] = NULL;
+        }
+        c->name[t] = x;
     }
     for (int i = 0; i < g->n_outputs; i++) {
         int t = g->outputs[i];
@@ -563,22 +607,28 @@ static int edges(ox_ctx *c, Onnx__GraphProto *gp, char **out_names)
         out_names[i] = c->name[t];
         if (!(gp->output[i] = value_info(c, c->name[t], t)))
             return -1;
-        if (g->tensors[t].rank == 4 &&
-            g->tensors[t].layout == MCN_LAYOUT_NHWC &&
-            !(c->name[t] = ox_temp(c, t, "nchw")))
+        bool q8 = ox_q8(g, t);
+        if ((q8 || nhwc_edge(&g->tensors[t])) &&
+            !(c->name[t] = ox_temp(c, t, q8 ? "quantized" : "nchw")))
             return -1;
     }
     return 0;
 }
 
-/* After the nodes: the NHWC-source outputs from their NCHW values. */
-static int output_transposes(ox_ctx *c, char **out_names)
+/* After the nodes: the outputs from the values the nodes wrote. */
+static int output_edges(ox_ctx *c, char **out_names)
 {
     for (int i = 0; i < c->g->n_outputs; i++) {
         int t = c->g->outputs[i];
-        if (c->name[t] == out_names[i])
+        bool nhwc = nhwc_edge(&c->g->tensors[t]);
+        const char *x = c->name[t];
+        if (x == out_names[i])
             continue;
-        if (!transpose(c, c->name[t], to_nhwc, out_names[i]))
+        if (ox_q8(c->g, t) &&
+            !(x = ox_dq(c, t, x, -1,
+                        nhwc ? ox_temp(c, t, "float") : out_names[i])))
+            return -1;
+        if (nhwc && !transpose(c, x, to_nhwc, out_names[i]))
             return -1;
     }
     return 0;
@@ -598,8 +648,9 @@ static int build(ox_ctx *c, Onnx__ModelProto *m)
     c->name = ox_alloc(c, nt * sizeof *c->name);
     c->nhwc = ox_alloc(c, nt * sizeof *c->nhwc);
     c->wide = ox_alloc(c, nt * sizeof *c->wide);
+    c->dq = ox_alloc(c, nt * sizeof *c->dq);
     c->made = ox_alloc(c, nt * sizeof *c->made);
-    if (!gp || !os || !osv || !c->name || !c->nhwc || !c->wide ||
+    if (!gp || !os || !osv || !c->name || !c->nhwc || !c->wide || !c->dq ||
         !c->made || make_names(c))
         return -1;
     *gp = gp0;
@@ -607,11 +658,11 @@ static int build(ox_ctx *c, Onnx__ModelProto *m)
         return -1;
     for (int i = 0; i < g->n_nodes; i++) {
         c->node = i;
-        if (ox_write_node(c, &g->nodes[i]))
+        if (ox_qdq_node(c, &g->nodes[i]))
             return -1;
     }
     c->node = -1;
-    if (output_transposes(c, out_names))
+    if (output_edges(c, out_names))
         return -1;
     gp->name = "mcn";
     gp->n_node = c->n_nodes;
@@ -643,7 +694,7 @@ int onnx_export(const graph *g, uint8_t **buf, size_t *len, mcn_err *e)
     c.node = -1;
     *buf = NULL;
     *len = 0;
-    if (check_float(g, e))
+    if (ox_check_model(g, e))
         return -1;
     Onnx__ModelProto m = m0;
     int rc = build(&c, &m);

@@ -12,16 +12,6 @@
 
 #define NODE1(op, x, y) ox_node(c, op, (const char *const[]){x}, 1, y)
 
-/* Tensor t's weights in a layout of their own, once. */
-static const char *weights(ox_ctx *c, int t, int rank, const int64_t *d,
-                           const float *data)
-{
-    if (c->made[t])
-        return c->name[t];
-    c->made[t] = true;
-    return ox_init_float(c, c->name[t], rank, d, data);
-}
-
 static int hw_attrs(ox_ctx *c, Onnx__NodeProto *o, const graph_node *n,
                     int kh, int kw, bool dilations)
 {
@@ -53,18 +43,10 @@ static int conv(ox_ctx *c, const graph_node *n)
     /* CONV_2D [O,KH,KW,I/g] and DEPTHWISE [1,KH,KW,C*m] to [O,I/g,KH,KW]. */
     static const int ohwi[4] = {0, 3, 1, 2}, ihwo[4] = {3, 0, 1, 2};
     bool dw = n->op == MCN_OP_DEPTHWISE_CONV_2D;
-    const int *perm = dw ? ihwo : ohwi;
     int64_t s[4] = {w->shape[0], w->shape[1], w->shape[2], w->shape[3]};
-    int64_t d[4];
-    for (int j = 0; j < 4; j++)
-        d[j] = s[perm[j]];
-    float *p = ox_alloc(c, (size_t)graph_tensor_elems(w) * sizeof *p);
-    if (!p)
-        return -1;
-    ox_permute4(w->data, s, perm, p);
     const char *out = c->name[n->out[0]], *y = ox_act_target(c, n, out);
     const char *in[3] = {ox_in(c, n->in[0]),
-                         weights(c, n->in[1], 4, d, p),
+                         ox_const(c, n->in[1], s, dw ? ihwo : ohwi, 4),
                          n->n_in > 2 ? ox_in(c, n->in[2]) : NULL};
     if (!y || !in[1] || (n->n_in > 2 && n->in[2] >= 0 && !in[2]))
         return -1;
@@ -80,6 +62,7 @@ static int conv(ox_ctx *c, const graph_node *n)
    the input is not 2-D), else MatMul over the last stored axis. */
 static int fully_connected(ox_ctx *c, const graph_node *n)
 {
+    static const int same[4] = {0, 1, 2, 3}, transposed[4] = {0, 1, 3, 2};
     const graph *g = c->g;
     int xi = n->in[0], yi = n->out[0];
     const graph_tensor *x = &g->tensors[xi], *yt = &g->tensors[yi];
@@ -97,9 +80,9 @@ static int fully_connected(ox_ctx *c, const graph_node *n)
             char *f = ox_temp(c, xi, "flat");
             a = f ? ox_reshape(c, xi, a, 2, d, f) : NULL;
         }
-        int64_t d[2] = {O, K};
+        int64_t s[4] = {1, 1, O, K};
         const char *out = c->name[yi], *y = ox_act_target(c, n, out);
-        const char *in[3] = {a, weights(c, n->in[1], 2, d, w->data), b};
+        const char *in[3] = {a, ox_const(c, n->in[1], s, same, 2), b};
         Onnx__NodeProto *o = a && y && in[1]
                                  ? ox_node(c, "Gemm", in, b ? 3 : 2, y)
                                  : NULL;
@@ -110,17 +93,11 @@ static int fully_connected(ox_ctx *c, const graph_node *n)
     if (yt->rank != x->rank)
         return ox_fail(c, "a %d-D input to a %d-D output is not exported",
                        x->rank, yt->rank);
-    const float *wd = w->data;
-    float *wt = ox_alloc(c, (size_t)(O * K) * sizeof *wt);
-    if (!wt)
-        return -1;
-    for (int64_t o = 0; o < O; o++)
-        for (int64_t k = 0; k < K; k++)
-            wt[k * O + o] = wd[o * K + k];
-    int64_t d[2] = {K, O};
+    int64_t ws[4] = {1, 1, O, K};
     const char *s = ox_stored_out(c, yi), *y = ox_act_target(c, n, s);
     const char *m = b && y ? ox_temp(c, yi, "matmul") : y;
-    const char *in[2] = {ox_stored(c, xi), weights(c, n->in[1], 2, d, wt)};
+    const char *in[2] = {ox_stored(c, xi),
+                         ox_const(c, n->in[1], ws, transposed, 2)};
     if (!m || !in[0] || !in[1] || !ox_node(c, "MatMul", in, 2, m))
         return -1;
     const char *add[2] = {m, b};

@@ -9,18 +9,23 @@
 
 #define DT(x) ONNX__TENSOR_PROTO__DATA_TYPE__##x
 
-/* Per-axis parameters (opset 13's axis attribute) for a constant x. */
+/* Per-axis parameters (opset 13's axis attribute) for a constant x. A
+   scalar scale is per tensor, which ignores the axis (ONNX says so), so
+   a rank-1 bias needs none for its default of 1 to be out of range. */
 static int params(onnx_ctx *c, const onnx_const *x, int def_type,
                   onnx_qparams *q, int *type)
 {
+    onnx_value *s;
     int64_t a;
     int axis = 0;
     *type = def_type;
-    if (onnx_attr_int(c, "axis", 1, &a))
+    if (onnx_attr_int(c, "axis", 1, &a) ||
+        onnx_input_const(c, 1, 0, 0, &s))
         return -1;
-    if (x->shape.rank && onnx_axis(c, a, x->shape.rank, "axis", &axis))
+    bool per_axis = c->opset >= 13 && x->shape.rank && s->c.shape.rank;
+    if (per_axis && onnx_axis(c, a, x->shape.rank, "axis", &axis))
         return -1;
-    int64_t max = c->opset >= 13 && x->shape.rank ? x->shape.d[axis] : 1;
+    int64_t max = per_axis ? x->shape.d[axis] : 1;
     if (onnx_read_qparams(c, 1, 2, max < 1 ? 1 : max, q, type))
         return -1;
     q->axis = axis;

@@ -20,8 +20,10 @@
 #define I32 ONNX__TENSOR_PROTO__DATA_TYPE__INT32
 
 /* x -> Q/DQ (0.02, uint8 128) -> Conv 1x1 (int8 weights per channel,
-   int32 bias, both through DQ) -> Q/DQ (0.05, uint8 100) -> y. */
-static ob *qdq_conv(void)
+   int32 bias, both through DQ) -> Q/DQ (0.05, uint8 100) -> y; or, per
+   tensor, the weights at 0.5 and the bias at 0.01, their DQs with no
+   axis. */
+static ob *qdq_conv(bool per_tensor)
 {
     ob *b = ob_new(13);
     ob_input(b, "x", 4, OB_DIMS(1, 2, 2, 2));
@@ -32,17 +34,29 @@ static ob *qdq_conv(void)
     /* W[o][i] = {{1, -2}, {3, 4}, {-127, 5}} */
     ob_init_q(b, "Wq", I8, 4, OB_DIMS(3, 2, 1, 1),
               (const int32_t[]){1, -2, 3, 4, -127, 5});
-    ob_init_f(b, "sw", 1, OB_DIMS(3), (const float[]){0.5f, 0.25f, 0.125f});
-    ob_init_q(b, "zw", I8, 1, OB_DIMS(3), (const int32_t[]){0, 0, 0});
     ob_init_q(b, "Bq", I32, 1, OB_DIMS(3), (const int32_t[]){100, -7, 1000});
-    ob_init_f(b, "sb", 1, OB_DIMS(3),
-              (const float[]){0.02f * 0.5f, 0.02f * 0.25f, 0.02f * 0.125f});
+    if (per_tensor) {
+        ob_init_f(b, "sw", 0, NULL, (const float[]){0.5f});
+        ob_init_q(b, "zw", I8, 0, NULL, (const int32_t[]){0});
+        ob_init_f(b, "sb", 0, NULL, (const float[]){0.02f * 0.5f});
+    } else {
+        ob_init_f(b, "sw", 1, OB_DIMS(3),
+                  (const float[]){0.5f, 0.25f, 0.125f});
+        ob_init_q(b, "zw", I8, 1, OB_DIMS(3), (const int32_t[]){0, 0, 0});
+        ob_init_f(b, "sb", 1, OB_DIMS(3), (const float[]){0.02f * 0.5f,
+                                                         0.02f * 0.25f,
+                                                         0.02f * 0.125f});
+    }
     ob_node(b, "QuantizeLinear", "qx", "x,sx,zx", "xq");
     ob_node(b, "DequantizeLinear", "dqx", "xq,sx,zx", "xd");
-    ob_attr_i(b, ob_node(b, "DequantizeLinear", "dqw", "Wq,sw,zw", "W"),
-              "axis", 0);
-    ob_attr_i(b, ob_node(b, "DequantizeLinear", "dqb", "Bq,sb", "B"), "axis",
-              0);
+    Onnx__NodeProto *dqw = ob_node(b, "DequantizeLinear", "dqw", "Wq,sw,zw",
+                                   "W");
+    Onnx__NodeProto *dqb = ob_node(b, "DequantizeLinear", "dqb", "Bq,sb",
+                                   "B");
+    if (!per_tensor) {
+        ob_attr_i(b, dqw, "axis", 0);
+        ob_attr_i(b, dqb, "axis", 0);
+    }
     ob_node(b, "Conv", "conv", "xd,W,B", "c");
     ob_node(b, "QuantizeLinear", "qy", "c,sy,zy", "cq");
     ob_node(b, "DequantizeLinear", "dqy", "cq,sy,zy", "y");
@@ -51,7 +65,7 @@ static ob *qdq_conv(void)
 
 START_TEST(qdq_conv_becomes_an_int8_conv)
 {
-    ob *b = qdq_conv();
+    ob *b = qdq_conv(false);
     ob_output(b, "y", 4, OB_DIMS(1, 3, 2, 2));
     graph g;
     char *log = ob_import_log(b, &g);
@@ -97,6 +111,29 @@ START_TEST(qdq_conv_becomes_an_int8_conv)
     ck_assert_int_eq(y->zero_point[0], -28);
     ck_assert_str_eq(y->name, "y");
     free(log);
+    graph_free(&g);
+    ob_free(b);
+}
+END_TEST
+
+/* Per-tensor weights and bias: a scalar scale ignores the axis (ONNX
+   says so), so the rank-1 bias's DequantizeLinear needs none for its
+   default of 1 to be out of range (ONNX Runtime's quantizer and
+   mcn-export write them so). */
+START_TEST(per_tensor_bias_needs_no_axis)
+{
+    ob *b = qdq_conv(true);
+    ob_output(b, "y", 4, OB_DIMS(1, 3, 2, 2));
+    graph g;
+    ob_import_ok(b, &g);
+    OB_ASSERT_OPS(&g, MCN_OP_CONV_2D);
+    const graph_tensor *w = &g.tensors[g.nodes[0].in[1]];
+    const graph_tensor *bias = &g.tensors[g.nodes[0].in[2]];
+    ck_assert_int_eq(w->dtype, MCN_DT_INT8);
+    ck_assert_int_eq(w->nscale, 1);
+    ob_assert_floats(w->scale, (const float[]){0.5f}, 1);
+    ck_assert_int_eq(bias->dtype, MCN_DT_INT32);
+    ob_assert_ints(bias->data, OB_SHAPE(100, -7, 1000), 3);
     graph_free(&g);
     ob_free(b);
 }
@@ -419,6 +456,7 @@ Suite *suite_onnx_qdq(void)
     Suite *s = suite_create("onnx_qdq");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, qdq_conv_becomes_an_int8_conv);
+    tcase_add_test(tc, per_tensor_bias_needs_no_axis);
     tcase_add_test(tc, float_op_between_dequantize_and_float_output);
     tcase_add_test(tc, quantized_inputs_and_errors);
     tcase_add_test(tc, quantize_and_dequantize_fold_on_constants);

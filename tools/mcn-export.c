@@ -1,10 +1,12 @@
 /*
-** mcn-export: a float mcn model out as ONNX (onnx_export.h), opset 13, so
-** a network mcn-nas pruned can be fine-tuned in PyTorch or run in ONNX
-** Runtime, and then come back through mcn-import. The inputs and outputs
-** keep the names, shapes and layout of the model it was imported from.
+** mcn-export: an mcn model out as ONNX (onnx_export.h), opset 13, so a
+** network mcn-nas pruned can be fine-tuned in PyTorch or run in ONNX
+** Runtime, and then come back through mcn-import; an int8 model goes out
+** as QDQ ONNX. The inputs and outputs keep the names, shapes and layout
+** of the model it was imported from.
 **
 **     mcn-nas apply net.mcn --width 0.5 | mcn-export - -o pruned.onnx
+**     mcn-quantize --calib c.npy net.mcn | mcn-export - -o net_int8.onnx
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +20,14 @@
 static const char help[] =
     "usage: mcn-export MODEL.mcn|- [-o OUT.onnx]\n"
     "\n"
-    "Write a float mcn model (mcn-import's or mcn-nas's, before\n"
-    "mcn-quantize) as an ONNX model, opset 13: 4-D activations NCHW,\n"
-    "weights as initializers, fused activations as their own nodes.\n"
+    "Write an mcn model as an ONNX model, opset 13: 4-D activations\n"
+    "NCHW, weights as initializers, fused activations as their own nodes.\n"
     "The inputs and outputs keep the source's names, shapes and layout.\n"
-    "An int8 or packed model is refused.\n"
+    "An int8 model (mcn-quantize's, or an imported int8 one) is written\n"
+    "as QDQ: float input and output, int8 activations, each op between\n"
+    "DequantizeLinear and QuantizeLinear, int8 weights and int32 biases\n"
+    "through DequantizeLinear. A packed model (mcn-pack's) is refused:\n"
+    "export the model before mcn-pack.\n"
     "\n"
     "  -o FILE     output model (default: stdout, which must not be a\n"
     "              terminal)\n"

@@ -15,6 +15,8 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+// The .npy writer the repository's node scripts share.
+const { writeNpy } = require(path.join(__dirname, '../../tests/ort/npy.js'));
 
 let MNIST;
 try {
@@ -29,33 +31,6 @@ try {
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
-
-// The .npy v1.0 header: magic, version, little-endian u16 length, then a
-// Python dict literal padded with spaces so that the data starts on a
-// 64-byte boundary, ending in '\n'.
-function npyHeader(descr, shape) {
-  const dims = shape.length === 1 ? shape[0] + ',' : shape.join(', ');
-  let dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" +
-             dims + '), }';
-  const fixed = 6 + 2 + 2;
-  const total = Math.ceil((fixed + dict.length + 1) / 64) * 64;
-  dict = dict + ' '.repeat(total - fixed - dict.length - 1) + '\n';
-  const head = Buffer.alloc(fixed);
-  head.write('\x93NUMPY', 0, 'latin1');
-  head[6] = 1;
-  head[7] = 0;
-  head.writeUInt16LE(dict.length, 8);
-  return Buffer.concat([head, Buffer.from(dict, 'latin1')]);
-}
-
-function writeNpy(file, descr, shape, data) {
-  const buf = Buffer.concat([npyHeader(descr, shape),
-                             Buffer.from(data.buffer, data.byteOffset,
-                                         data.byteLength)]);
-  const tmp = file + '.tmp';
-  fs.writeFileSync(tmp, buf);
-  fs.renameSync(tmp, file);
-}
 
 function main() {
   const dir = process.argv[2] ||
