@@ -212,7 +212,8 @@ test: deps
 # Each tests/fuzz/fuzz_NAME.c runs FUZZ_SECONDS on its seeds,
 # tests/fuzz/seeds/NAME/ (kept as they are: what it finds goes to
 # $(FUZZ_BUILD)/corpus/NAME); a crash is saved as
-# $(FUZZ_BUILD)/crash-NAME-* and fails the target.
+# $(FUZZ_BUILD)/crash-NAME-* and fails the target. Then the engine's
+# mutation test (tests/test_engine_mutants.c) at 100,000 mutants.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD := build/fuzz
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -237,6 +238,9 @@ fuzz: deps
 	    { tail -n 40 $(FUZZ_BUILD)/fuzz_$$n.log; exit 1; }; \
 	  grep -E '^stat::number_of_executed_units' $(FUZZ_BUILD)/fuzz_$$n.log; \
 	done
+	$(Q)echo "  MUTANTS 100000 of the packed MNIST model (engine_mutants)"
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=build/san build/san/tests/mcn_tests
+	$(Q)MCN_MUTANTS=100000 CK_RUN_SUITE=engine_mutants build/san/tests/mcn_tests
 
 # The int8 models' QDQ exports (mcn-export) in ONNX Runtime against
 # mcn-run: tests/ort/check_ort.sh. It installs onnxruntime-node from npm on

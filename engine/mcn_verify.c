@@ -71,7 +71,7 @@ static uint32_t tensor_bytes(const vctx *v, uint32_t t)
 }
 
 static mcn_status check_quant(vctx *v, int32_t i, uint32_t q, uint32_t shape,
-                              uint32_t rank)
+                              uint32_t rank, int dtype)
 {
     const uint8_t *b = v->b;
     uint32_t sd, sn, zd, zn;
@@ -90,6 +90,16 @@ static mcn_status check_quant(vctx *v, int32_t i, uint32_t q, uint32_t shape,
     if (sn > 1 && (uint32_t)fb_i32(b + shape + 4u * (uint32_t)axis) != sn)
         return fail(v, MCN_ERR_MODEL, "tensor", i,
                     WHY("per-channel scale count differs from the axis size"));
+    /* Zero points a value of the tensor's type can hold: the kernels
+       negate and subtract them in int32 (fuzzing found INT32_MIN). */
+    const int32_t lo = dtype == MCN_DT_INT8 ? -128 : -32768;
+    const int32_t hi = dtype == MCN_DT_INT8 ? 127 : 32767;
+    for (uint32_t k = 0; k < zn; k++) {
+        const int32_t zp = fb_i32(b + zd + 4u * k);
+        if (zp < lo || zp > hi)
+            return fail(v, MCN_ERR_MODEL, "tensor", i,
+                        WHY("zero point outside its type's range"));
+    }
     return MCN_OK;
 }
 
@@ -118,7 +128,7 @@ static mcn_status check_tensor(vctx *v, int32_t i)
         return fail(v, MCN_ERR_MODEL, "tensor", i,
                     WHY("shape has a dimension below 1 or exceeds 4 GiB"));
     if (q) {
-        mcn_status s = check_quant(v, i, q, shape, rank);
+        mcn_status s = check_quant(v, i, q, shape, rank, dtype);
         if (s != MCN_OK)
             return s;
     }

@@ -321,6 +321,30 @@ START_TEST(constant_data_must_match_its_shape)
 }
 END_TEST
 
+/* x's zero point -3 (tensor 0, int8) set past int8: refused, before a
+   kernel negates it (INT32_MIN, which fuzzing found, overflowed). */
+START_TEST(zero_points_fit_their_type)
+{
+    size_t len;
+    uint8_t *m = valid_model(&len);
+    const uint32_t q = fb_get_ref(m, tensor_at(m, 0), MCN_TENSOR_QUANT);
+    uint32_t n, zd = fb_get_vector(m, q, MCN_QUANT_ZERO_POINT, &n);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(fb_i32(m + zd), -3);
+    mcn_verify_report r;
+    const uint32_t bad[3] = {0x80000000u, 128, (uint32_t)-129};
+    for (int k = 0; k < 3; k++) {
+        put_u32(m + zd, bad[k]);
+        ck_assert_int_eq(verify_exact(m, len, &r), MCN_ERR_MODEL);
+        ck_assert_int_eq(r.index, 0);
+        ck_assert_str_eq(r.what, "zero point outside its type's range");
+    }
+    put_u32(m + zd, 127);
+    ck_assert_int_eq(verify_exact(m, len, NULL), MCN_OK);
+    free(m);
+}
+END_TEST
+
 START_TEST(enums_and_counts_are_checked)
 {
     size_t len;
@@ -375,6 +399,7 @@ Suite *suite_verify(void)
     tcase_add_test(tc, operator_index_out_of_range_is_rejected);
     tcase_add_test(tc, bad_shapes_are_rejected);
     tcase_add_test(tc, constant_data_must_match_its_shape);
+    tcase_add_test(tc, zero_points_fit_their_type);
     tcase_add_test(tc, enums_and_counts_are_checked);
     suite_add_tcase(s, tc);
     return s;
