@@ -4,8 +4,9 @@
 ** tensors, and run the operators in order. C99, freestanding.
 **
 ** Operators are decoded from the FlatBuffer again on every invoke; that
-** costs a few hundred instructions per op and saves keeping per-op state
-** in RAM, which on a microcontroller is the scarcer resource.
+** costs about a thousand instructions per op on a Cortex-M4 (the generated
+** form has none of it) and saves keeping per-op state in RAM, which on a
+** microcontroller is the scarcer resource.
 */
 #include <string.h>
 

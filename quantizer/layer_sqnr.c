@@ -76,8 +76,8 @@ static void after_op(void *user, uint32_t op, int done)
 
 /* The layers: every packed operator whose output the float graph names,
    with as many elements. */
-static int pick_layers(const graph *fg, const graph *pg, int *op_layer,
-                       layer_sqnr *layers, int *n, int64_t *most)
+static void pick_layers(const graph *fg, const graph *pg, int *op_layer,
+                        layer_sqnr *layers, int *n, int64_t *most)
 {
     *n = 0;
     *most = 0;
@@ -96,7 +96,6 @@ static int pick_layers(const graph *fg, const graph *pg, int *op_layer,
             *most = graph_tensor_elems(pt);
         (*n)++;
     }
-    return 0;
 }
 
 static void *alloc16(size_t n)
