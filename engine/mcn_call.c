@@ -13,7 +13,8 @@ void mcn_call_run(const mcn_call *c)
     case MCN_CALL_CONV_1X1: mcn_k_conv_1x1_s8(&c->p.conv); break;
     case MCN_CALL_DWCONV: mcn_k_dwconv_s8(&c->p.conv); break;
     case MCN_CALL_CONV_KERNEL:
-        mcn_conv_kernel_get(c->kernel)->run(&c->p.conv);
+        /* mcn_init checked the id (check_kernel). */
+        mcn_conv_kernels[c->kernel - 1].run(&c->p.conv);
         break;
     case MCN_CALL_TRANSPOSE_CONV: mcn_k_transpose_conv_s8(&c->p.conv); break;
     case MCN_CALL_FC: mcn_k_fc_s8(&c->p.fc); break;

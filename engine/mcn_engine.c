@@ -157,9 +157,19 @@ mcn_status mcn_opview_get(const mcn_ctx *ctx, uint32_t i, mcn_opview *v)
     out = fb_tab_vector(&o, MCN_OPERATOR_OUTPUTS, &v->n_out);
     if (v->n_in > MCN_OP_MAX_IN || v->n_out != 1)
         return MCN_ERR_MODEL;
-    for (uint32_t k = 0; k < MCN_OP_MAX_IN; k++)
-        mcn_tview_get(ctx, k < v->n_in ? fb_i32(b + in + 4u * k) : -1,
-                      &v->in[k]);
+    for (uint32_t k = 0; k < v->n_in; k++)
+        mcn_tview_get(ctx, fb_i32(b + in + 4u * k), &v->in[k]);
+    /* Inputs the op does not have: absent, which is all their readers
+       look at (each checks present or n_in first). */
+    for (uint32_t k = v->n_in; k < MCN_OP_MAX_IN; k++) {
+        mcn_tview *t = &v->in[k];
+        t->present = t->is_const = 0;
+        t->index = -1;
+        t->data = t->wdata = 0;
+        t->rank = 0;
+        t->elems = t->bytes = t->n_quant = t->n_zps = 0;
+        t->zero_point = 0;
+    }
     mcn_tview_get(ctx, fb_i32(b + out), &v->out);
     v->options_type = fb_tab_u8(&o, MCN_OPERATOR_OPTIONS_TYPE, 0);
     v->options = fb_tab_ref(&o, MCN_OPERATOR_OPTIONS);

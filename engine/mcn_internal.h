@@ -186,6 +186,8 @@ uint32_t mcn_conv_kernel_weight_bytes(const mcn_conv_kernel *k,
 
 /* Kernel `id` (1-based, as Operator.kernel), or NULL. */
 const mcn_conv_kernel *mcn_conv_kernel_get(uint8_t id);
+/* The table itself: kernel id k is mcn_conv_kernels[k - 1]. */
+extern const mcn_conv_kernel *const mcn_conv_kernels;
 /* The best kernel for p on target among those serving `kop`: its id, or
    0 (the reference family). */
 uint8_t mcn_conv_kernel_choose(const mcn_k_conv_params *p, uint8_t kop,
