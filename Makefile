@@ -300,6 +300,8 @@ install: all
 	install -m 644 $(GEN_HEADERS) $(DESTDIR)$(PREFIX)/lib/mcn/arm/include/
 	install -m 644 $(GEN_HEADERS) $(DESTDIR)$(PREFIX)/include/mcn/
 	install -m 644 schemas/mcn.fbs $(DESTDIR)$(PREFIX)/share/mcn/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf build

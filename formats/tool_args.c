@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "tool_args.h"
+#include "tool_cli.h"
 
 int tool_usage_error(const tool_args *t, const char *what, const char *arg)
 {
@@ -17,6 +18,7 @@ int tool_args_parse(const tool_args *t, int argc, char **argv,
 {
     *in = NULL;
     *out = NULL;
+    tool_cli_standard(argc, argv, t->tool, t->help);
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (!strcmp(s, "-h") || !strcmp(s, "--help")) {

@@ -9,7 +9,7 @@
 typedef struct {
     const char *tool;    /* "mcn-export": error lines start with it */
     const char *help;    /* printed on stdout by -h/--help */
-    int usage_status;    /* exit status of a usage error */
+    int usage_status;    /* exit status of a usage error: TOOL_EX_USAGE */
     /* Another option s: 1 if the tool takes it, 0 if unknown. NULL:
        none. */
     int (*flag)(const char *s, void *user);

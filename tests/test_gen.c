@@ -107,7 +107,9 @@ START_TEST(refusals)
     ck_assert_int_eq(tu_run(cmd, NULL, &err), 1);
     ck_assert_msg(strstr(err, "mcn-pack needs a quantized graph"), "%s", err);
     free(err);
-    ck_assert_int_eq(tu_run(TU_BIN("mcn-gen") " x.mcn", NULL, &err), 2);
+    ck_assert_int_eq(tu_run(TU_BIN("mcn-gen") " x.mcn", NULL, &err), 64);
+    ck_assert_str_eq(err, "mcn-gen: MODEL and -o DIR are needed (see "
+                          "mcn-gen --help)\n");
     free(err);
     tu_rmdir(dir);
 }

@@ -134,12 +134,13 @@ START_TEST(usage)
     ck_assert_int_eq(tu_run(TU_BIN("mcn-import") " --help", &o, NULL), 0);
     ck_assert_ptr_nonnull(strstr(o, "usage: mcn-import MODEL.onnx"));
     free(o);
-    ck_assert_int_eq(tu_run(TU_BIN("mcn-import") " </dev/null", NULL, &err), 1);
+    ck_assert_int_eq(tu_run(TU_BIN("mcn-import") " </dev/null", NULL, &err),
+                     64);
     ck_assert_str_eq(err,
                      "mcn-import: no model given (see mcn-import --help)\n");
     free(err);
     ck_assert_int_eq(tu_run(TU_BIN("mcn-import") " --frobnicate x", NULL,
-                            &err), 1);
+                            &err), 64);
     ck_assert_str_eq(err, "mcn-import: unknown option '--frobnicate' (see "
                           "mcn-import --help)\n");
     free(err);

@@ -475,15 +475,16 @@ START_TEST(cli_quantizes_file_and_pipe)
 }
 END_TEST
 
-/* One stderr line starting with `prefix` and containing `part`, exit 1,
-   no output file. */
+/* One stderr line starting with `prefix` and containing `part`, exit 1
+   (64 for a usage mistake: a prefix of "mcn-quantize:"), no output file. */
 static void expect_cli_error(const cli_env *c, const char *args,
                              const char *prefix, const char *part)
 {
     char cmd[2048], *err = NULL;
     snprintf(cmd, sizeof cmd, "%s %s -o %s", TU_BIN("mcn-quantize"), args,
              c->out);
-    ck_assert_int_eq(tu_run(cmd, NULL, &err), 1);
+    ck_assert_int_eq(tu_run(cmd, NULL, &err),
+                     strncmp(prefix, "mcn-quantize:", 13) == 0 ? 64 : 1);
     ck_assert_int_eq(tu_count_lines(err), 1);
     ck_assert_msg(!strncmp(err, prefix, strlen(prefix)), "stderr: %s", err);
     ck_assert_msg(strstr(err, part) != NULL, "stderr: %s", err);

@@ -233,12 +233,13 @@ START_TEST(png_folder_gives_the_npy_model)
 }
 END_TEST
 
-/* One line on stderr containing `part`, exit 1, no output file. */
-static void refused(const char *args, const char *part)
+/* One line on stderr containing `part`, exit `status` (64: a usage
+   mistake), no output file. */
+static void refused(const char *args, int status, const char *part)
 {
     char *err;
     ck_assert_int_eq(sh(&err, Q " --calib " EX "calib.npy %s -o out.mcn",
-                        args), 1);
+                        args), status);
     ck_assert_int_eq(tu_count_lines(err), 1);
     ck_assert_msg(strstr(err, part) != NULL, "stderr: %s", err);
     ck_assert(!exists("out.mcn"));
@@ -248,16 +249,16 @@ static void refused(const char *args, const char *part)
 START_TEST(bad_options_are_refused)
 {
     mnist_float();
-    refused("--method kl f.mcn", "mcn-quantize: unknown --method (minmax, "
-            "percentile, entropy, mse): 'kl'");
-    refused("--percentile 20 f.mcn", "--percentile takes a number in "
+    refused("--method kl f.mcn", 64, "mcn-quantize: unknown --method "
+            "(minmax, percentile, entropy, mse): 'kl'");
+    refused("--percentile 20 f.mcn", 64, "--percentile takes a number in "
             "(50, 100]: '20'");
-    refused("--layer /Clip_output_0=3,1 f.mcn", "--layer /Clip_output_0=3,1:"
-            " expected a method");
-    refused("--layer nosuch=mse f.mcn", "f.mcn: --layer nosuch: the model "
-            "has no tensor or node of that name");
-    refused("--jobs 2 f.mcn", "--jobs is for batch mode");
-    refused("f.mcn f.mcn", "more than one input model without --out-dir");
+    refused("--layer /Clip_output_0=3,1 f.mcn", 64,
+            "--layer /Clip_output_0=3,1: expected a method");
+    refused("--layer nosuch=mse f.mcn", 1, "f.mcn: --layer nosuch: the "
+            "model has no tensor or node of that name");
+    refused("--jobs 2 f.mcn", 64, "--jobs is for batch mode");
+    refused("f.mcn f.mcn", 64, "more than one input model without --out-dir");
 }
 END_TEST
 

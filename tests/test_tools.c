@@ -294,10 +294,12 @@ START_TEST(info_draws_the_arena)
     ck_assert_ptr_nonnull(strstr(err, "/no/such/dir/a.svg: cannot "));
     free(o);
     free(err);
-    /* --memory needs a file name. */
+    /* --memory needs a file name: a usage mistake, one line, 64. */
     snprintf(cmd, sizeof cmd, "%s '%s' --memory", TU_BIN("mcn-info"),
              packed);
-    ck_assert_int_eq(tu_run(cmd, &o, &err), 2);
+    ck_assert_int_eq(tu_run(cmd, &o, &err), 64);
+    ck_assert_str_eq(err, "mcn-info: unexpected argument '--memory' (see "
+                          "mcn-info --help)\n");
     free(o);
     free(err);
 }

@@ -14,6 +14,7 @@
 
 #include "conformance.h"
 #include "fileio.h"
+#include "tool_cli.h"
 
 #define DATA_ROOT "/usr/share/libonnx-testdata/data/"
 
@@ -415,12 +416,13 @@ static void print_line(const conf_case *cc, const conf_result *r, bool quiet)
 
 int main(int argc, char **argv)
 {
+    tool_cli_standard(argc, argv, "mcn-conformance", usage);
     conf_args a;
     case_list l;
     int rc = parse_args(argc, argv, &a);
     if (rc) {
         fputs(usage, rc > 0 ? stdout : stderr);
-        return rc > 0 ? 0 : 2;
+        return rc > 0 ? 0 : TOOL_EX_USAGE;
     }
     memset(&l, 0, sizeof l);
     for (int i = 0; i < a.n_data; i++)

@@ -16,6 +16,7 @@
 #include "graph_io.h"
 #include "onnx_export.h"
 #include "tool_args.h"
+#include "tool_cli.h"
 
 static const char help[] =
     "usage: mcn-export MODEL.mcn|- [-o OUT.onnx]\n"
@@ -60,7 +61,7 @@ static int export_file(const char *in, const char *out)
 
 int main(int argc, char **argv)
 {
-    const tool_args t = {"mcn-export", help, 64, NULL, NULL};
+    const tool_args t = {"mcn-export", help, TOOL_EX_USAGE, NULL, NULL};
     const char *in, *out;
     int rc = tool_args_parse(&t, argc, argv, &in, &out);
     return rc >= 0 ? rc : export_file(in, out);

@@ -13,6 +13,7 @@
 #include "gen.h"
 #include "graph_io.h"
 #include "pack.h"
+#include "tool_cli.h"
 
 static const char usage[] =
     "usage: mcn-gen MODEL -o DIR [--name NAME] [--target CORE]\n"
@@ -21,6 +22,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
+    tool_cli_standard(argc, argv, "mcn-gen", usage);
     const char *in = NULL, *dir = NULL, *name = "net";
     mcn_target target = PACK_DEFAULT_TARGET;
     for (int i = 1; i < argc; i++) {
@@ -29,26 +31,16 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
             name = argv[++i];
         else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc) {
-            if (pack_target_parse(argv[++i], &target)) {
-                fprintf(stderr, "mcn-gen: unknown target '%s'\n%s\n",
-                        argv[i], usage);
-                return 2;
-            }
-        } else if (strcmp(argv[i], "-h") == 0 ||
-                   strcmp(argv[i], "--help") == 0) {
-            puts(usage);
-            return 0;
+            if (pack_target_parse(argv[++i], &target))
+                return tool_usage("mcn-gen", "unknown target '%s'", argv[i]);
         } else if (!in && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0))
             in = argv[i];
-        else {
-            fprintf(stderr, "%s\n", usage);
-            return 2;
-        }
+        else
+            return tool_usage("mcn-gen", "unexpected argument '%s'",
+                              argv[i]);
     }
-    if (!in || !dir) {
-        fprintf(stderr, "%s\n", usage);
-        return 2;
-    }
+    if (!in || !dir)
+        return tool_usage("mcn-gen", "MODEL and -o DIR are needed");
     const char *shown = strcmp(in, "-") == 0 ? "<stdin>" : in;
     mcn_err e = {{0}};
     uint8_t *buf = NULL, *packed = NULL;

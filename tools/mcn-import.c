@@ -17,6 +17,7 @@
 #include "onnx_import.h"
 #include "tflite_import.h"
 #include "tool_args.h"
+#include "tool_cli.h"
 
 static const char help[] =
     "usage: mcn-import MODEL.onnx|MODEL.tflite|- [-o OUT.mcn] [--verbose]\n"
@@ -80,7 +81,8 @@ static int verbose_flag(const char *s, void *user)
 int main(int argc, char **argv)
 {
     bool verbose = false;
-    const tool_args t = {"mcn-import", help, 1, verbose_flag, &verbose};
+    const tool_args t = {"mcn-import", help, TOOL_EX_USAGE, verbose_flag,
+                         &verbose};
     const char *in, *out;
     int rc = tool_args_parse(&t, argc, argv, &in, &out);
     return rc >= 0 ? rc : import(in, out, verbose);

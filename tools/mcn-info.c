@@ -19,9 +19,21 @@
 #include "pack.h"
 #include "plan_arena.h"
 #include "plan_svg.h"
+#include "tool_cli.h"
 
 static const char usage[] =
-    "usage: mcn-info MODEL [--json] [--memory OUT.svg]";
+    "usage: mcn-info MODEL [--json] [--memory OUT.svg]\n"
+    "\n"
+    "What a model holds and costs: its layers (op, output shape, MACs,\n"
+    "parameters, dtype and quantization), peak SRAM and flash; for a float\n"
+    "model, the nodes that would stop int8 packing and why.\n"
+    "\n"
+    "  --json            the same as one JSON object\n"
+    "  --memory OUT.svg  the arena plan drawn: each tensor and scratch a\n"
+    "                    rectangle at its offset over its lifetime\n"
+    "  -h, --help        this text;  --version  the version\n"
+    "\n"
+    "A usage mistake exits 64, any other failure 1.\n";
 
 static const graph_tensor *tensor(const graph *g, int t)
 {
@@ -193,6 +205,7 @@ static int report_blockers(const graph *g, bool json, mcn_err *e)
 
 int main(int argc, char **argv)
 {
+    tool_cli_standard(argc, argv, "mcn-info", usage);
     const char *path = NULL, *memory = NULL;
     bool json = false;
     for (int i = 1; i < argc; i++) {
@@ -202,15 +215,12 @@ int main(int argc, char **argv)
             memory = argv[++i];
         else if (!path && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0))
             path = argv[i];
-        else {
-            fprintf(stderr, "%s\n", usage);
-            return 2;
-        }
+        else
+            return tool_usage("mcn-info", "unexpected argument '%s'",
+                              argv[i]);
     }
-    if (!path) {
-        fprintf(stderr, "%s\n", usage);
-        return 2;
-    }
+    if (!path)
+        return tool_usage("mcn-info", "no model given");
     const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
     mcn_err e = {{0}};
     uint8_t *buf = NULL;

@@ -24,6 +24,7 @@
 #include "nas_cli.h"
 #include "nas_cmds.h"
 #include "sample_io.h"
+#include "tool_cli.h"
 
 static const char usage[] =
     "usage: mcn-nas --list-boards\n"
@@ -226,6 +227,7 @@ static int apply_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    tool_cli_standard(argc, argv, "mcn-nas", usage);
     if (argc < 2)
         return nas_cli_usage(NULL, usage);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

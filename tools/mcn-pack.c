@@ -7,12 +7,26 @@
 #include "fileio.h"
 #include "graph_io.h"
 #include "pack.h"
+#include "tool_cli.h"
 
 static const char usage[] =
     "usage: mcn-pack [IN.mcn|-] [-o OUT.mcn] [--target CORE] [--c-array NAME] "
     "[--keep-names]\n"
-    "  --target: reference, generic, cortex-m3, cortex-m4 (default), "
-    "cortex-m7, cortex-m55";
+    "\n"
+    "Pack a quantized (int8) model for the engine: requantization\n"
+    "precomputed, each convolution's kernel chosen for the core with its\n"
+    "weights laid out for it, the arena planned, names stripped. The bytes\n"
+    "are offered to the engine's own mcn_init before they are written.\n"
+    "\n"
+    "  --target CORE   reference, generic, cortex-m3, cortex-m4 (default),\n"
+    "                  cortex-m7, cortex-m55\n"
+    "  --c-array NAME  write a C source holding the model as a const array\n"
+    "  --keep-names    keep tensor and node names\n"
+    "  -o FILE         output (default: stdout, not a terminal)\n"
+    "  -h, --help      this text;  --version  the version\n"
+    "\n"
+    "IN defaults to stdin. On any error nothing is written; a usage\n"
+    "mistake exits 64, any other failure 1.\n";
 
 static const char *shown(const char *path)
 {
@@ -27,6 +41,7 @@ static int fail(const char *file, const mcn_err *e)
 
 int main(int argc, char **argv)
 {
+    tool_cli_standard(argc, argv, "mcn-pack", usage);
     const char *in = "-", *out = NULL, *c_name = NULL;
     pack_opts opts = {.keep_names = false, .target = PACK_DEFAULT_TARGET};
     int have_in = 0;
@@ -35,32 +50,26 @@ int main(int argc, char **argv)
             out = argv[++i];
         else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc) {
             const char *t = argv[++i];
-            if (pack_target_parse(t, &opts.target)) {
-                fprintf(stderr, "mcn-pack: unknown target '%s'\n%s\n", t,
-                        usage);
-                return 2;
-            }
+            if (pack_target_parse(t, &opts.target))
+                return tool_usage("mcn-pack", "unknown target '%s'", t);
         } else if (strcmp(argv[i], "--c-array") == 0 && i + 1 < argc)
             c_name = argv[++i];
         else if (strcmp(argv[i], "--keep-names") == 0)
             opts.keep_names = true;
-        else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            puts(usage);
-            return 0;
-        } else if ((argv[i][0] != '-' || strcmp(argv[i], "-") == 0) &&
-                   !have_in) {
+        else if ((argv[i][0] != '-' || strcmp(argv[i], "-") == 0) &&
+                 !have_in) {
             in = argv[i];
             have_in = 1;
         } else {
-            fprintf(stderr, "%s\n", usage);
-            return 2;
+            return tool_usage("mcn-pack", "unexpected argument '%s'",
+                              argv[i]);
         }
     }
     int to_stdout = !out || strcmp(out, "-") == 0;
     if (to_stdout && !c_name && isatty(STDOUT_FILENO)) {
         fprintf(stderr, "mcn-pack: refusing to write a binary model to a "
                         "terminal (use -o FILE or a pipe)\n");
-        return 1;
+        return TOOL_EX_USAGE;
     }
 
     mcn_err e = {{0}};

@@ -19,6 +19,7 @@
 
 #include "progress.h"
 #include "quantize_cmd.h"
+#include "tool_cli.h"
 
 static const char help[] =
     "usage: mcn-quantize --calib CALIB [options] [IN.mcn|-] [-o OUT.mcn]\n"
@@ -219,9 +220,8 @@ static int batch(const q_args *a)
 /* Usage mistakes: one line, and where to look. */
 static int usage_error(const char *what, const char *arg)
 {
-    fprintf(stderr, "mcn-quantize: %s%s%s%s (see mcn-quantize --help)\n",
-            what, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
-    return 1;
+    return arg ? tool_usage("mcn-quantize", "%s '%s'", what, arg)
+               : tool_usage("mcn-quantize", "%s", what);
 }
 
 /* The value after option argv[*i], or NULL when there is none. */
@@ -240,12 +240,7 @@ static int parse(int argc, char **argv, q_args *a, quantize_layer *layers)
             return usage_error(ce.msg, NULL);
         if (took)
             continue;
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(help, stdout);
-            fputs(calib_opts_help, stdout);
-            fputs(help_tail, stdout);
-            exit(0);
-        } else if (!strncmp(s, "--calib=", 8)) {
+        if (!strncmp(s, "--calib=", 8)) {
             a->q.calib = s + 8;
         } else if (!strcmp(s, "--bias-correction")) {
             a->q.bias_correction = true;
@@ -304,12 +299,16 @@ int main(int argc, char **argv)
 {
     static q_args a;
     static quantize_layer layers[MAX_MODELS];
+    static char full_help[sizeof help + sizeof help_tail + 4096];
+    snprintf(full_help, sizeof full_help, "%s%s%s", help, calib_opts_help,
+             help_tail);
+    tool_cli_standard(argc, argv, "mcn-quantize", full_help);
     a.jobs = 1;
     calib_opts_init(&a.q.calib_opts);
     a.q.layers = layers;
     a.q.progress = true;
     if (parse(argc, argv, &a, layers))
-        return 1;
+        return TOOL_EX_USAGE;
     if (!a.q.calib)
         return usage_error("--calib CALIB is required", NULL);
     if (a.out_dir) {

@@ -17,6 +17,7 @@
 #include "npy.h"
 #include "pack.h"
 #include "sample_io.h"
+#include "tool_cli.h"
 
 static const char usage[] =
     "usage: mcn-run MODEL INPUT.npy [-o OUT.npy] [--raw] [--labels LABELS.npy] "
@@ -310,6 +311,7 @@ out:
 
 int main(int argc, char **argv)
 {
+    tool_cli_standard(argc, argv, "mcn-run", usage);
     run_args a = {0};
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -341,6 +343,6 @@ int main(int argc, char **argv)
     }
     return 0;
 bad:
-    fprintf(stderr, "%s\n", usage);
-    return 2;
+    return tool_usage("mcn-run", "expected MODEL and INPUT.npy, and only "
+                      "the options listed");
 }

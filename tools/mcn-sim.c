@@ -30,6 +30,7 @@
 #include "pack.h"
 #include "sample_io.h"
 #include "sim_build.h"
+#include "tool_cli.h"
 #include "sim_proto.h"
 
 static const char usage[] =
@@ -284,6 +285,7 @@ static int run(const sim_args *a, sim_state *s)
 
 int main(int argc, char **argv)
 {
+    tool_cli_standard(argc, argv, "mcn-sim", usage);
     sim_args a = {.timeout_s = 300, .board = sim_board_find(SIM_DEFAULT_BOARD)};
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -344,6 +346,6 @@ int main(int argc, char **argv)
     graph_free(&s.g);
     return rc ? 1 : 0;
 bad:
-    fprintf(stderr, "%s\n", usage);
-    return 2;
+    return tool_usage("mcn-sim", "expected MODEL and INPUT.npy, and only "
+                      "the options listed");
 }
