@@ -421,8 +421,14 @@ int main(int argc, char **argv)
     case_list l;
     int rc = parse_args(argc, argv, &a);
     if (rc) {
-        fputs(usage, rc > 0 ? stdout : stderr);
-        return rc > 0 ? 0 : TOOL_EX_USAGE;
+        free(a.data);
+        free(a.globs);
+        if (rc > 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        return tool_usage("mcn-conformance", "an unknown option, or an "
+                          "option without its value");
     }
     memset(&l, 0, sizeof l);
     for (int i = 0; i < a.n_data; i++)
