@@ -6,7 +6,6 @@
 #include "quantize.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,12 +70,9 @@ static int non_finite(const graph *g, int t, float v, int s, int64_t i,
                       mcn_err *e)
 {
     char nm[96];
-    if (g->tensors[t].name)
-        snprintf(nm, sizeof nm, "'%s'", g->tensors[t].name);
-    else
-        snprintf(nm, sizeof nm, "#%d", t);
     return mcn_fail(e, "tensor %s %s during calibration (sample %d, "
-                       "element %lld)", nm,
+                       "element %lld)",
+                    quantize_tensor_label(g, t, nm, sizeof nm),
                     isnan(v) ? "is NaN" : v > 0 ? "reaches inf"
                                                 : "reaches -inf",
                     s, (long long)i);

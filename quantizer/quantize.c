@@ -35,7 +35,8 @@ void quantize_choose_params(float lo, float hi, float *scale, int32_t *zp)
     *zp = z < -128.0f ? -128 : z > 127.0f ? 127 : (int32_t)roundf(z);
 }
 
-static const char *tname(const graph *g, int t, char *buf, size_t n)
+const char *quantize_tensor_label(const graph *g, int t, char *buf,
+                                  size_t n)
 {
     if (g->tensors[t].name)
         snprintf(buf, n, "'%s'", g->tensors[t].name);
@@ -52,7 +53,7 @@ int quantize_check_float(const graph *g, mcn_err *e)
         if (tt->dtype == MCN_DT_INT8 || tt->nscale > 0)
             return mcn_fail(e, "the model is already quantized (tensor %s "
                             "is %s%s); mcn-quantize takes a float model",
-                            tname(g, t, nm, sizeof nm),
+                            quantize_tensor_label(g, t, nm, sizeof nm),
                             graph_dtype_name(tt->dtype),
                             tt->nscale > 0 ? " with a scale" : "");
     }
@@ -167,12 +168,12 @@ static int plan_activations(const graph *g, const float *lo, const float *hi,
             continue;
         if (!isfinite(lo[t]) || !isfinite(hi[t]))
             return mcn_fail(e, "tensor %s reaches %g during calibration",
-                            tname(g, t, nm, sizeof nm),
+                            quantize_tensor_label(g, t, nm, sizeof nm),
                             (double)(isfinite(lo[t]) ? hi[t] : lo[t]));
         quantize_choose_params(lo[t], hi[t], &p->scale[t], &p->zp[t]);
         if (!isfinite(p->scale[t]))
             return mcn_fail(e, "tensor %s: range [%g, %g] is too wide for "
-                            "int8", tname(g, t, nm, sizeof nm),
+                            "int8", quantize_tensor_label(g, t, nm, sizeof nm),
                             (double)lo[t], (double)hi[t]);
     }
     for (int i = 0; i < g->n_nodes; i++) {
@@ -308,7 +309,7 @@ static int node_fail(const graph *g, int i, mcn_err *e, const char *what,
     else
         snprintf(who, sizeof who, "%d", i);
     return mcn_fail(e, "node %s (%s): tensor %s %s", who,
-                    graph_op_name(n->op), tname(g, t, nm, sizeof nm), what);
+                    graph_op_name(n->op), quantize_tensor_label(g, t, nm, sizeof nm), what);
 }
 
 static int all_finite(const graph_tensor *t)

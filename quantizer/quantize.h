@@ -56,6 +56,11 @@ typedef struct {
    converted: the caller discards it. */
 int quantize_graph(graph *g, const quantize_opts *o, mcn_err *e);
 
+/* Tensor t as the quantizer's messages name it: 'name', or #t when it
+   has none; written into buf (n bytes), which is returned. */
+const char *quantize_tensor_label(const graph *g, int t, char *buf,
+                                  size_t n);
+
 /* Scale and zero point for a real range [lo, hi] (TFLite's asymmetric
    int8 choice, 0 exactly representable). */
 void quantize_choose_params(float lo, float hi, float *scale, int32_t *zp);

@@ -4,7 +4,6 @@
 ** runs on the engine exactly as firmware would (packed in memory first if
 ** the file is not), so host results are the device's results.
 */
-#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "fileio.h"
 #include "float_exec.h"
 #include "graph_io.h"
+#include "layer_sqnr.h"
 #include "mcn.h"
 #include "npy.h"
 #include "pack.h"
@@ -244,13 +244,8 @@ static int compare(const run_args *a, const npy_array *y,
                  (long long)npy_elems(yr));
         return fail_in(r, a->model);
     }
-    const float *p = y->data, *q = yr->data;
-    double signal = 0, noise = 0;
-    for (int64_t i = 0; i < npy_elems(y); i++) {
-        const double d = (double)q[i] - (double)p[i];
-        signal += (double)q[i] * q[i];
-        noise += d * d;
-    }
+    sqnr_acc acc = {0, 0, 0};
+    sqnr_add(&acc, yr->data, y->data, npy_elems(y));
     int agree = 0, right = 0;
     for (int s = 0; s < n; s++) {
         agree += sample_argmax(y, s, n) == sample_argmax(yr, s, n);
@@ -260,8 +255,8 @@ static int compare(const run_args *a, const npy_array *y,
     fprintf(stderr, "against %s on %d samples: top-1 agreement %.2f%% "
                     "(%d/%d), SQNR ",
             a->compare, n, 100.0 * agree / n, agree, n);
-    if (noise > 0)
-        fprintf(stderr, "%.2f dB\n", 10.0 * log10(signal / noise));
+    if (acc.noise > 0)
+        fprintf(stderr, "%.2f dB\n", sqnr_db(&acc));
     else
         fputs("exact\n", stderr);
     if (labels)
