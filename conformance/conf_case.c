@@ -241,7 +241,7 @@ static int import_case(const conf_model *md, const conf_data *s,
                        FILE *verbose, graph *g, conf_result *r)
 {
     int max = md->n_real < GRAPH_MAX_IO ? md->n_real : GRAPH_MAX_IO;
-    mcn_err first = {{0}}, last = {{0}};
+    mcn_err first = {0}, last = {0};
     char why[2 * sizeof first.msg + 64];
     if (max < 1)
         max = 1;

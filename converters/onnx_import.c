@@ -93,7 +93,7 @@ static int add_inputs(onnx_ctx *c)
         onnx_shape s;
         mcn_err why;
         if (declared_shape(vi, &s, &why))
-            return mcn_fail(c->e, "input %s", why.msg);
+            return mcn_fail_status(c->e, why.status, "input %s", why.msg);
         for (int d = 0; d < s.rank; d++) {
             if (s.d[d] >= 0)
                 continue;

@@ -328,7 +328,7 @@ static int npz_samples(const loader *ld, const char *name,
     mcn_err sub;
     char names[256];
     if (npz_open(&z, buf, len, &sub))
-        return mcn_fail(e, "%s: %s", name, sub.msg);
+        return mcn_fail_status(e, sub.status, "%s: %s", name, sub.msg);
     member_names(&z, names, sizeof names);
     const char *key = ld->o->npz_key;
     int i = key ? npz_find(&z, key) : z.n == 1 ? 0 : -1;
@@ -344,7 +344,7 @@ static int npz_samples(const loader *ld, const char *name,
         mcn_fail(e, "%s holds %d arrays (%s): choose one with --calib-key",
                  name, z.n, names);
     else if (npz_read(&z, i, &a, &sub) || array_samples(ld, &a, one, &sub))
-        mcn_fail(e, "%s: %s", name, sub.msg);
+        mcn_fail_status(e, sub.status, "%s: %s", name, sub.msg);
     else
         rc = 0;
     npy_free(&a);
@@ -424,7 +424,7 @@ static int load_file(loader *ld, const char *path, const char *name,
     size_t len;
     mcn_err sub;
     if (file_read_all(path, &buf, &len, &sub))
-        return mcn_fail(e, "%s: %s", name, sub.msg);
+        return mcn_fail_status(e, sub.status, "%s: %s", name, sub.msg);
     if (k == K_UNKNOWN)
         k = kind_of_bytes(buf, len);
     sample_batch one;
@@ -433,7 +433,7 @@ static int load_file(loader *ld, const char *path, const char *name,
                         : decode_samples(ld, k, buf, len, &one, &sub);
     free(buf);
     if (rc)
-        return k == K_NPZ ? -1 : mcn_fail(e, "%s: %s", name, sub.msg);
+        return k == K_NPZ ? -1 : mcn_fail_status(e, sub.status, "%s: %s", name, sub.msg);
     return append(ld, &one, e);
 }
 

@@ -30,7 +30,7 @@ int file_read_all(const char *path, uint8_t **buf, size_t *len, mcn_err *e)
     int use_stdin = is_std(path);
     FILE *f = use_stdin ? stdin : fopen(path, "rb");
     if (!f)
-        return mcn_fail(e, "cannot open: %s", strerror(errno));
+        return mcn_fail_status(e, MCN_EX_NOINPUT, "cannot open: %s", strerror(errno));
     /* Read in growing chunks: stdin has no size to ask for in advance. */
     size_t cap = 1 << 16, n = 0;
     uint8_t *p = malloc(cap);
@@ -52,9 +52,10 @@ int file_read_all(const char *path, uint8_t **buf, size_t *len, mcn_err *e)
             break;
     }
     if (!p)
-        rc = mcn_fail(e, "out of memory reading the file");
+        rc = mcn_fail_status(e, MCN_EX_OSERR, "out of memory reading the file");
     else if (ferror(f))
-        rc = mcn_fail(e, "cannot read: %s", strerror(errno));
+        rc = mcn_fail_status(e, errno == EISDIR ? MCN_EX_NOINPUT : MCN_EX_IOERR,
+                             "cannot read: %s", strerror(errno));
     if (!use_stdin)
         fclose(f);
     if (rc) {
@@ -154,25 +155,29 @@ int file_write_atomic(const char *path, const void *buf, size_t len,
 {
     if (is_std(path)) {
         if (fwrite(buf, 1, len, stdout) != len || fflush(stdout))
-            return mcn_fail(e, "cannot write to stdout: %s", strerror(errno));
+            return mcn_fail_status(e, MCN_EX_IOERR,
+                                   "cannot write to stdout: %s", strerror(errno));
         return 0;
     }
     if (*path == '\0' || path[strlen(path) - 1] == '/')
-        return mcn_fail(e, "cannot write: not a file name");
+        return mcn_fail_status(e, MCN_EX_CANTCREAT,
+                               "cannot write: not a file name");
     /* A symlink is written through (the link stays, its file is
        replaced); a file nobody may write is left alone, as cp would. */
     struct stat st;
     char *real = NULL;
     if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
         if (!(real = realpath(path, NULL)))
-            return mcn_fail(e, "cannot write: a symlink to nothing (%s)",
-                            strerror(errno));
+            return mcn_fail_status(e, MCN_EX_CANTCREAT,
+                                   "cannot write: a symlink to nothing (%s)",
+                                   strerror(errno));
         path = real;
     }
     if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
         ((st.st_mode & 0222) == 0 || access(path, W_OK) != 0)) {
         free(real);
-        return mcn_fail(e, "cannot write: the file is read-only");
+        return mcn_fail_status(e, MCN_EX_CANTCREAT,
+                               "cannot write: the file is read-only");
     }
     int rc = write_beside(path, buf, len, e);
     free(real);
@@ -184,13 +189,14 @@ static int write_beside(const char *path, const void *buf, size_t len,
 {
     char *tmp = temp_template(path);
     if (!tmp)
-        return mcn_fail(e, "out of memory");
+        return mcn_fail_status(e, MCN_EX_OSERR, "out of memory");
     guard_temp(tmp);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         unguard_temp();
-        int rc = mcn_fail(e, "cannot create a file beside it: %s",
-                          strerror(errno));
+        int rc = mcn_fail_status(e, MCN_EX_CANTCREAT,
+                                 "cannot create a file beside it: %s",
+                                 strerror(errno));
         free(tmp);
         return rc;
     }
@@ -220,5 +226,6 @@ static int write_beside(const char *path, const void *buf, size_t len,
         unlink(tmp);
     unguard_temp();
     free(tmp);
-    return ok ? 0 : mcn_fail(e, "%s: %s", stage, strerror(err));
+    return ok ? 0 : mcn_fail_status(e, MCN_EX_IOERR, "%s: %s", stage,
+                                     strerror(err));
 }

@@ -1,21 +1,9 @@
 /* graph.c: building, copying and pruning the host graph. */
 #include "graph.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int mcn_fail(mcn_err *e, const char *fmt, ...)
-{
-    if (e) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 void graph_init(graph *g)
 {

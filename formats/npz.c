@@ -243,7 +243,8 @@ int npz_read(const npz_archive *z, int i, npy_array *a, mcn_err *e)
         rc = mcn_fail(e, "member '%s': bad CRC", m->name);
     mcn_err sub;
     if (!rc && npy_load_mem(out, m->usize, a, &sub))
-        rc = mcn_fail(e, "member '%s': %s", m->name, sub.msg);
+        rc = mcn_fail_status(e, sub.status, "member '%s': %s", m->name,
+                             sub.msg);
     free(out);
     return rc;
 }

@@ -24,14 +24,14 @@ int nas_eval_load(const graph *g, const char *x_path,
     memset(s, 0, sizeof *s);
     npy_array x, y;
     sample_batch b;
-    mcn_err why = {{0}};
+    mcn_err why = {0};
     const graph_tensor *in = &g->tensors[g->inputs[0]];
     if (npy_load(x_path, &x, &why))
-        return mcn_fail(e, "%s: %s", x_path, why.msg);
+        return mcn_fail_status(e, why.status, "%s: %s", x_path, why.msg);
     int rc = sample_inputs_from_npy(g, 0, &x, &b, &why);
     npy_free(&x);
     if (rc)
-        return mcn_fail(e, "%s: %s", x_path, why.msg);
+        return mcn_fail_status(e, why.status, "%s: %s", x_path, why.msg);
     if (b.dtype != MCN_DT_FLOAT32 || in->rank != 4) {
         sample_batch_free(&b);
         return mcn_fail(e, "%s: the model's input is not a float image",
@@ -46,7 +46,8 @@ int nas_eval_load(const graph *g, const char *x_path,
         return 0;
     if (npy_load(labels_path, &y, &why)) {
         nas_eval_free(s);
-        return mcn_fail(e, "%s: %s", labels_path, why.msg);
+        return mcn_fail_status(e, why.status, "%s: %s", labels_path,
+                               why.msg);
     }
     rc = 0;
     if (npy_elems(&y) != s->n)

@@ -43,7 +43,7 @@ static int score(const nas_net *n, const nas_space_opts *o, nas_coster *k,
     for (int i = 0; i < o->samples; i++) {
         nas_space_sample(n, o, sp->width, sp->resolution, &rng, c);
         nas_cost cost;
-        mcn_err why = {{0}};
+        mcn_err why = {0};
         if (nas_coster_cost(k, c, o->arena_limit, o->flash_limit, &cost,
                             &why)) {
             /* The network cannot take this resolution: the space is out. */

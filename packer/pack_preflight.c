@@ -80,7 +80,7 @@ int pack_int8_blockers(const graph *g, pack_blocker_fn report, void *user,
 {
     mcn_err qe;
     if (quantize_check_float(g, &qe))
-        return mcn_fail(e, "%s", qe.msg);
+        return mcn_fail_status(e, qe.status, "%s", qe.msg);
     if (g->n_inputs != 1) {
         char msg[120];
         snprintf(msg, sizeof msg, "mcn-quantize calibrates graphs with one "

@@ -239,7 +239,7 @@ START_TEST(npy_row_takes_one_row)
     for (int i = 0; i < 72; i++)
         v[i] = (int8_t)i;
     npy_array a = {NPY_I8, 3, {12, 2, 3}, v, sizeof v};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(npy_save(in, &a, &e), 0);
     snprintf(cmd, sizeof cmd, "sh '%s' '%s' 3 '%s'", BENCH("npy_row.sh"), in,
              out);
@@ -292,7 +292,7 @@ START_TEST(calib_samples_are_fixed)
     ck_assert_int_eq(tu_run(cmd, NULL, &err), 0);
     free(err);
     npy_array a;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(npy_load(path, &a, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(a.dtype, NPY_F32);
     ck_assert_int_eq(a.rank, 3);

@@ -88,7 +88,7 @@ static sample_batch load(const graph *g, const char *rel,
                          const calib_opts *o)
 {
     sample_batch b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(calib_load(g, 0, at(rel), o, &b, &e) == 0, "%s", e.msg);
     return b;
 }
@@ -120,7 +120,7 @@ static void refuses(const graph *g, const char *rel, const calib_opts *o,
             *w++ = *m;
     *w = '\0';
     sample_batch b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(calib_load(g, 0, rel[0] == '/' ? rel : at(rel), o, &b,
                                 &e), -1);
     ck_assert_str_eq(e.msg, want);
@@ -144,7 +144,7 @@ START_TEST(options_as_typed)
               o.raw_rank == 0 && o.raw_dtype == MCN_DT_UINT8 &&
               o.npz_key == NULL && o.limit == 0);
     static const int next[] = {3, 4, 6, 7, 8, 10, 12, 13, 15, 17};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     int i = 1;
     for (int k = 0; k < 10; k++, i++) {
         ck_assert_msg(calib_opts_take(argc, argv, &i, &o, &e) == 1, "%s",
@@ -187,7 +187,7 @@ static void bad_option(const char *opt, const char *value, const char *msg)
     calib_opts_init(&o);
     before = o;
     int i = 0;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(calib_opts_take(value ? 2 : 1, argv, &i, &o, &e), -1);
     ck_assert_str_eq(e.msg, msg);
     ck_assert_mem_eq(&o, &before, sizeof o);  /* left as it was */
@@ -577,7 +577,7 @@ START_TEST(files_by_content)
     dup2(fd, 0);
     close(fd);
     sample_batch b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     int rc = calib_load(&g, 0, "-", &o, &b, &e);
     dup2(saved, 0);
     close(saved);
@@ -691,7 +691,7 @@ START_TEST(mnist_pngs_equal_calib_npy)
                                  &len);
     ck_assert_ptr_nonnull(onnx);
     graph g;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(onnx_import(onnx, len, NULL, &g, &e) == 0, "%s", e.msg);
     free(onnx);
     npy_array x;

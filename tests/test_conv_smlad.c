@@ -400,7 +400,7 @@ static void chain_on_qemu(const int32_t *in, float in_scale, int32_t in_zp,
     snprintf(ref, sizeof ref, "%s/ref.mcn", dir);
     snprintf(m4, sizeof m4, "%s/m4.mcn", dir);
     snprintf(xs, sizeof xs, "%s/x.npy", dir);
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     for (int t = 0; t < 2; t++) {
         graph g;
         seed = 99;
@@ -557,7 +557,7 @@ static void refuse_at(void (*edit)(graph *), int32_t cin)
     graph g;
     seed = 5;
     build_chain(&g, in, 0.05f, 0, ls, 1);
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     pack_opts o = {.keep_names = false, .target = MCN_TARGET_CORTEX_M4};
     ck_assert_msg(pack_graph(&g, &o, &e) == 0, "%s", e.msg);
     ck_assert_str_eq(mcn_conv_kernel_get(g.nodes[0].kernel)->name,

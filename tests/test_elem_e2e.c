@@ -73,7 +73,7 @@ START_TEST(chain_tracks_float)
     samples(calib, N_CALIB, 1);
     samples(test, N_TEST, 2);
     graph fg, qg;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     build(&fg);
     build(&qg);
     const float *ptrs[N_CALIB];

@@ -169,7 +169,7 @@ END_TEST
 /* The packer's refusals, one line naming the node and op. */
 static void pack_fails(graph *g, const char *msg)
 {
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(pack_graph(g, NULL, &e), -1);
     ck_assert_str_eq(e.msg, msg);
     graph_free(g);
@@ -215,7 +215,7 @@ START_TEST(packer_table_is_tflms_and_stable)
     g.nodes[n].alpha = 1.0f;
     g.inputs[g.n_inputs++] = x;
     g.outputs[g.n_outputs++] = y;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(g.nodes[0].n_in, 2);
     const graph_tensor *t = &g.tensors[g.nodes[0].in[1]];

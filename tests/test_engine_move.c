@@ -57,7 +57,7 @@ static void pool_geometry(graph_node *n, int k, int stride, int dil, int pad0,
    freed. The model is returned for the caller to free. */
 static uint8_t *bind(graph *g, int pack, mcn_ctx *ctx, mcn_status *status)
 {
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     uint8_t *buf;
     size_t len;
     if (pack)
@@ -270,7 +270,7 @@ START_TEST(prepare_rejects_bad_perms_bounds_and_windows)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         graph g;
-        mcn_err e = {{0}};
+        mcn_err e = {0};
         cases[i].build(&g);
         ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
         cases[i].edit(&g);
@@ -326,7 +326,7 @@ START_TEST(packer_names_bad_perms_and_bounds)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         graph g;
-        mcn_err e = {{0}};
+        mcn_err e = {0};
         build_m(&g);
         g.nodes[cases[i].node].ints[cases[i].at] = cases[i].value;
         ck_assert_int_eq(pack_graph(&g, NULL, &e), -1);
@@ -378,7 +378,7 @@ START_TEST(int8_tracks_float)
         samples[k] = xs[k];
     }
     graph fg, qg;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     build_float(&fg);
     ck_assert_int_eq(graph_clone(&qg, &fg, &e), 0);
     quantize_opts o = {.n_samples = N, .samples = samples};

@@ -47,7 +47,7 @@ static int op(graph *g, mcn_opcode code, int a, int b, int out)
    caller to free after it is done with ctx. */
 static uint8_t *load(graph *g, mcn_ctx *ctx, mcn_status *status)
 {
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(pack_graph(g, NULL, &e) == 0, "%s", e.msg);
     uint8_t *buf;
     size_t len;
@@ -329,7 +329,7 @@ START_TEST(transpose_conv_packs_and_runs)
 {
     graph g;
     build_t(&g);
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
     const graph_node *nd = &g.nodes[0];
     ck_assert_int_eq(nd->rq.n, 2);
@@ -362,7 +362,7 @@ START_TEST(transpose_conv_packer_refuses_groups)
     graph g;
     build_t(&g);
     g.nodes[0].groups = 2;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(pack_graph(&g, NULL, &e), -1);
     ck_assert_str_eq(e.msg, "node 0 'tc' (TRANSPOSE_CONV): groups 2 is not "
                      "supported (only 1)");

@@ -411,7 +411,7 @@ static void quantized(void (*build)(graph *, int *), graph *g, int *t)
         ptrs[i] = calib[i];
     build(g, t);
     quantize_opts o = {.n_samples = N_CALIB, .samples = ptrs};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(quantize_graph(g, &o, &e) == 0, "%s", e.msg);
 }
 
@@ -421,7 +421,7 @@ static mcn_status run_packed(const graph *g, const int8_t *x, int8_t *y,
                              size_t ny)
 {
     graph c;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(graph_clone(&c, g, &e), 0);
     return run_packed_outputs(&c, &x, 1, &y, &ny);
 }
@@ -429,7 +429,7 @@ static mcn_status run_packed(const graph *g, const int8_t *x, int8_t *y,
 static int init_fails_at(const graph *g)
 {
     graph c;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(graph_clone(&c, g, &e), 0);
     int32_t failed;
     mcn_status s = init_status(&c, &failed);
@@ -452,7 +452,7 @@ START_TEST(packed_chain_overlaps_as_far_as_the_kernels_allow)
     int t[7], ft[7];
     quantized(build_chain, &g, t);
     build_chain(&fg, ft);
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
     /* Windows: DEPTHWISE -8 (as above), the 1x1 conv 2 -> 4 over 9
        pixels 2 * 8 - 1 - 4 * 8 - 2 = -19, the 3x3 pool to one pixel
@@ -569,7 +569,7 @@ START_TEST(concat_inputs_written_in_place)
     int t[5], ft[5];
     quantized(build_concat, &g, t);
     build_concat(&fg, ft);
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(graph_clone(&copies, &g, &e), 0);
     plan_opts no_views = {.overlap = pack_overlap_window,

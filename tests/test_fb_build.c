@@ -98,7 +98,7 @@ END_TEST
 START_TEST(misuse_is_reported_at_finish)
 {
     fbb b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     uint8_t *out = (uint8_t *)"x";
     size_t len = 1;
     fbb_init(&b);

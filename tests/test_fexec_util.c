@@ -45,7 +45,7 @@ void ft_expect(const graph *g, const float *const *inputs, const float *want,
                int n, float tol)
 {
     float_exec *fx;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(fexec_create(&fx, g, &e) == 0, "%s", e.msg);
     ck_assert_msg(fexec_run(fx, inputs, &e) == 0, "%s", e.msg);
     const float *y = fexec_tensor(fx, g->outputs[0]);
@@ -70,7 +70,7 @@ void ft_expect1(const graph *g, const float *x, const float *want, int n,
 void ft_expect_error(const graph *g, const char *msg)
 {
     float_exec *fx = NULL;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(fexec_create(&fx, g, &e), -1);
     ck_assert_ptr_null(fx);
     ck_assert_str_eq(e.msg, msg);

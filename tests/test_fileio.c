@@ -31,7 +31,7 @@ START_TEST(write_then_replace)
 {
     char *dir = tu_mkdtemp(), path[512];
     snprintf(path, sizeof path, "%s/out.bin", dir);
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     mode_t old = umask(022);
     ck_assert_msg(file_write_atomic(path, "first version", 13, &e) == 0,
                   "%s", e.msg);
@@ -76,7 +76,7 @@ END_TEST
 START_TEST(failed_write_leaves_nothing)
 {
     char *dir = tu_mkdtemp(), path[512];
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     /* The target is a directory: rename fails, the temporary goes. */
     snprintf(path, sizeof path, "%s/sub", dir);
     ck_assert_int_eq(mkdir(path, 0755), 0);
@@ -126,7 +126,7 @@ static void raise_term(void)
 START_TEST(signal_mid_write_leaves_the_old_file)
 {
     char *dir = tu_mkdtemp(), path[512];
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     snprintf(path, sizeof path, "%s/out.bin", dir);
     ck_assert_int_eq(file_write_atomic(path, "old", 3, &e), 0);
     pid_t pid = fork();
@@ -179,7 +179,7 @@ static void expect_content(const char *path, const char *want)
 START_TEST(read_only_and_symlink_targets)
 {
     char *dir = tu_mkdtemp(), path[512], link[512];
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     snprintf(path, sizeof path, "%s/ro.bin", dir);
     ck_assert_int_eq(file_write_atomic(path, "keep", 4, &e), 0);
     ck_assert_int_eq(chmod(path, 0444), 0);
@@ -212,7 +212,7 @@ START_TEST(read_errors_say_why)
 {
     uint8_t *buf = (uint8_t *)"unchanged";
     size_t len = 5;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(file_read_all("/nonexistent/f", &buf, &len, &e), -1);
     ck_assert_str_eq(e.msg, "cannot open: No such file or directory");
     ck_assert_ptr_null(buf);

@@ -51,7 +51,7 @@ static void expect_run(const graph *g, const float *x, const float *want,
                        int n)
 {
     float_exec *fx;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(fexec_create(&fx, g, &e) == 0, "%s", e.msg);
     const float *in[1] = {x};
     ck_assert_int_eq(fexec_run(fx, in, &e), 0);
@@ -389,7 +389,7 @@ static void expect_create_error(const graph *g, const char *msg)
 {
     static char sentinel;  /* fx must come back NULL, not untouched */
     float_exec *fx = (float_exec *)&sentinel;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(fexec_create(&fx, g, &e), -1);
     ck_assert_ptr_null(fx);
     ck_assert_str_eq(e.msg, msg);

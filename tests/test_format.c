@@ -242,7 +242,7 @@ static void same_graph(const graph *a, const graph *b)
 START_TEST(round_trip_keeps_every_field)
 {
     graph g, back;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     uint8_t *buf, *again;
     size_t len, len2;
     build_rich(&g);
@@ -370,7 +370,7 @@ START_TEST(flatc_decodes_what_we_write)
         "\"buffers\":[{},{\"data\":[1,8,15,22,",
     };
     graph g;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     char *dir = tu_mkdtemp(), path[512];
     snprintf(path, sizeof path, "%s/m.mcn", dir);
     build_rich(&g);
@@ -424,7 +424,7 @@ START_TEST(hand_written_model_runs)
     ck_assert_uint_eq(mcn_arena_bytes(m, len), 32);
 
     graph g;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(graph_from_mcn(&g, m, len, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(g.n_tensors, 4);
     ck_assert_int_eq(g.n_nodes, 1);
@@ -460,7 +460,7 @@ END_TEST
 START_TEST(load_errors_are_one_clear_line)
 {
     graph g;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     uint8_t *m;
     size_t len;
     build_rich(&g);
@@ -489,7 +489,7 @@ END_TEST
 START_TEST(invalid_graph_is_not_written)
 {
     graph g;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     uint8_t *m;
     size_t len;
     build_rich(&g);
@@ -517,7 +517,7 @@ START_TEST(too_many_operator_inputs_are_reported)
     uint8_t *m = flatc_compile(dir, path, "wide", &len);
     ck_assert_int_eq(mcn_verify(m, len), MCN_OK);
     graph g;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(graph_from_mcn(&g, m, len, &e), -1);
     ck_assert_str_eq(e.msg, "operator 0: 5 inputs, at most 4 supported");
     ck_assert_int_eq(g.n_tensors, 0);  /* left empty */

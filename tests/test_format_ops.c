@@ -79,7 +79,7 @@ START_TEST(new_options_round_trip)
     graph g, back;
     uint8_t *buf;
     size_t len;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     build(&g);
     ck_assert_msg(graph_to_mcn(&g, &buf, &len, &e) == 0, "%s", e.msg);
     ck_assert_msg(graph_from_mcn(&back, buf, len, &e) == 0, "%s", e.msg);
@@ -114,7 +114,7 @@ END_TEST
 START_TEST(flatc_names_the_new_tables)
 {
     graph g;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     build(&g);
     char *dir = tu_mkdtemp();
     char path[600], cmd[1600];

@@ -55,7 +55,7 @@ static const char *const flash[] = {".text", ".rodata", ".data", NULL};
 START_TEST(map_counts_only_the_archive_in_flash_sections)
 {
     uint64_t n = 99;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(fw_map_archive_bytes(map, strlen(map), "/x/libmcn.a",
                                           flash, &n, &e), 0);
     /* .text 0x48 + 0x20, .rodata 0x7, .data 0x4 */
@@ -99,7 +99,7 @@ START_TEST(code_bytes_are_the_cpus_archive)
     static const char *const code[] = {".text", ".rodata", ".data",
                                        ".ARM.exidx", NULL};
     uint64_t n = 0;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(fw_map_archive_bytes(cpu_map, strlen(cpu_map),
                                           "/b/lib/mcn/arm/cortex-m4/libmcn.a",
                                           code, &n, &e), 0);
@@ -115,7 +115,7 @@ END_TEST
 START_TEST(map_without_memory_map_is_refused)
 {
     uint64_t n = 0;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     const char *text = "hello\nworld\n";
     ck_assert_int_eq(fw_map_archive_bytes(text, strlen(text), "/x/libmcn.a",
                                           flash, &n, &e), -1);
@@ -176,7 +176,7 @@ START_TEST(elf_sizes_as_binutils_size)
     uint8_t elf[128 + 7 * 40];
     size_t len = make_elf(elf);
     fw_elf_sizes s;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(fw_elf_sizes_get(elf, len, NULL, &s, &e), 0);
     ck_assert_uint_eq(s.text, 1100);
     ck_assert_uint_eq(s.data, 8);

@@ -446,7 +446,7 @@ static void chain_on_qemu(const int32_t *in, const dw_layer *ls, int n)
     snprintf(ref, sizeof ref, "%s/ref.mcn", dir);
     snprintf(m4, sizeof m4, "%s/m4.mcn", dir);
     snprintf(xs, sizeof xs, "%s/x.npy", dir);
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     const float in_scale = 0.05f;
     const int32_t in_zp = -9;
     for (int t = 0; t < 2; t++) {

@@ -384,7 +384,7 @@ static void build_conv(graph *g)
     tm_node(g, MCN_OP_CONV_2D, x, w, y);
     g->inputs[g->n_inputs++] = x;
     g->outputs[g->n_outputs++] = y;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     pack_opts o = {.keep_names = false, .target = MCN_TARGET_CORTEX_M4};
     ck_assert_msg(pack_graph(g, &o, &e) == 0, "%s", e.msg);
 }
@@ -504,7 +504,7 @@ static void chain_on_qemu(int fc, int32_t pixels, const int32_t *chans,
     snprintf(xin, sizeof xin, "%s/x.npy", dir);
     snprintf(a, sizeof a, "%s/run.npy", dir);
     snprintf(b, sizeof b, "%s/sim.npy", dir);
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     const mcn_target targets[2] = {MCN_TARGET_REFERENCE,
                                    MCN_TARGET_CORTEX_M4};
     const char *paths[2] = {ref, m4};

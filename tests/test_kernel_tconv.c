@@ -188,7 +188,7 @@ static void one_case(uint32_t *s, int c)
     g.inputs[g.n_inputs++] = x;
     g.outputs[g.n_outputs++] = y;
     float_exec *fx;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(fexec_create(&fx, &g, &e) == 0, "case %d: %s", c, e.msg);
     ck_assert_msg(fexec_run(fx, (const float *const[]){xf}, &e) == 0,
                   "case %d: %s", c, e.msg);

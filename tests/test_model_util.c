@@ -33,7 +33,7 @@ void tm_expect_refusals(void (*build)(graph *), const tm_refusal *cases,
     for (size_t i = 0; i < n; i++) {
         graph g;
         build(&g);
-        mcn_err e = {{0}};
+        mcn_err e = {0};
         ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
         cases[i].edit(&g);
         int32_t failed;

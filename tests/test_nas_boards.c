@@ -229,7 +229,7 @@ START_TEST(budget_args_consumed)
                     "model.mcn", "--boards", "--sram-x", "--flash", NULL};
     int argc = 8;
     nas_budget_opts o = {0};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(nas_budget_arg(&o, argc, argv, 1, &e), 2);
     ck_assert_int_eq(nas_budget_arg(&o, argc, argv, 3, &e), 1);
     ck_assert_int_eq(nas_budget_arg(&o, argc, argv, 4, &e), 0);
@@ -271,7 +271,7 @@ static int budget(const char *args, nas_budget *b, mcn_err *e)
 START_TEST(budget_from_board)
 {
     nas_budget b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(budget("--board stm32f746 --reserve-sram 64K "
                             "--reserve-flash=128K", &b, &e), 0);
     ck_assert_ptr_eq(b.board, nas_board_find("stm32f746"));
@@ -296,7 +296,7 @@ END_TEST
 START_TEST(budget_from_sizes)
 {
     nas_budget b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(budget("--sram 256K --flash 1.5M --reserve-flash 512K",
                             &b, &e), 0);
     ck_assert_ptr_null(b.board);
@@ -358,7 +358,7 @@ static const struct {
 START_TEST(budget_refusals)
 {
     nas_budget b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(budget(budget_errors[_i].args, &b, &e) == -1, "'%s'",
                   budget_errors[_i].args);
     ck_assert_str_eq(e.msg, budget_errors[_i].msg);
@@ -387,7 +387,7 @@ static void has(const char *text, const char *line)
 START_TEST(script_has_exact_memories)
 {
     int rc;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     const nas_board *b = nas_board_find("stm32f746");
     char *s = write_ld(b, b->sram_bytes, b->flash_bytes, &rc, &e);
     ck_assert_int_eq(rc, 0);
@@ -441,7 +441,7 @@ END_TEST
 START_TEST(script_refusals)
 {
     int rc;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     const nas_board *rp = nas_board_find("rp2040");
     char *s = write_ld(rp, 0, 1024, &rc, &e);
     ck_assert_int_eq(rc, -1);
@@ -492,7 +492,7 @@ static void put_ld(const char *name, const nas_board *b, int64_t sram,
                    int64_t flash)
 {
     char path[600];
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     snprintf(path, sizeof path, "%s/%s", tu_scratch, name);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);

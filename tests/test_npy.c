@@ -22,7 +22,7 @@ START_TEST(every_dtype_round_trips)
         for (size_t i = 0; i < a.nbytes; i++)
             bytes[i] = (uint8_t)(all[k] == NPY_BOOL ? i % 2 : 0x11 * i + k);
         a.data = bytes;
-        mcn_err e = {{0}};
+        mcn_err e = {0};
         ck_assert_msg(npy_save(path, &a, &e) == 0, "%s", e.msg);
         npy_array b;
         ck_assert_msg(npy_load(path, &b, &e) == 0, "%s", e.msg);
@@ -97,7 +97,7 @@ END_TEST
 START_TEST(numpy_files_load)
 {
     npy_array a;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     const char *kws = TU_SHARED("reference/tflm/kws_ref_model.inputs.npy");
     ck_assert_msg(npy_load(kws, &a, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(a.dtype, NPY_I8);
@@ -161,7 +161,7 @@ static void rejects(const char *dict, size_t extra, const char *msg)
     size_t len;
     uint8_t *b = make_npy(dict, extra, &len);
     npy_array a;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(npy_load_mem(b, len, &a, &e), -1);
     ck_assert_str_eq(e.msg, msg);
     ck_assert_ptr_null(a.data);
@@ -174,7 +174,7 @@ START_TEST(bad_files_are_rejected)
     size_t len;
     uint8_t *b = make_npy(ok, 8, &len);
     npy_array a;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(npy_load_mem(b, len, &a, NULL), 0);
     npy_free(&a);
     ck_assert_int_eq(npy_load_mem(b, len - 1, &a, &e), -1);
@@ -232,7 +232,7 @@ START_TEST(versions_2_and_3_load)
         int16_t d[2] = {-300, 7};
         memcpy(b + 12 + h, d, 4);
         npy_array a;
-        mcn_err e = {{0}};
+        mcn_err e = {0};
         ck_assert_msg(npy_load_mem(b, 12 + h + 4, &a, &e) == 0, "%s", e.msg);
         ck_assert_int_eq(a.dtype, NPY_I16);
         ck_assert_int_eq(((int16_t *)a.data)[0], -300);

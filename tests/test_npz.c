@@ -61,7 +61,7 @@ START_TEST(stored_and_deflated)
             uint8_t *zip = cu_zip(m, 2, z64 ? "an archive comment" : NULL,
                                   &n);
             npz_archive z;
-            mcn_err e = {{0}};
+            mcn_err e = {0};
             ck_assert_msg(npz_open(&z, zip, n, &e) == 0, "%s", e.msg);
             ck_assert_int_eq(z.n, 2);
             ck_assert_str_eq(z.members[0].name, "x.npy");
@@ -96,7 +96,7 @@ START_TEST(members_by_key)
     size_t n;
     uint8_t *zip = cu_zip(m, 4, NULL, &n);
     npz_archive z;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(npz_open(&z, zip, n, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(npz_find(&z, "x"), 0);
     ck_assert_int_eq(npz_find(&z, "x.npy"), 0);
@@ -129,7 +129,7 @@ START_TEST(archives_other_tools_wrote)
         uint8_t *buf = tu_read_file(path, &n);
         ck_assert_ptr_nonnull(buf);
         npz_archive z;
-        mcn_err e = {{0}};
+        mcn_err e = {0};
         ck_assert_msg(npz_open(&z, buf, n, &e) == 0, "%s", e.msg);
         ck_assert_int_eq(z.n, 2);
         ck_assert_int_eq(z.members[0].method, x_method[f]);
@@ -152,7 +152,7 @@ END_TEST
 static void open_refuses(const uint8_t *buf, size_t n, const char *msg)
 {
     npz_archive z;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(npz_open(&z, buf, n, &e), -1);
     ck_assert_str_eq(e.msg, msg);
     ck_assert_int_eq(z.n, 0);
@@ -161,7 +161,7 @@ static void open_refuses(const uint8_t *buf, size_t n, const char *msg)
 static void read_refuses(const uint8_t *buf, size_t n, const char *msg)
 {
     npz_archive z;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(npz_open(&z, buf, n, &e) == 0, "%s", e.msg);
     npy_array a;
     ck_assert_int_eq(npz_read(&z, 0, &a, &e), -1);

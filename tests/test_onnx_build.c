@@ -325,7 +325,7 @@ int ob_import(ob *b, graph *g, char *err, size_t err_size, FILE *verbose)
     size_t len;
     uint8_t *buf = ob_pack(b, &len);
     onnx_import_opts o = {verbose};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     int rc = onnx_import(buf, len, &o, g, &e);
     if (err)
         snprintf(err, err_size, "%s", rc ? e.msg : "");

@@ -82,7 +82,7 @@ static double run_case(const tconv_case *tc, uint32_t seed)
 {
     ob *b = model(tc, &seed);
     graph g, fg;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ob_import_ok(b, &g);
     ob_free(b);
     OB_ASSERT_OPS(&g, MCN_OP_TRANSPOSE_CONV);

@@ -78,7 +78,7 @@ START_TEST(requant_is_tflites)
 {
     graph g;
     build(&g);
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     pack_opts o = {.keep_names = false};
     ck_assert_msg(pack_graph(&g, &o, &e) == 0, "%s", e.msg);
     const graph_node *conv = &g.nodes[0], *pool = &g.nodes[1],
@@ -151,7 +151,7 @@ START_TEST(packing_twice_changes_nothing)
 {
     graph g;
     build(&g);
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     pack_opts o = {.keep_names = true};
     ck_assert_msg(pack_graph(&g, &o, &e) == 0, "%s", e.msg);
     ck_assert_str_eq(g.nodes[0].name, "conv");
@@ -229,7 +229,7 @@ START_TEST(add_quantize_and_dequantize)
     link(&g, MCN_OP_QUANTIZE, "requant", sum, -1, -1, q);
     g.inputs[g.n_inputs++] = a;
     g.outputs[g.n_outputs++] = q;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
     /* ADD (TFLM): twice_max = 2 * 0.5 = 1; inputs 0.5 / 1 = 2^-1 ->
        (2^30, 0) and 0.25 / 1 = 2^-2 -> (2^30, -1); output 1 / (2^20 * 1)
@@ -294,14 +294,14 @@ static graph_node *one_node(graph *g, mcn_opcode op, int n_in,
 /* Names kept, so that a later failure can still name the node. */
 static void pack_ok(graph *g)
 {
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     pack_opts o = {.keep_names = true};
     ck_assert_msg(pack_graph(g, &o, &e) == 0, "%s", e.msg);
 }
 
 static void pack_fails(graph *g, const char *msg)
 {
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(pack_graph(g, NULL, &e), -1);
     ck_assert_str_eq(e.msg, msg);
 }

@@ -58,7 +58,7 @@ START_TEST(engine_refusal_names_the_node)
     build_bad_conv(&g);
     uint8_t *buf = (uint8_t *)1;
     size_t len;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     pack_opts o = {.keep_names = false};
     ck_assert_int_eq(pack_to_mcn(&g, &o, &buf, &len, &e), -1);
     ck_assert_ptr_null(buf);
@@ -74,7 +74,7 @@ START_TEST(accepted_bytes_are_pack_graphs)
     graph a, b;
     build_bad_conv(&a);
     a.tensors[1].shape[1] = a.tensors[1].shape[2] = 2;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(graph_clone(&b, &a, &e), 0);
     pack_opts o = {.keep_names = false};
     uint8_t *x, *y;
@@ -136,7 +136,7 @@ START_TEST(blockers_are_every_node_that_stops_packing)
     graph g;
     build_float(&g, 1);
     found f = {0};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(pack_int8_blockers(&g, collect, &f, &e), 2);
     ck_assert_int_eq(f.n, 2);
     ck_assert_int_eq(f.node[0], 0);
@@ -162,7 +162,7 @@ START_TEST(blockers_of_the_graph_as_a_whole)
     graph g;
     build_float(&g, 2);
     found f = {0};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(pack_int8_blockers(&g, collect, &f, &e), 1);
     ck_assert_int_eq(f.node[0], -1);
     ck_assert_str_eq(f.msg[0], "mcn-quantize calibrates graphs with one "
@@ -186,7 +186,7 @@ START_TEST(tools_report_them)
     char in[512], out[512], cmd[2048];
     char *so = NULL, *se = NULL;
     graph g;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     build_bad_conv(&g);
     snprintf(in, sizeof in, "%s/q.mcn", dir);
     snprintf(out, sizeof out, "%s/p.mcn", dir);

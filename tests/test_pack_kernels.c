@@ -41,7 +41,7 @@ static void build(graph *g, int shared)
 
 static void pack_for(graph *g, mcn_target t)
 {
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     pack_opts o = {.keep_names = true, .target = t};
     ck_assert_msg(pack_graph(g, &o, &e) == 0, "%s", e.msg);
 }

@@ -46,7 +46,7 @@ static graph_node *one_resize(graph *g, int32_t h, int32_t w, int32_t oh,
 
 static void pack_ok(graph *g)
 {
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(pack_graph(g, NULL, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(g->nodes[0].n_in, 3);
 }
@@ -194,7 +194,7 @@ START_TEST(packing_twice_changes_nothing)
     ck_assert_int_ne(g.nodes[0].in[2], roi);
     uint8_t *buf;
     size_t len;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(graph_to_mcn(&g, &buf, &len, &e) == 0, "%s", e.msg);
     ck_assert_msg(graph_from_mcn(&back, buf, len, &e) == 0, "%s", e.msg);
     int tensors = back.n_tensors, rows = back.nodes[0].in[1];
@@ -218,7 +218,7 @@ END_TEST
 
 static void expect_pack_error(graph *g, const char *want)
 {
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(pack_graph(g, NULL, &e), -1);
     ck_assert_str_eq(e.msg, want);
     graph_free(g);
@@ -311,7 +311,7 @@ START_TEST(prepare_refuses_tables_outside_the_input)
                           g.tensors[g.nodes[0].in[2]].data);
         uint8_t *buf;
         size_t len;
-        mcn_err e = {{0}};
+        mcn_err e = {0};
         ck_assert_msg(graph_to_mcn(&g, &buf, &len, &e) == 0, "%s", e.msg);
         ck_assert_uint_le(g.arena_bytes, sizeof arena);
         graph_free(&g);
@@ -337,7 +337,7 @@ START_TEST(prepare_refuses_nearest_index_past_input)
             ((int32_t *)g.tensors[g.nodes[0].in[2]].data)[1] = 3;
         uint8_t *buf;
         size_t len;
-        mcn_err e = {{0}};
+        mcn_err e = {0};
         ck_assert_msg(graph_to_mcn(&g, &buf, &len, &e) == 0, "%s", e.msg);
         graph_free(&g);
         mcn_ctx ctx;

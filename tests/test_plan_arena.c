@@ -29,7 +29,7 @@ static int node(graph *g, mcn_opcode op, int in0, int in1, int out)
 
 static int64_t plan_ok_with(graph *g, const plan_opts *o)
 {
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     int64_t peak = plan_arena_peak_with(g, o, &e);
     ck_assert_msg(peak >= 0, "%s", e.msg);
     ck_assert_msg(plan_arena_with(g, o, &e) == 0, "%s", e.msg);
@@ -303,7 +303,7 @@ START_TEST(branches_run_in_the_order_that_needs_least)
     int t[6];
     build_arms(&g, t);
     plan_opts keep = {.keep_order = true};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     /* Stored order: node 1 holds x, p and q. 16 + 200 + 200, each block
        after the one below on a 16 boundary: x@0, p@16, q@224 -> 424. */
     ck_assert_int_eq(plan_arena_peak_with(&g, &keep, &e), 424);
@@ -381,7 +381,7 @@ START_TEST(concat_inputs_are_slices_of_its_output)
     int t[5];
     build_concat(&g, t, 1);
     plan_opts copies = {.no_concat_views = true};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     /* Copying: node 2 holds a, b and c: 32 + 48 + 80 = 160. */
     ck_assert_int_eq(plan_arena_peak_with(&g, &copies, &e), 160);
     /* Views: a = c's bytes 0..31, b = 32..79, one block of 80 living
@@ -587,7 +587,7 @@ START_TEST(random_graphs_run_correctly_in_their_plans)
                                   .no_concat_views = true}};
         for (int v = 0; v < 3; v++) {
             graph c;
-            mcn_err e = {{0}};
+            mcn_err e = {0};
             ck_assert_msg(graph_clone(&c, &g, &e) == 0, "%s", e.msg);
             plan_ok_with(&c, &variants[v]);
             run_plan(&c, want);

@@ -45,7 +45,7 @@ START_TEST(one_rect_per_block_at_its_offset)
     g.nodes[last].scratch_bytes = 40;
     g.inputs[g.n_inputs++] = x;
     g.outputs[g.n_outputs++] = o;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(plan_arena(&g, &e) == 0, "%s", e.msg);
     /* Node 3 holds c, o and the scratch: 136 at least. Largest first
        puts c@0, the scratch (meets c) at 80 and o (meets both) at 120,
@@ -126,7 +126,7 @@ START_TEST(an_unplanned_graph_has_no_picture)
     g.outputs[g.n_outputs++] = y;
     char *svg;
     size_t len;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(plan_svg(&g, &svg, &len, &e), -1);
     ck_assert_str_eq(e.msg, "the graph has no arena plan (run mcn-pack)");
     graph_free(&g);

@@ -20,7 +20,7 @@ static void decodes_to(const cu_png *p, int c, const uint8_t *want)
     size_t n;
     uint8_t *f = cu_png_file(p, &n);
     image_u8 img;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(png_decode(f, n, &img, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(img.h, (int)p->h);
     ck_assert_int_eq(img.w, (int)p->w);
@@ -34,7 +34,7 @@ static void decodes_to(const cu_png *p, int c, const uint8_t *want)
 static void refuses(const uint8_t *buf, size_t n, const char *msg)
 {
     image_u8 img;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(png_decode(buf, n, &img, &e), -1);
     ck_assert_str_eq(e.msg, msg);
     ck_assert_ptr_null(img.data);
@@ -204,7 +204,7 @@ START_TEST(chunks_around_the_data)
     cu_png_chunk(&b, "tEXt", "Comment\0hi", 10);
     cu_png_chunk(&b, "IEND", NULL, 0);
     image_u8 img;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(png_decode(b.p, b.n, &img, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(img.c, 3);
     ck_assert_mem_eq(img.data, rgb, 6);
@@ -223,7 +223,7 @@ static image_u8 fixture(const char *name, int h, int w)
     uint8_t *f = tu_read_file(path, &n);
     ck_assert_ptr_nonnull(f);
     image_u8 img;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(png_decode(f, n, &img, &e) == 0, "%s", e.msg);
     free(f);
     ck_assert_int_eq(img.h, h);

@@ -10,7 +10,7 @@ static void decodes_to(const char *file, size_t n, int h, int w, int c,
                        const uint8_t *want)
 {
     image_u8 img;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(pnm_decode((const uint8_t *)file, n, &img, &e) == 0, "%s",
                   e.msg);
     ck_assert_int_eq(img.h, h);
@@ -23,7 +23,7 @@ static void decodes_to(const char *file, size_t n, int h, int w, int c,
 static void refuses(const char *file, size_t n, const char *msg)
 {
     image_u8 img;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(pnm_decode((const uint8_t *)file, n, &img, &e), -1);
     ck_assert_str_eq(e.msg, msg);
     ck_assert_ptr_null(img.data);

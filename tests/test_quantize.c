@@ -129,7 +129,7 @@ START_TEST(conv_graph_quantized_exactly)
     int calls[1] = {0};
     quantize_opts o = {.n_samples = 2, .samples = samples,
                       .progress = progress_count, .user = calls};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(quantize_graph(&g, &o, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(calls[0], 2);
     /* Input [-1, 2]: 3/255, -43. Conv output [-1.625, 0.5]: scale
@@ -191,7 +191,7 @@ START_TEST(bias_correction_folds_the_rounding_shift)
     const float *samples[2] = {sample_a, sample_b};
     quantize_opts o = {.n_samples = 2, .samples = samples,
                        .bias_correction = true};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(quantize_graph(&g, &o, &e) == 0, "%s", e.msg);
     const int32_t bq[3] = {2725, -8083, 21};
     ck_assert_mem_eq(g.tensors[T_B].data, bq, 12);
@@ -220,7 +220,7 @@ START_TEST(depthwise_weights_on_axis_3)
     g.outputs[g.n_outputs++] = y;
     const float *samples[1] = {sample_a};
     quantize_opts o = {.n_samples = 1, .samples = samples};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(quantize_graph(&g, &o, &e) == 0, "%s", e.msg);
     const graph_tensor *q = &g.tensors[wt];
     const int8_t want[4] = {127, -127, 32, 63};
@@ -309,7 +309,7 @@ START_TEST(activation_outputs_and_pad)
     g.outputs[g.n_outputs++] = m;
     const float *samples[2] = {sample_a, sample_b};
     quantize_opts o = {.n_samples = 2, .samples = samples};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(quantize_graph(&g, &o, &e) == 0, "%s", e.msg);
     expect_act(&g, x, 3.0f / 255.0f, -43);
     expect_act(&g, l, 1.0f / 256.0f, -128);
@@ -344,7 +344,7 @@ START_TEST(concat_shares_one_range)
     g.outputs[g.n_outputs++] = cc;
     const float *samples[2] = {sample_a, sample_b};
     quantize_opts o = {.n_samples = 2, .samples = samples};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(quantize_graph(&g, &o, &e) == 0, "%s", e.msg);
     expect_act(&g, x, 6.0f / 255.0f, -43);
     expect_act(&g, a, 6.0f / 255.0f, -43);
@@ -360,7 +360,7 @@ START_TEST(refuses_what_it_cannot_quantize)
     conv_graph(&g);
     const float *samples[1] = {sample_a};
     quantize_opts o = {.n_samples = 1, .samples = samples};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     g.tensors[T_Y].dtype = MCN_DT_INT8;
     ck_assert_int_eq(quantize_graph(&g, &o, &e), -1);
     ck_assert_str_eq(e.msg, "the model is already quantized (tensor 'y' is "
@@ -437,7 +437,7 @@ static void cli_setup(cli_env *c)
     snprintf(c->out, sizeof c->out, "%s/out.mcn", c->dir);
     graph g;
     conv_graph(&g);
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(graph_save_file(&g, c->model, &e) == 0, "%s", e.msg);
     graph_free(&g);
     float both[8];

@@ -30,7 +30,7 @@
 static void run_engine(graph *g, int n, const float *const *xf, size_t nx,
                        int8_t *y, size_t ny)
 {
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     uint8_t *buf;
     size_t len;
     ck_assert_msg(pack_graph(g, NULL, &e) == 0, "%s", e.msg);
@@ -110,7 +110,7 @@ static uint8_t *tflite_resize(bool int8, bool bilinear, const char *options,
 
 static void import_ok(const uint8_t *b, size_t len, graph *g)
 {
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(tflite_import(b, len, NULL, g, &e) == 0, "%s", e.msg);
 }
 
@@ -232,7 +232,7 @@ START_TEST(tflite_float_models_keep_tflite_semantics)
     for (int i = 0; i < 26; i++)
         x[i] = (float)i;
     float_exec *fx;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     const float *in[1] = {x};
     ck_assert_msg(fexec_create(&fx, &g, &e) == 0, "%s", e.msg);
     ck_assert_msg(fexec_run(fx, in, &e) == 0, "%s", e.msg);
@@ -283,7 +283,7 @@ START_TEST(tflite_bad_resizes_are_refused)
         uint8_t *b = tflite_sized(true, cases[i].bilinear, cases[i].options,
                                   2, 2, 2, 4, 4, cases[i].size_h, &len);
         graph g;
-        mcn_err e = {{0}};
+        mcn_err e = {0};
         ck_assert_int_eq(tflite_import(b, len, NULL, &g, &e), -1);
         ck_assert_str_eq(e.msg, cases[i].msg);
         free(b);
@@ -343,7 +343,7 @@ START_TEST(onnx_resize_tracks_float_in_int8)
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         graph g, ref;
         onnx_resize(&cases[c], &g);
-        mcn_err e = {{0}};
+        mcn_err e = {0};
         ck_assert_msg(graph_clone(&ref, &g, &e) == 0, "%s", e.msg);
         quantize_opts o = {.n_samples = N, .samples = samples};
         ck_assert_msg(quantize_graph(&g, &o, &e) == 0, "%s", e.msg);

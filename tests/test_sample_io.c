@@ -45,7 +45,7 @@ START_TEST(float_nchw_to_int8_nhwc)
     int64_t shape[4] = {1, 3, 2, 2};
     npy_array a = array(NPY_F32, 4, shape, x, sizeof x);
     sample_batch b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(sample_inputs_from_npy(&g, 0, &a, &b, &e) == 0, "%s",
                   e.msg);
     ck_assert_int_eq(b.n, 1);
@@ -77,7 +77,7 @@ START_TEST(images_of_another_size_are_resized)
     int64_t two[4] = {2, 1, 2, 2};
     npy_array a = array(NPY_F32, 4, two, x, sizeof x);
     sample_batch b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(sample_inputs_resized(&g, 0, &a, &b, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(b.n, 2);
     ck_assert_uint_eq(b.sample_bytes, 16 * sizeof(float));
@@ -110,7 +110,7 @@ START_TEST(division_is_in_float)
     int64_t shape[5] = {1, 1, 3, 2, 2};
     npy_array a = array(NPY_F32, 5, shape, x, sizeof x);
     sample_batch b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(sample_inputs_from_npy(&g, 0, &a, &b, &e) == 0, "%s",
                   e.msg);
     ck_assert_int_eq(b.form, SAMPLE_LEADING_AXIS);  /* even of 1 */
@@ -133,7 +133,7 @@ START_TEST(int8_arrays_are_raw_and_batches_split)
     int64_t shape[4] = {2, 3, 2, 2};
     npy_array a = array(NPY_I8, 4, shape, x, sizeof x);
     sample_batch b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(sample_inputs_from_npy(&g, 0, &a, &b, &e) == 0, "%s",
                   e.msg);
     ck_assert_int_eq(b.n, 2);
@@ -186,7 +186,7 @@ START_TEST(outputs_dequantize_to_source_layout)
     g.outputs[g.n_outputs++] = t;
     const int8_t data[8] = {-128, 0, 10, 127, 1, 2, 3, 4};
     npy_array y;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(sample_outputs_to_npy(&g, 0, data, 2, SAMPLE_LEADING_AXIS, false, &y,
                                         &e) == 0, "%s", e.msg);
     ck_assert_int_eq(y.dtype, NPY_F32);

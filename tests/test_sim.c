@@ -128,7 +128,7 @@ static void setup(fixture *f)
     snprintf(f->xf, sizeof f->xf, "%s/xf.npy", f->dir);
     graph g;
     build(&g);
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(graph_save_file(&g, f->unpacked, &e) == 0, "%s", e.msg);
     ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
     ck_assert_msg(graph_save_file(&g, f->model, &e) == 0, "%s", e.msg);
@@ -440,7 +440,7 @@ START_TEST(a_board_too_small_says_so)
     node(&g, MCN_OP_FULLY_CONNECTED, in, w, -1, out);
     g.inputs[g.n_inputs++] = in;
     g.outputs[g.n_outputs++] = out;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(pack_graph(&g, NULL, &e) == 0, "%s", e.msg);
     ck_assert_msg(graph_save_file(&g, model, &e) == 0, "%s", e.msg);
     graph_free(&g);

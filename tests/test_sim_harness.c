@@ -120,7 +120,7 @@ START_TEST(clock_counts_instructions)
     s[2][5] = 100;
     sim_job j = job(&s[0][0], 3);
     sim_run r;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(sim_job_run(&j, &r, &e) == 0, "%s", e.msg);
     ck_assert_int_eq(r.res.done, 3);
     /* figures.md: the calibration loop reads 2,000,000, i.e. 50,000
@@ -167,7 +167,7 @@ START_TEST(engine_status_comes_back)
     s[1][4] = 0xEE;
     sim_job j = job(&s[0][0], 3);
     sim_run r;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(sim_job_run(&j, &r, &e) == 0, "%s", e.msg);
     ck_assert(r.res.init_ok);
     ck_assert_int_eq(r.res.status, -6);
@@ -190,7 +190,7 @@ START_TEST(stack_past_its_region_is_flagged)
     s[0][4] = 0xDD;
     sim_job j = job(&s[0][0], 1);
     sim_run r;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(sim_job_run(&j, &r, &e) == 0, "%s", e.msg);
     ck_assert_uint_eq(r.res.stack_bytes, SIM_STACK_OVERFLOW);
     sim_run_free(&r);
@@ -203,7 +203,7 @@ START_TEST(fault_and_timeout_are_errors)
     s[1][4] = 0xFF;
     sim_job j = job(&s[0][0], 2);
     sim_run r;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(sim_job_run(&j, &r, &e), -1);
     ck_assert_msg(strncmp(e.msg, "mcn-sim firmware: fault at pc 0x", 32) == 0,
                   "%s", e.msg);

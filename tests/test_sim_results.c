@@ -63,7 +63,7 @@ START_TEST(complete_run)
     sample(&f, 5, 1, "def");
     trailer(&f, 0, 816, 3, op_ticks);
     sim_results r;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(sim_results_parse(f.b, f.n, 2, 1, three, 3, &r, &e) == 0,
                   "%s", e.msg);
     ck_assert(r.init_ok);
@@ -87,7 +87,7 @@ START_TEST(trailer_is_checked)
 {
     buf f;
     sim_results r;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     header(&f, 0, 1, 1);
     sample(&f, 100, 0, "abc");
     size_t samples_end = f.n;
@@ -138,7 +138,7 @@ START_TEST(engine_failure_ends_the_records)
     w32(&f, 0);
     w32(&f, 0);
     sim_results r;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(sim_results_parse(f.b, f.n, 3, 1, three, 3, &r, &e), 0);
     ck_assert_int_eq(r.status, -6);
     ck_assert_int_eq(r.failed_op, 3);
@@ -158,7 +158,7 @@ START_TEST(damage_is_reported)
 {
     buf f;
     sim_results r;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     header(&f, 0, 2, 1);
     sample(&f, 100, 0, "abc");
     sample(&f, 100, 0, "abc");

@@ -253,7 +253,7 @@ START_TEST(log_softmax_on_tflms_grid)
     m = unary_model("LOG_SOFTMAX", 4, 1.0 / 16, 0, 1.0 / 256, -128, &len);
     import_one(m, len, &g, MCN_OP_LOG_SOFTMAX);
     free(m);
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(pack_graph(&g, NULL, &e), -1);
     ck_assert_str_eq(e.msg, "node 0 'y' (LOG_SOFTMAX): output must have "
                      "scale 1/16 and zero point 127 (has 0.00390625, -128)");

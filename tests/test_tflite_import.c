@@ -38,7 +38,7 @@ static void import_path(const char *path, graph *g)
 static void expect_error(const uint8_t *b, size_t len, const char *msg)
 {
     graph g;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(tflite_import(b, len, NULL, &g, &e), -1);
     ck_assert_str_eq(e.msg, msg);
     ck_assert_int_eq(g.n_nodes, 0);   /* freed again */

@@ -780,7 +780,7 @@ START_TEST(damaged_models_fail_cleanly)
                 c[pos] = (uint8_t)(state >> 24);
             }
             graph g;
-            mcn_err e = {{0}};
+            mcn_err e = {0};
             if (tflite_import(c, len[m], NULL, &g, &e) == 0)
                 graph_free(&g);
             else

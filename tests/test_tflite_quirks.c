@@ -111,7 +111,7 @@ static void expect_refused(const char *model, unsigned quirks,
     size_t len;
     uint8_t *b = rewrite_file(model, quirks, &len);
     graph g;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(tflite_import(b, len, NULL, &g, &e), -1);
     ck_assert_str_eq(e.msg, msg);
     free(b);

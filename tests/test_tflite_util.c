@@ -83,7 +83,7 @@ void import_ok(const uint8_t *b, size_t len, graph *g)
 void expect_error(const uint8_t *b, size_t len, const char *msg)
 {
     graph g;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_int_eq(tflite_import(b, len, NULL, &g, &e), -1);
     ck_assert_str_eq(e.msg, msg);
 }

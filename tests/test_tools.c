@@ -74,7 +74,7 @@ static void write_model(const char *path)
     pool->filter_h = pool->filter_w = pool->stride_h = pool->stride_w = 2;
     g.inputs[g.n_inputs++] = 0;
     g.outputs[g.n_outputs++] = 5;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(graph_save_file(&g, path, &e) == 0, "%s", e.msg);
     graph_free(&g);
 }
@@ -92,7 +92,7 @@ static void setup(void)
         x[i] = (float)i * 0.25f;
     npy_array a = {.dtype = NPY_F32, .rank = 4, .shape = {1, 4, 4, 1},
                    .data = x, .nbytes = sizeof x};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(npy_save(input, &a, &e) == 0, "%s", e.msg);
 }
 
@@ -193,7 +193,7 @@ START_TEST(info_reports_the_packed_arena)
              packed);
     ck_assert_int_eq(tu_run(cmd, NULL, NULL), 0);
     graph g;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(graph_load_file(&g, packed, &e) == 0, "%s", e.msg);
     ck_assert_uint_eq(g.arena_bytes, 176);   /* as in c_array_compiles */
     size_t flash;
@@ -311,7 +311,7 @@ START_TEST(run_prints_classes_and_accuracy)
     int64_t label = 0;
     npy_array l = {.dtype = NPY_I64, .rank = 1, .shape = {1},
                    .data = &label, .nbytes = sizeof label};
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     char *labels = path_in("labels.npy");
     ck_assert_int_eq(npy_save(labels, &l, &e), 0);
     snprintf(cmd, sizeof cmd, "%s '%s' '%s' --labels '%s'",

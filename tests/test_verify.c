@@ -51,7 +51,7 @@ static uint8_t *valid_model(size_t *len)
     g.outputs[g.n_outputs++] = y;
     g.arena_bytes = 48;
     uint8_t *buf;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     ck_assert_msg(graph_to_mcn(&g, &buf, len, &e) == 0, "%s", e.msg);
     graph_free(&g);
     return buf;

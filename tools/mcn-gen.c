@@ -42,7 +42,7 @@ int main(int argc, char **argv)
     if (!in || !dir)
         return tool_usage("mcn-gen", "MODEL and -o DIR are needed");
     const char *shown = strcmp(in, "-") == 0 ? "<stdin>" : in;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     uint8_t *buf = NULL, *packed = NULL;
     size_t len = 0;
     graph g;

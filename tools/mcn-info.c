@@ -222,7 +222,7 @@ int main(int argc, char **argv)
     if (!path)
         return tool_usage("mcn-info", "no model given");
     const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     uint8_t *buf = NULL;
     size_t len = 0, flash = 0;
     int64_t peak = 0;

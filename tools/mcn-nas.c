@@ -94,7 +94,7 @@ static int realign(const apply_args *a, const graph *g, graph *d,
 {
     npy_array x;
     sample_batch b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     if (npy_load(a->calib, &x, &e)) {
         fprintf(stderr, "%s: %s\n", a->calib, e.msg);
         return -1;
@@ -122,7 +122,7 @@ static int run_apply(const apply_args *a)
 {
     graph g, d;
     nas_channels ch;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     graph_init(&g);
     graph_init(&d);
     memset(&ch, 0, sizeof ch);

@@ -72,7 +72,7 @@ int main(int argc, char **argv)
         return TOOL_EX_USAGE;
     }
 
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     graph g;
     graph_init(&g);
     uint8_t *model = NULL, *text = NULL;

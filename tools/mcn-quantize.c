@@ -80,7 +80,7 @@ static void print_err(const qcmd_err *r)
 static int one_model(const q_args *a)
 {
     graph g;
-    qcmd_err r = {"", {{0}}};
+    qcmd_err r = {"", {{0}, 0}};
     qcmd_calib *cache = NULL;
     const sample_batch *b;
     const char *in = a->n_in ? a->in[0] : "-";
@@ -117,7 +117,7 @@ static int batch_child(const q_args *a, int k, const sample_batch *b,
                        graph *g)
 {
     char out[4096], rep[4096];
-    qcmd_err r = {"", {{0}}};
+    qcmd_err r = {"", {{0}, 0}};
     in_dir(out, sizeof out, a->out_dir, a->in[k], NULL);
     if (a->report)
         in_dir(rep, sizeof rep, a->report, a->in[k], ".json");
@@ -170,7 +170,7 @@ static int batch(const q_args *a)
     progress_init(&bar, "quantizing");
     for (int k = 0; k < a->n_in; k++) {
         graph g;
-        qcmd_err r = {"", {{0}}};
+        qcmd_err r = {"", {{0}, 0}};
         const sample_batch *b;
         graph_init(&g);
         if (qcmd_load(a->in[k], &g, &r) ||

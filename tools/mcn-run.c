@@ -331,7 +331,7 @@ int main(int argc, char **argv)
     }
     if (!a.model || !a.input)
         goto bad;
-    run_err r = {NULL, {{0}}};
+    run_err r = {NULL, {{0}, 0}};
     if (run(&a, &r)) {
         fprintf(stderr, "%s: %s\n", r.file ? r.file : a.model, r.e.msg);
         return 1;

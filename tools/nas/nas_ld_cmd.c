@@ -28,7 +28,7 @@ int nas_ld_main(int argc, char **argv)
     memset(&bo, 0, sizeof bo);
     const char *out = NULL;
     for (int i = 2; i < argc; i++) {
-        mcn_err e = {{0}};
+        mcn_err e = {0};
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             puts(usage);
             return 0;
@@ -45,7 +45,7 @@ int nas_ld_main(int argc, char **argv)
         }
     }
     nas_budget b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     if (nas_budget_resolve(&bo, &b, &e))
         return nas_cli_usage(e.msg, usage);
     char *text = NULL;

@@ -113,7 +113,7 @@ static int parse(search_args *a, int argc, char **argv, int from)
     int have_in = 0, rc = 0;
     for (int i = from; i < argc && rc == 0; i++) {
         const char *s = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        mcn_err e = {{0}};
+        mcn_err e = {0};
         char *end;
         if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
             puts(usage);
@@ -532,7 +532,7 @@ static int finish(run_ctx *r, const nas_search_opts *o, nas_candidate *best,
 
 static int write_log(run_ctx *r)
 {
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     fputs("\n]\n", r->log);
     if (fclose(r->log)) {
         r->log = NULL;
@@ -550,7 +550,7 @@ static int write_log(run_ctx *r)
 static int run(const search_args *a)
 {
     nas_budget b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     if (nas_budget_resolve(&a->budget, &b, &e))
         return nas_cli_usage(e.msg, usage);
     nas_net net;

@@ -51,7 +51,7 @@ static int parse(space_args *a, int argc, char **argv)
     int have_in = 0;
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        mcn_err e = {{0}};
+        mcn_err e = {0};
         char *end;
         if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
             puts(usage);
@@ -144,7 +144,7 @@ static int write_svg(const space_args *a, const nas_space *s, int n,
 {
     char *buf = NULL;
     size_t len = 0;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     FILE *f = open_memstream(&buf, &len);
     int rc = f ? nas_space_svg(f, s, n, SVG_SPACES, title, &e)
                : mcn_fail(&e, "out of memory");
@@ -166,7 +166,7 @@ int nas_space_main(int argc, char **argv)
     if (rc)
         return rc < 0 ? 0 : rc;
     nas_budget b;
-    mcn_err e = {{0}};
+    mcn_err e = {0};
     if (nas_budget_resolve(&a.budget, &b, &e))
         return nas_cli_usage(e.msg, usage);
     nas_space_opts o = {

@@ -564,7 +564,7 @@ static int run_firmware(const work *w, const sim_job *j, sim_run *r,
         return mcn_fail(e, "cannot run " SIM_QEMU ": %s",
                         log_reason(w, "qemu.log", why, sizeof why));
     snprintf(path, sizeof path, "%s/" SIM_OUT_FILE, w->dir);
-    mcn_err pe = {{0}};
+    mcn_err pe = {0};
     int rc = sim_results_read(path, j->n_samples, j->n_outputs, j->out_bytes,
                               j->n_ops, &r->res, &pe);
     if (st == SIM_EXIT_FAULT)
@@ -579,7 +579,7 @@ static int run_firmware(const work *w, const sim_job *j, sim_run *r,
     if (rc == 0 && r->res.done != j->n_samples)
         rc = mcn_fail(&pe, "the firmware stopped after %d samples",
                       r->res.done);
-    return rc ? mcn_fail(e, "%s", pe.msg) : 0;
+    return rc ? mcn_fail_status(e, pe.status, "%s", pe.msg) : 0;
 }
 
 /* What the board cannot hold, said before anything is built. The link
