@@ -12,6 +12,8 @@ enum {
     MCN_EX_USAGE = 64,    /* the command line is wrong */
     MCN_EX_DATAERR = 65,  /* the input is malformed or unsupported */
     MCN_EX_NOINPUT = 66,  /* an input file cannot be opened */
+    MCN_EX_UNAVAILABLE = 69, /* a program it needs is not installed */
+    MCN_EX_SOFTWARE = 70, /* a program it ran failed or crashed */
     MCN_EX_OSERR = 71,    /* out of memory, cannot start a program */
     MCN_EX_CANTCREAT = 73, /* the output file cannot be created */
     MCN_EX_IOERR = 74     /* reading or writing failed part way */

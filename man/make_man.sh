@@ -21,6 +21,12 @@ summary() {
     *) echo "an mcn tool" ;;
     esac
 }
+# Subcommands with a --help of their own, in the same page.
+subcommands() {
+    case $1 in
+    mcn-nas) echo "space search ld" ;;
+    esac
+}
 # roff: a backslash doubled, a leading . or ' guarded.
 escape() {
     sed -e 's/\\/\\e/g' -e "s/^\\([.']\\)/\\\\\\&\\1/"
@@ -36,9 +42,14 @@ for tool in "$bin"/mcn-*; do
         printf '.SH SYNOPSIS\n.nf\n'
         sed -n '1,/^$/p' "$out/$name.help" | sed '/^$/d' | escape
         printf '.fi\n.SH DESCRIPTION\n.nf\n'
-        sed '1,/^$/d' "$out/$name.help" | escape
-        printf '.fi\n.SH EXIT STATUS\n'
-        printf '0 on success, 64 for a usage mistake, 1 for any other failure.\n'
+        sed '1,/^$/d' "$out/$name.help" | sed '/^Exit status/,$d' | escape
+        for sub in $(subcommands "$name"); do
+            printf '.fi\n.SS %s %s\n.nf\n' "$name" "$sub"
+            "$tool" "$sub" --help | sed '/^Exit status/,$d' | escape
+        done
+        printf '.fi\n.SH EXIT STATUS\n.nf\n'
+        sed -n '/^Exit status/,$p' "$out/$name.help" | escape
+        printf '.fi\n'
         printf '.SH SEE ALSO\n'
         for other in "$bin"/mcn-*; do
             o=$(basename "$other")

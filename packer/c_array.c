@@ -8,22 +8,22 @@
 #include <string.h>
 
 #define BYTES_PER_LINE 12
-#define MAX_NAME 100
+#define MAX_NAME PACK_C_NAME_MAX
 
-static int is_identifier(const char *s)
+int pack_c_identifier(const char *s, size_t max)
 {
     if (!s || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
         return 0;
     for (const char *p = s; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_'))
             return 0;
-    return strlen(s) <= MAX_NAME;
+    return strlen(s) <= max;
 }
 
 int pack_c_array(const uint8_t *model, size_t len, uint32_t arena_bytes,
                  const char *name, char **src, size_t *src_len, mcn_err *e)
 {
-    if (!is_identifier(name))
+    if (!pack_c_identifier(name, MAX_NAME))
         return mcn_fail(e, "'%s' is not a C identifier (letters, digits "
                         "and '_', not starting with a digit, at most %d)",
                         name ? name : "", MAX_NAME);

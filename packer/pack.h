@@ -106,6 +106,11 @@ int pack_overlap_window(void *user, const graph *g, int node, int slot,
    layout for now, so this is the identity. */
 int pack_layout_weights(graph *g, mcn_err *e);
 
+/* 1 if s is a C identifier of at most max characters (letters, digits
+   and '_', not starting with a digit). */
+#define PACK_C_NAME_MAX 100
+int pack_c_identifier(const char *s, size_t max);
+
 /* A packed model as C source (c_array.c): a comment with the sizes,
      const unsigned char NAME[] __attribute__((aligned(16))) = {...};
      const unsigned int NAME_len = N;

@@ -136,7 +136,7 @@ START_TEST(misuse)
          "printed no number"},
         {" -o OUT --width 1 --eval " MNIST "/test_x.npy --labels " MNIST
          "/first4_x.npy", 65, "first4_x.npy: 3136 labels for 1000 samples"},
-        {" -o OUT --width 1 --calib /nonexistent.npy", 65,
+        {" -o OUT --width 1 --calib /nonexistent.npy", 66,
          "/nonexistent.npy: "},
     };
     char cmd[4096], out[600], *err;

@@ -83,7 +83,8 @@ START_TEST(misuse)
         {" --resolutions 28,x", 64, "--resolutions: whole numbers"},
         {" --samples 0", 64, "--samples takes 1..1000000"},
         {" --seed -1", 64, "--seed takes a whole number"},
-        {" --bogus", 64, "usage: mcn-nas space"},
+        {" --bogus", 64, "mcn-nas: unexpected argument '--bogus' or a "
+         "missing value after it (see mcn-nas space --help)\n"},
         {" --board nope", 64, "unknown board 'nope'"},
         {" --sram 4K --flash 1M", 64, "leaves no room for a model"},
         {" --sram 16K --flash 64K --svg /nonexistent/dir/s.svg", 73,

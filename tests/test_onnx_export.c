@@ -383,7 +383,8 @@ START_TEST(bad_models_refused)
     free(buf);
     refused(BIN "mcn-export cut.mcn -o x.onnx", 65, "cut.mcn", "");
     refused(BIN "mcn-export junk.mcn -o x.onnx", 65, "junk.mcn", "");
-    refused(BIN "mcn-export missing.mcn -o x.onnx", 65, "missing.mcn", "");
+    refused(BIN "mcn-export missing.mcn -o x.onnx", 66, "missing.mcn",
+            "cannot open");
 }
 END_TEST
 

@@ -97,7 +97,7 @@ START_TEST(failures_leave_no_output)
     ck_assert_int_eq(tu_write_file(model, "not a model\n", 12), 0);
     snprintf(cmd, sizeof cmd, "%s '%s' -o '%s'", TU_BIN("mcn-import"), model,
              out);
-    ck_assert_int_eq(tu_run(cmd, NULL, &err), 1);
+    ck_assert_int_eq(tu_run(cmd, NULL, &err), 65);
     char want[800];
     snprintf(want, sizeof want,
              "%s: not an ONNX model (protobuf parse failed)\n", model);
@@ -110,7 +110,7 @@ START_TEST(failures_leave_no_output)
     ob_node(b, "Einsum", "act", "x", "y");
     ob_output(b, "y", -1, NULL);
     write_model(b, model);
-    ck_assert_int_eq(tu_run(cmd, NULL, &err), 1);
+    ck_assert_int_eq(tu_run(cmd, NULL, &err), 65);
     snprintf(want, sizeof want,
              "%s: node 'act' (Einsum, opset 13): unsupported operator\n",
              model);
@@ -120,7 +120,7 @@ START_TEST(failures_leave_no_output)
 
     snprintf(cmd, sizeof cmd, "%s '%s/missing.onnx' -o '%s'",
              TU_BIN("mcn-import"), dir, out);
-    ck_assert_int_eq(tu_run(cmd, NULL, &err), 1);
+    ck_assert_int_eq(tu_run(cmd, NULL, &err), 66);
     ck_assert_ptr_nonnull(strstr(err, "missing.onnx: "));
     ck_assert_int_eq(tu_count_lines(err), 1);
     ck_assert(!tu_exists(out));

@@ -450,7 +450,7 @@ START_TEST(a_board_too_small_says_so)
     npy_array a = {NPY_I8, 2, {1, 1200}, q, sizeof q};
     ck_assert_int_eq(npy_save(x, &a, &e), 0);
     ck_assert_int_eq(run(NULL, &err, TU_BIN("mcn-sim") " '%s' '%s' --board "
-                         "mps3-an547 -o '%s/y.npy'", model, x, d), 1);
+                         "mps3-an547 -o '%s/y.npy'", model, x, d), 65);
     char want[200];
     snprintf(want, sizeof want, "mcn-sim: the model takes %zu bytes; "
              "mps3-an547 has 524288 bytes of flash for the model and the "
@@ -467,14 +467,15 @@ START_TEST(failures_are_one_line)
     setup(&f);
     char *err = NULL;
     ck_assert_int_eq(run(NULL, &err, TU_BIN("mcn-sim") " '%s' '%s' --board "
-                         "mps2-an505 -o '%s/y.npy'", f.model, f.x8, f.dir), 1);
+                         "mps2-an505 -o '%s/y.npy'", f.model, f.x8, f.dir), 64);
     ck_assert_str_eq(err, "mcn-sim: unknown board 'mps2-an505' (one of "
-                          "mps2-an385, mps2-an386, mps2-an500, mps3-an547)\n");
+                          "mps2-an385, mps2-an386, mps2-an500, mps3-an547) "
+                          "(see mcn-sim --help)\n");
     free(err);
     ck_assert_int_eq(run(NULL, &err, TU_BIN("mcn-sim") " '%s' '%s' --form "
-                         "jit -o '%s/y.npy'", f.model, f.x8, f.dir), 1);
+                         "jit -o '%s/y.npy'", f.model, f.x8, f.dir), 64);
     ck_assert_str_eq(err, "mcn-sim: unknown form 'jit' (interpreter or "
-                          "generated)\n");
+                          "generated) (see mcn-sim --help)\n");
     free(err);
 
     /* A model cut in half is refused by the verifier, before any build. */
@@ -485,7 +486,7 @@ START_TEST(failures_are_one_line)
     ck_assert_int_eq(tu_write_file(cut, m, len / 2), 0);
     free(m);
     ck_assert_int_eq(run(NULL, &err, TU_BIN("mcn-sim") " '%s' '%s' -o "
-                         "'%s/y.npy'", cut, f.x8, f.dir), 1);
+                         "'%s/y.npy'", cut, f.x8, f.dir), 65);
     ck_assert_int_eq(tu_count_lines(err), 1);
     ck_assert_msg(strncmp(err, cut, strlen(cut)) == 0 &&
                   strncmp(err + strlen(cut), ": ", 2) == 0, "%s", err);
@@ -493,7 +494,7 @@ START_TEST(failures_are_one_line)
 
     ck_assert_int_eq(run(NULL, &err, "PATH=/nonexistent " TU_BIN("mcn-sim")
                          " '%s' '%s' -o '%s/y.npy'", f.model, f.x8, f.dir),
-                     1);
+                     69);
     ck_assert_str_eq(err, "mcn-sim: arm-none-eabi-gcc not found: install "
                           "gcc-arm-none-eabi and libnewlib-arm-none-eabi\n");
     free(err);
@@ -503,7 +504,7 @@ START_TEST(failures_are_one_line)
                      0);
     ck_assert_int_eq(run(NULL, &err, "PATH='%s/bin' " TU_BIN("mcn-sim")
                          " '%s' '%s' -o '%s/y.npy'", f.dir, f.model, f.x8,
-                         f.dir), 1);
+                         f.dir), 69);
     ck_assert_str_eq(err, "mcn-sim: qemu-system-arm not found: install "
                           "qemu-system-arm\n");
     free(err);

@@ -102,13 +102,13 @@ static void teardown(void)
     dir = NULL;
 }
 
-/* A failing run: non-zero exit, one stderr line naming `file`, and no
+/* A failing run: exit `status`, one stderr line naming `file`, and no
    output file left behind. */
-static void expect_failure(const char *cmd, const char *file)
+static void expect_failure(const char *cmd, int status, const char *file)
 {
     char *o = NULL, *err = NULL;
     int rc = tu_run(cmd, &o, &err);
-    ck_assert_msg(rc != 0, "%s: exit 0", cmd);
+    ck_assert_msg(rc == status, "%s: exit %d, want %d", cmd, rc, status);
     ck_assert_msg(tu_count_lines(err) == 1, "%s: stderr '%s'", cmd, err);
     ck_assert_msg(strstr(err, file) != NULL, "%s: stderr '%s'", cmd, err);
     ck_assert_msg(!tu_exists(out), "%s left %s", cmd, out);
@@ -131,22 +131,23 @@ START_TEST(bad_models_fail_cleanly)
         junk[i] = (uint8_t)((seed = seed * 1664525u + 1013904223u) >> 24);
     ck_assert_int_eq(tu_write_file(noise, junk, sizeof junk), 0);
     const char *bad[3] = {trunc, noise, path_in("missing.mcn")};
+    const int status[3] = {65, 65, 66};
     char cmd[2400];
     for (int i = 0; i < 3; i++) {
         snprintf(cmd, sizeof cmd, "%s '%s' -o '%s'", TU_BIN("mcn-pack"),
                  bad[i], out);
-        expect_failure(cmd, bad[i]);
+        expect_failure(cmd, status[i], bad[i]);
         snprintf(cmd, sizeof cmd, "%s '%s' '%s' -o '%s'", TU_BIN("mcn-run"),
                  bad[i], input, out);
-        expect_failure(cmd, bad[i]);
+        expect_failure(cmd, status[i], bad[i]);
         snprintf(cmd, sizeof cmd, "%s '%s' --json > /dev/null",
                  TU_BIN("mcn-info"), bad[i]);
-        expect_failure(cmd, bad[i]);
+        expect_failure(cmd, status[i], bad[i]);
     }
     /* A bad input array is named, not the model. */
     snprintf(cmd, sizeof cmd, "%s '%s' '%s' -o '%s'", TU_BIN("mcn-run"),
              model, noise, out);
-    expect_failure(cmd, noise);
+    expect_failure(cmd, 65, noise);
 }
 END_TEST
 
@@ -178,10 +179,10 @@ START_TEST(c_array_compiles)
     ck_assert(tu_exists(obj));
     free(o);
     free(err);
-    /* Not an identifier: refused, nothing written. */
+    /* Not an identifier: a usage mistake, nothing written. */
     snprintf(cmd, sizeof cmd, "%s '%s' --c-array 9lives -o '%s'",
              TU_BIN("mcn-pack"), model, out);
-    expect_failure(cmd, model);
+    expect_failure(cmd, 64, "'9lives' is not a C identifier");
 }
 END_TEST
 
@@ -286,10 +287,10 @@ START_TEST(info_draws_the_arena)
     ck_assert_ptr_nonnull(strstr(a, "peak 176 bytes"));
     free(a);
     free(b);
-    /* A picture that cannot be written: one line naming it, exit 1. */
+    /* A picture that cannot be written: one line naming it, exit 73. */
     snprintf(cmd, sizeof cmd, "%s '%s' --memory '%s/no/such/dir/a.svg'",
              TU_BIN("mcn-info"), packed, dir);
-    ck_assert_int_eq(tu_run(cmd, &o, &err), 1);
+    ck_assert_int_eq(tu_run(cmd, &o, &err), 73);
     ck_assert_int_eq(tu_count_lines(err), 1);
     ck_assert_ptr_nonnull(strstr(err, "/no/such/dir/a.svg: cannot "));
     free(o);

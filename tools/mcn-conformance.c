@@ -54,9 +54,9 @@ static const char usage[] =
     "carry int8, uint8 and int32. Such a case prints `OP on DTYPE`. Any\n"
     "other import error, and every run or comparison error, is a failure.\n"
     "\n"
-    "Exit status: without --expect, 1 if any case fails; with --expect,\n"
-    "1 only if a listed case does not pass (failures of unlisted cases are\n"
-    "known work, reported but not fatal). 2 on a usage or I/O error.\n";
+    "Exit status 1: without --expect, a case failed; with --expect, a\n"
+    "listed case does not pass (failures of unlisted cases are known work,\n"
+    "reported but not fatal). The others are every tool's:\n";
 
 typedef struct {
     char *name;         /* GROUP/CASE */
@@ -224,7 +224,7 @@ static int by_count(const void *a, const void *b)
                                 : strcmp(x->what, y->what);
 }
 
-/* Names listed in an expectation file (malloc'd). */
+/* Names listed in an expectation file (malloc'd); 0 or an exit status. */
 static int read_expect(const char *path, char ***names, int *n)
 {
     uint8_t *buf;
@@ -232,14 +232,12 @@ static int read_expect(const char *path, char ***names, int *n)
     mcn_err e;
     *names = NULL;
     *n = 0;
-    if (file_read_all(path, &buf, &len, &e)) {
-        fprintf(stderr, "%s: %s\n", path, e.msg);
-        return -1;
-    }
+    if (file_read_all(path, &buf, &len, &e))
+        return tool_fail(path, &e);
     char *text = realloc(buf, len + 1);
     if (!text) {
         free(buf);
-        return -1;
+        return MCN_EX_OSERR;
     }
     text[len] = 0;
     int cap = 0;
@@ -275,13 +273,13 @@ static int write_expect(const char *path, char **passed, int n)
     char *text = malloc(sizeof head + len + 1), *p = text;
     mcn_err e;
     if (!text)
-        return -1;
+        return MCN_EX_OSERR;
     p += sprintf(p, "%s", head);
     for (int i = 0; i < n; i++)
         p += sprintf(p, "%s\n", passed[i]);
     int rc = file_write_atomic(path, text, (size_t)(p - text), &e);
     if (rc)
-        fprintf(stderr, "%s: %s\n", path, e.msg);
+        rc = tool_fail(path, &e);
     free(text);
     return rc;
 }
@@ -339,15 +337,16 @@ static bool listed(char **want, int n_want, const char *name)
     return false;
 }
 
-/* Listed cases, in the walked groups and selected, that did not pass;
-   and a note of passing cases the file does not list yet. */
+/* Listed cases, in the walked groups and selected, that did not pass (or
+   minus an exit status), and a note of passing cases not listed yet. */
 static int regressions(const conf_args *a, const case_list *l,
                        const conf_kind *kinds, char **passed, int n_passed)
 {
     char **want;
     int n_want, n_bad = 0, n_new = 0;
-    if (read_expect(a->expect, &want, &n_want))
-        return -1;
+    int st = read_expect(a->expect, &want, &n_want);
+    if (st)
+        return -st;
     for (int i = 0; i < n_want; i++) {
         if (!selected(want[i], a->globs, a->n_globs))
             continue;
@@ -434,7 +433,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < a.n_data; i++)
         if (collect(a.data[i], &l)) {
             fprintf(stderr, "%s: cannot read the directory\n", a.data[i]);
-            return 2;
+            return MCN_EX_NOINPUT;
         }
     /* Cases not selected keep CONF_PASS: regressions() skips them. */
     conf_kind *kinds = calloc((size_t)l.n + 1, sizeof *kinds);
@@ -443,7 +442,7 @@ int main(int argc, char **argv)
     op_count *ops = NULL;
     int n_ops = 0, counts[3] = {0, 0, 0}, n_passed = 0;
     if (!kinds || !passed || !r)
-        return 2;
+        return MCN_EX_OSERR;
     for (int i = 0; i < l.n; i++) {
         const conf_case *cc = &l.cases[i];
         if (!selected(cc->name, a.globs, a.n_globs))
@@ -465,10 +464,11 @@ int main(int argc, char **argv)
     qsort(passed, (size_t)n_passed, sizeof *passed, by_name);
     if (a.expect) {
         int bad = regressions(&a, &l, kinds, passed, n_passed);
-        status = bad < 0 ? 2 : bad > 0;
+        status = bad < 0 ? -bad : bad > 0;
     }
-    if (a.write && write_expect(a.write, passed, n_passed))
-        status = 2;
+    int wrote = a.write ? write_expect(a.write, passed, n_passed) : 0;
+    if (wrote)
+        status = wrote;
     printf("%d passed, %d failed, %d skipped\n", counts[CONF_PASS],
            counts[CONF_FAIL], counts[CONF_UNSUPPORTED]);
     free(ops);

@@ -34,8 +34,7 @@ static const char help[] =
     "              terminal)\n"
     "  -h, --help  this text\n"
     "\n"
-    "MODEL '-' reads stdin. On any error nothing is written.\n"
-    "Exit status: 64 usage, 65 a model it cannot export, 73 cannot write.\n";
+    "MODEL '-' reads stdin. On any error nothing is written.\n";
 
 static int export_file(const char *in, const char *out)
 {
@@ -46,13 +45,9 @@ static int export_file(const char *in, const char *out)
     graph_init(&g);
     int rc = 0;
     if (graph_load_file(&g, in, &e) || onnx_export(&g, &buf, &len, &e)) {
-        fprintf(stderr, "%s: %s\n", strcmp(in, "-") ? in : "<stdin>", e.msg);
-        rc = 65;
+        rc = tool_fail(strcmp(in, "-") ? in : "<stdin>", &e);
     } else if (file_write_atomic(out, buf, len, &e)) {
-        fprintf(stderr, "%s: %s\n", out && strcmp(out, "-") ? out
-                                                            : "<stdout>",
-                e.msg);
-        rc = 73;
+        rc = tool_fail(out && strcmp(out, "-") ? out : "<stdout>", &e);
     }
     free(buf);
     graph_free(&g);

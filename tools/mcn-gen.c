@@ -41,6 +41,9 @@ int main(int argc, char **argv)
     }
     if (!in || !dir)
         return tool_usage("mcn-gen", "MODEL and -o DIR are needed");
+    if (!pack_c_identifier(name, GEN_NAME_MAX))
+        return tool_usage("mcn-gen", "--name '%s' is not a C identifier of "
+                          "at most %d characters", name, GEN_NAME_MAX);
     const char *shown = strcmp(in, "-") == 0 ? "<stdin>" : in;
     mcn_err e = {0};
     uint8_t *buf = NULL, *packed = NULL;
@@ -48,39 +51,40 @@ int main(int argc, char **argv)
     graph g;
     graph_init(&g);
     gen_out out = {0};
-    int rc = 1;
+    int rc;
     if (file_read_all(in, &buf, &len, &e) ||
         graph_from_mcn(&g, buf, len, &e)) {
-        fprintf(stderr, "%s: %s\n", shown, e.msg);
+        rc = tool_fail(shown, &e);
         goto done;
     }
     const uint8_t *model = buf;
     if (g.arena_bytes == 0) {
         pack_opts po = {.keep_names = false, .target = target};
         if (pack_to_mcn(&g, &po, &packed, &len, &e)) {
-            fprintf(stderr, "%s: %s\n", shown, e.msg);
+            rc = tool_fail(shown, &e);
             goto done;
         }
         model = packed;
     }
     if (gen_model(model, len, name, &out, &e)) {
-        fprintf(stderr, "%s: %s\n", shown, e.msg);
+        rc = tool_fail(shown, &e);
         goto done;
     }
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "%s: cannot create directory: %s\n", dir,
                 strerror(errno));
+        rc = MCN_EX_CANTCREAT;
         goto done;
     }
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.h", dir, name);
     if (file_write_atomic(path, out.h_src, strlen(out.h_src), &e)) {
-        fprintf(stderr, "%s: %s\n", path, e.msg);
+        rc = tool_fail(path, &e);
         goto done;
     }
     snprintf(path, sizeof path, "%s/%s.c", dir, name);
     if (file_write_atomic(path, out.c_src, strlen(out.c_src), &e)) {
-        fprintf(stderr, "%s: %s\n", path, e.msg);
+        rc = tool_fail(path, &e);
         goto done;
     }
     rc = 0;

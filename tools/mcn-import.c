@@ -64,10 +64,10 @@ static int import(const char *in, const char *out, bool verbose)
         rc = graph_save_file(&g, out ? out : "-", &e);
     }
     if (rc)
-        fprintf(stderr, "%s: %s\n", where, e.msg);
+        rc = tool_fail(where, &e);
     free(buf);
     graph_free(&g);
-    return rc ? 1 : 0;
+    return rc;
 }
 
 static int verbose_flag(const char *s, void *user)

@@ -235,11 +235,11 @@ int main(int argc, char **argv)
         sizes(&g, len, &peak, &flash, memory ? &planned : NULL, &e) ||
         (memory && (failed = memory) &&
          draw_memory(planned.arena_bytes ? &planned : &g, memory, &e))) {
-        fprintf(stderr, "%s: %s\n", failed, e.msg);
+        int status = tool_fail(failed, &e);
         free(buf);
         graph_free(&g);
         graph_free(&planned);
-        return 1;
+        return status;
     }
     graph_free(&planned);
     int64_t macs = 0, params = 0;
@@ -262,8 +262,7 @@ int main(int argc, char **argv)
     int rc = 0;
     if (is_float_graph(&g) && report_blockers(&g, json, &e)) {
         fflush(stdout);
-        fprintf(stderr, "%s: %s\n", shown, e.msg);
-        rc = 1;
+        rc = tool_fail(shown, &e);
     }
     if (json)
         printf("}\n");

@@ -88,29 +88,26 @@ static int apply_depth(const apply_args *a, const graph *g,
     return rc;
 }
 
-/* The calibration samples through both graphs at the trained size. */
+/* The calibration samples through both graphs at the trained size; 0 or
+   the status to exit with. */
 static int realign(const apply_args *a, const graph *g, graph *d,
                    const nas_channels *ch, const int *keep)
 {
     npy_array x;
     sample_batch b;
     mcn_err e = {0};
-    if (npy_load(a->calib, &x, &e)) {
-        fprintf(stderr, "%s: %s\n", a->calib, e.msg);
-        return -1;
-    }
+    if (npy_load(a->calib, &x, &e))
+        return tool_fail(a->calib, &e);
     int rc = sample_inputs_from_npy(g, 0, &x, &b, &e);
     npy_free(&x);
-    if (rc) {
-        fprintf(stderr, "%s: %s\n", a->calib, e.msg);
-        return -1;
-    }
+    if (rc)
+        return tool_fail(a->calib, &e);
     rc = b.dtype != MCN_DT_FLOAT32
              ? mcn_fail(&e, "the model's input is not float")
              : nas_realign(d, g, ch, keep, b.data, b.data, b.n, a->passes,
                            &e);
     if (rc)
-        fprintf(stderr, "%s: %s\n", a->calib, e.msg);
+        rc = tool_fail(a->calib, &e);
     else
         fprintf(stderr, "mcn-nas: statistics re-aligned on %d samples "
                 "(%d passes)\n", b.n, a->passes);
@@ -126,7 +123,7 @@ static int run_apply(const apply_args *a)
     graph_init(&g);
     graph_init(&d);
     memset(&ch, 0, sizeof ch);
-    int rc = 65, *keep = NULL;
+    int rc, *keep = NULL;
     if (graph_load_file(&g, a->in, &e) || nas_cli_float_model(&g, &e) ||
         nas_channels_find(&g, &ch, &e))
         goto fail;
@@ -139,10 +136,8 @@ static int run_apply(const apply_args *a)
         keep[k] = nas_group_width(&ch.groups[k], a->width, a->divisor);
     if (graph_slice_channels(&g, &ch, keep, &d, &e))
         goto fail;
-    if (a->calib && realign(a, &g, &d, &ch, keep)) {
-        rc = 65;
+    if (a->calib && (rc = realign(a, &g, &d, &ch, keep)) != 0)
         goto done;
-    }
     if ((a->n_depth && apply_depth(a, &g, &ch, &d, &e)) ||
         (a->h && graph_set_resolution(&d, 0, a->h, a->w, &e)))
         goto fail;
@@ -159,14 +154,13 @@ static int run_apply(const apply_args *a)
             (long long)after.macs, (long long)before.params,
             (long long)after.params);
     if (graph_save_file(&d, a->out, &e)) {
-        fprintf(stderr, "%s: %s\n", a->out ? a->out : "<stdout>", e.msg);
-        rc = 73;
+        rc = tool_fail(a->out ? a->out : "<stdout>", &e);
         goto done;
     }
     rc = 0;
     goto done;
 fail:
-    fprintf(stderr, "%s: %s\n", nas_cli_shown(a->in), e.msg);
+    rc = tool_fail(nas_cli_shown(a->in), &e);
 done:
     free(keep);
     nas_channels_free(&ch);
@@ -214,7 +208,7 @@ static int apply_main(int argc, char **argv)
             a.in = s;
             have_in = 1;
         } else {
-            return nas_cli_usage(NULL, usage);
+            return nas_cli_unexpected(s, usage);
         }
     }
     if ((!a.out || strcmp(a.out, "-") == 0) && isatty(STDOUT_FILENO)) {
@@ -227,13 +221,12 @@ static int apply_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    tool_cli_standard(argc, argv, "mcn-nas", usage);
+    /* A subcommand has its own --help. */
+    const char *sub = argc > 1 ? argv[1] : "";
+    if (strcmp(sub, "space") && strcmp(sub, "search") && strcmp(sub, "ld"))
+        tool_cli_standard(argc, argv, "mcn-nas", usage);
     if (argc < 2)
-        return nas_cli_usage(NULL, usage);
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        puts(usage);
-        return 0;
-    }
+        return nas_cli_usage("a subcommand or a model is needed", usage);
     if (strcmp(argv[1], "--list-boards") == 0 && argc == 2) {
         nas_board_list(stdout);
         return 0;

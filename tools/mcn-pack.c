@@ -33,12 +33,6 @@ static const char *shown(const char *path)
     return !path || strcmp(path, "-") == 0 ? "<stdin>" : path;
 }
 
-static int fail(const char *file, const mcn_err *e)
-{
-    fprintf(stderr, "%s: %s\n", file, e->msg);
-    return 1;
-}
-
 int main(int argc, char **argv)
 {
     tool_cli_standard(argc, argv, "mcn-pack", usage);
@@ -52,8 +46,13 @@ int main(int argc, char **argv)
             const char *t = argv[++i];
             if (pack_target_parse(t, &opts.target))
                 return tool_usage("mcn-pack", "unknown target '%s'", t);
-        } else if (strcmp(argv[i], "--c-array") == 0 && i + 1 < argc)
+        } else if (strcmp(argv[i], "--c-array") == 0 && i + 1 < argc) {
             c_name = argv[++i];
+            if (!pack_c_identifier(c_name, PACK_C_NAME_MAX))
+                return tool_usage("mcn-pack", "--c-array '%s' is not a C "
+                                  "identifier of at most %d characters",
+                                  c_name, PACK_C_NAME_MAX);
+        }
         else if (strcmp(argv[i], "--keep-names") == 0)
             opts.keep_names = true;
         else if ((argv[i][0] != '-' || strcmp(argv[i], "-") == 0) &&
@@ -77,24 +76,24 @@ int main(int argc, char **argv)
     graph_init(&g);
     uint8_t *model = NULL, *text = NULL;
     size_t len = 0;
-    int rc = 1;
+    int rc;
     if (graph_load_file(&g, in, &e) ||
         pack_to_mcn(&g, &opts, &model, &len, &e)) {
-        fail(shown(in), &e);
+        rc = tool_fail(shown(in), &e);
         goto out;
     }
     const void *bytes = model;
     if (c_name) {
         char *src;
         if (pack_c_array(model, len, g.arena_bytes, c_name, &src, &len, &e)) {
-            fail(shown(in), &e);
+            rc = tool_fail(shown(in), &e);
             goto out;
         }
         text = (uint8_t *)src;
         bytes = text;
     }
     if (file_write_atomic(out, bytes, len, &e)) {
-        fail(to_stdout ? "<stdout>" : out, &e);
+        rc = tool_fail(to_stdout ? "<stdout>" : out, &e);
         goto out;
     }
     rc = 0;

@@ -57,7 +57,8 @@ static const char help[] =
 static const char help_tail[] =
     "\n"
     "IN defaults to stdin. On any error nothing is written for that model;\n"
-    "the exit status is 1 if any model failed.\n";
+    "in batch mode the others are written, and the exit status is the\n"
+    "first failure's.\n";
 
 #define MAX_MODELS 4096
 
@@ -93,7 +94,7 @@ static int one_model(const q_args *a)
         print_err(&r);
     qcmd_calib_free(cache);
     graph_free(&g);
-    return rc ? 1 : 0;
+    return rc ? mcn_exit_status(&r.e) : 0;
 }
 
 static const char *base_name(const char *p)
@@ -125,7 +126,7 @@ static int batch_child(const q_args *a, int k, const sample_batch *b,
     q.progress = false;
     if (qcmd_quantize(&q, a->in[k], g, b, out, a->report ? rep : NULL, &r)) {
         print_err(&r);
-        return 1;
+        return mcn_exit_status(&r.e);
     }
     return 0;
 }
@@ -135,35 +136,43 @@ static int check_batch(const q_args *a)
     struct stat st;
     if (stat(a->out_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         fprintf(stderr, "%s: not a directory (--out-dir)\n", a->out_dir);
-        return -1;
+        return MCN_EX_CANTCREAT;
     }
     if (a->report && (stat(a->report, &st) != 0 || !S_ISDIR(st.st_mode))) {
         fprintf(stderr, "%s: not a directory (--report in batch mode)\n",
                 a->report);
-        return -1;
+        return MCN_EX_CANTCREAT;
     }
     for (int i = 0; i < a->n_in; i++) {
         if (!strcmp(a->in[i], "-")) {
-            fprintf(stderr, "mcn-quantize: batch mode reads files, not "
-                            "stdin\n");
-            return -1;
+            return tool_usage("mcn-quantize", "batch mode reads files, not "
+                              "stdin");
         }
         for (int j = 0; j < i; j++)
             if (!strcmp(base_name(a->in[i]), base_name(a->in[j]))) {
-                fprintf(stderr, "%s and %s would both be written to %s/%s\n",
-                        a->in[j], a->in[i], a->out_dir, base_name(a->in[i]));
-                return -1;
+                return tool_usage("mcn-quantize", "%s and %s would both be "
+                                  "written to %s/%s", a->in[j], a->in[i],
+                                  a->out_dir, base_name(a->in[i]));
             }
     }
     return 0;
+}
+
+/* A child's exit: the first failure's status is the batch's. */
+static void reap(int st, int *failed, int *status)
+{
+    int s = WIFEXITED(st) ? WEXITSTATUS(st) : MCN_EX_SOFTWARE;
+    if (s != 0 && (*failed)++ == 0)
+        *status = s;
 }
 
 /* Every model loaded and its samples made here, once per distinct input;
    then a child per model, at most jobs at a time. */
 static int batch(const q_args *a)
 {
-    if (check_batch(a))
-        return 1;
+    int status = check_batch(a);
+    if (status)
+        return status;
     qcmd_calib *cache = NULL;
     int failed = 0, running = 0, done = 0;
     progress bar;
@@ -178,7 +187,8 @@ static int batch(const q_args *a)
             progress_end(&bar);
             print_err(&r);
             graph_free(&g);
-            failed++;
+            if (failed++ == 0)
+                status = mcn_exit_status(&r.e);
             progress_update(&bar, ++done, a->n_in);
             continue;
         }
@@ -186,7 +196,7 @@ static int batch(const q_args *a)
             int st;
             if (wait(&st) > 0) {
                 running--;
-                failed += !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+                reap(st, &failed, &status);
                 progress_update(&bar, ++done, a->n_in);
             }
         }
@@ -196,7 +206,8 @@ static int batch(const q_args *a)
             _exit(batch_child(a, k, b, &g));
         if (pid < 0) {
             perror("mcn-quantize: fork");
-            failed++;
+            if (failed++ == 0)
+                status = MCN_EX_OSERR;
             done++;
         } else {
             running++;
@@ -206,7 +217,7 @@ static int batch(const q_args *a)
     for (int st; running > 0;)
         if (wait(&st) > 0) {
             running--;
-            failed += !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+            reap(st, &failed, &status);
             progress_update(&bar, ++done, a->n_in);
         }
     progress_end(&bar);
@@ -214,7 +225,7 @@ static int batch(const q_args *a)
     if (failed)
         fprintf(stderr, "mcn-quantize: %d of %d models failed\n", failed,
                 a->n_in);
-    return failed ? 1 : 0;
+    return status;
 }
 
 /* Usage mistakes: one line, and where to look. */

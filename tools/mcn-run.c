@@ -20,15 +20,33 @@
 #include "tool_cli.h"
 
 static const char usage[] =
-    "usage: mcn-run MODEL INPUT.npy [-o OUT.npy] [--raw] [--labels LABELS.npy] "
-    "[--resize] [--compare REF.mcn]\n"
-    "  --resize: images of another height and width are resized to the "
-    "model's input (bilinear)\n"
-    "  --compare: run REF.mcn (the float model, say) on the same input and "
-    "print\n"
-    "    top-1 agreement and SQNR of MODEL's outputs against REF's (and "
-    "REF's\n"
-    "    accuracy with --labels)";
+    "usage: mcn-run MODEL INPUT.npy [-o OUT.npy] [--raw] [--labels LABELS.npy]\n"
+    "               [--resize] [--compare REF.mcn]\n"
+    "\n"
+    "Run MODEL (an mcn graph: float, int8, or packed by mcn-pack) on every\n"
+    "sample of INPUT.npy. A float model runs on the float reference; an int8\n"
+    "model runs on the engine, packed in memory first if it is not, so the\n"
+    "bytes are the ones a Cortex-M gives. INPUT holds one sample in the\n"
+    "model's input shape (the source model's layout: NCHW for ONNX), or a\n"
+    "batch of them (a leading dimension); float32 (quantized with the\n"
+    "input's scale for an int8 model) or int8 (taken as it is).\n"
+    "Without -o, each sample's output is printed, one line per sample.\n"
+    "\n"
+    "  -o FILE           write the outputs (output 0) as .npy, float32\n"
+    "  --raw             with -o: an int8 model's outputs as int8, not\n"
+    "                    dequantized\n"
+    "  --labels FILE     integer class labels, one per sample: print the\n"
+    "                    top-1 accuracy on stderr\n"
+    "  --resize          resize images of another height and width to the\n"
+    "                    model's input (bilinear)\n"
+    "  --compare REF     run REF (the float model, say) on the same samples\n"
+    "                    and print top-1 agreement and the SQNR of MODEL's\n"
+    "                    outputs against REF's (and REF's accuracy with\n"
+    "                    --labels)\n"
+    "  -h, --help        this text\n"
+    "\n"
+    "MODEL or INPUT '-' reads stdin, -o - writes stdout. On any error\n"
+    "nothing is written.\n";
 
 typedef struct {
     const char *model, *input, *out, *labels, *compare;
@@ -332,11 +350,7 @@ int main(int argc, char **argv)
     if (!a.model || !a.input)
         goto bad;
     run_err r = {NULL, {{0}, 0}};
-    if (run(&a, &r)) {
-        fprintf(stderr, "%s: %s\n", r.file ? r.file : a.model, r.e.msg);
-        return 1;
-    }
-    return 0;
+    return run(&a, &r) ? tool_fail(r.file ? r.file : a.model, &r.e) : 0;
 bad:
     return tool_usage("mcn-run", "expected MODEL and INPUT.npy, and only "
                       "the options listed");

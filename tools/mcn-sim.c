@@ -34,8 +34,33 @@
 #include "sim_proto.h"
 
 static const char usage[] =
-    "usage: mcn-sim MODEL INPUT.npy [-o OUT.npy] [--raw] [--board BOARD] "
-    "[--form interpreter|generated] [--json] [--keep DIR] [--timeout SEC]";
+    "usage: mcn-sim MODEL INPUT.npy [-o OUT.npy] [--raw] [--board BOARD]\n"
+    "               [--form interpreter|generated] [--json] [--keep DIR]\n"
+    "               [--timeout SEC]\n"
+    "\n"
+    "Run an int8 MODEL on every sample of INPUT.npy on an emulated Cortex-M\n"
+    "(QEMU, -icount shift=0) and report what it costs: instructions per\n"
+    "inference and per operator, arena, stack high-water mark and flash\n"
+    "(the engine's code and the model). The firmware is built from the\n"
+    "engine's Cortex-M libraries (make arm) with arm-none-eabi-gcc. The\n"
+    "model is packed in memory first if it is not; inputs and outputs are\n"
+    "read and written exactly as by mcn-run, and the bytes are the same.\n"
+    "\n"
+    "  -o FILE        write output 0 as .npy (else printed, one line per\n"
+    "                 sample)\n"
+    "  --raw          with -o: the int8 outputs, not dequantized\n"
+    "  --board BOARD  the QEMU machine: mps2-an386 (Cortex-M4, the default),\n"
+    "                 mps2-an385 (M3), mps2-an500 (M7), mps3-an547 (M55)\n"
+    "  --form F       interpreter: the engine library reading the packed\n"
+    "                 model (the default); generated: mcn-gen's C for this\n"
+    "                 model, only the kernels it calls\n"
+    "  --json         the report as JSON on stdout (on stderr with -o -)\n"
+    "  --keep DIR     build and run in DIR and keep it (sources, logs, ELF)\n"
+    "  --timeout SEC  stop QEMU after SEC seconds (default 300)\n"
+    "  -h, --help     this text\n"
+    "\n"
+    "The report is on stderr. SIGINT, SIGTERM or SIGHUP stops QEMU and\n"
+    "removes the temporary build directory.\n";
 
 typedef struct {
     const char *model, *input, *out, *keep;
@@ -296,17 +321,15 @@ int main(int argc, char **argv)
         } else if (strcmp(s, "--board") == 0 && i + 1 < argc) {
             a.board = sim_board_find(argv[++i]);
             if (!a.board) {
-                fprintf(stderr, "mcn-sim: unknown board '%s' (one of %s)\n",
-                        argv[i], sim_board_names());
-                return 1;
+                return tool_usage("mcn-sim", "unknown board '%s' (one of %s)",
+                                  argv[i], sim_board_names());
             }
         } else if (strcmp(s, "--form") == 0 && i + 1 < argc) {
             const char *form = argv[++i];
             a.generated = strcmp(form, "generated") == 0;
             if (!a.generated && strcmp(form, "interpreter") != 0) {
-                fprintf(stderr, "mcn-sim: unknown form '%s' (interpreter or "
-                        "generated)\n", form);
-                return 1;
+                return tool_usage("mcn-sim", "unknown form '%s' (interpreter "
+                                  "or generated)", form);
             }
         } else if (strcmp(s, "--timeout") == 0 && i + 1 < argc) {
             char *end;
@@ -335,8 +358,7 @@ int main(int argc, char **argv)
     graph_init(&s.g);
     int rc = run(&a, &s);
     if (rc)
-        fprintf(stderr, "%s: %s\n", s.file ? s.file : shown(a.model),
-                s.e.msg);
+        rc = tool_fail(s.file ? s.file : shown(a.model), &s.e);
     free(s.model);
     npy_free(&s.x);
     npy_free(&s.y);
@@ -344,7 +366,7 @@ int main(int argc, char **argv)
     sim_run_free(&s.run);
     gen_out_free(&s.gen);
     graph_free(&s.g);
-    return rc ? 1 : 0;
+    return rc;
 bad:
     return tool_usage("mcn-sim", "expected MODEL and INPUT.npy, and only "
                       "the options listed");

@@ -13,8 +13,9 @@
 #include "fb_read.h"
 #include "gen_internal.h"
 #include "mcn_format.h"
+#include "pack.h"
 
-#define MAX_NAME 64
+#define MAX_NAME GEN_NAME_MAX
 
 /* ---- the constants ---- */
 
@@ -142,16 +143,6 @@ static void print_region(FILE *f, const gen_ctx *g, int i)
 }
 
 /* ---- the files ---- */
-
-static int is_identifier(const char *s)
-{
-    if (!s || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
-        return 0;
-    for (const char *p = s; *p; p++)
-        if (!(isalnum((unsigned char)*p) || *p == '_'))
-            return 0;
-    return strlen(s) <= MAX_NAME;
-}
 
 static void upper(const char *s, char *out)
 {
@@ -306,7 +297,7 @@ int gen_model(const uint8_t *model, size_t len, const char *name,
               gen_out *out, mcn_err *e)
 {
     memset(out, 0, sizeof *out);
-    if (!is_identifier(name))
+    if (!pack_c_identifier(name, GEN_NAME_MAX))
         return mcn_fail(e, "'%s' is not a C identifier of at most %d "
                         "characters", name ? name : "", MAX_NAME);
     gen_ctx g;

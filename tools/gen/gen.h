@@ -38,6 +38,7 @@ typedef struct {
 
 /* model: a packed model (mcn-pack's output), 4-byte aligned. name: a C
    identifier, the prefix of every symbol. */
+#define GEN_NAME_MAX 64
 int gen_model(const uint8_t *model, size_t len, const char *name,
               gen_out *out, mcn_err *e);
 void gen_out_free(gen_out *out);

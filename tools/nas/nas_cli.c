@@ -13,12 +13,31 @@ const char *nas_cli_shown(const char *path)
     return !path || strcmp(path, "-") == 0 ? "<stdin>" : path;
 }
 
+/* "mcn-nas space" from "usage: mcn-nas space ...": where its --help is. */
+static int command_len(const char *usage)
+{
+    const char *c = strncmp(usage, "usage: ", 7) == 0 ? usage + 7 : "mcn-nas";
+    int n = (int)strcspn(c, " \n");
+    const char *sub = c + n + (c[n] == ' ');
+    if (c[n] == ' ' && *sub >= 'a' && *sub <= 'z')
+        n = (int)(sub - c) + (int)strcspn(sub, " \n");
+    return n;
+}
+
 int nas_cli_usage(const char *why, const char *usage)
 {
-    if (why)
-        fprintf(stderr, "mcn-nas: %s\n", why);
-    fprintf(stderr, "%s\n", usage);
-    return NAS_EX_USAGE;
+    const char *c = strncmp(usage, "usage: ", 7) == 0 ? usage + 7 : "mcn-nas";
+    fprintf(stderr, "mcn-nas: %s (see %.*s --help)\n",
+            why ? why : "wrong arguments", command_len(usage), c);
+    return MCN_EX_USAGE;
+}
+
+int nas_cli_unexpected(const char *arg, const char *usage)
+{
+    char why[160];
+    snprintf(why, sizeof why, "unexpected argument '%.100s'%s", arg,
+             arg[0] == '-' ? " or a missing value after it" : "");
+    return nas_cli_usage(why, usage);
 }
 
 int nas_cli_float_model(const graph *g, mcn_err *e)

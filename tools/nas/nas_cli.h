@@ -1,8 +1,7 @@
 /*
 ** nas_cli.h: what mcn-nas's subcommands share (tools/mcn-nas.c: the
 ** entry point and `apply`; nas_space_cmd.c: `space`): argument helpers,
-** loading the trained network, and exit statuses (sysexits: 64 usage,
-** 65 bad input data, 73 output not written).
+** loading the trained network. Exit statuses are err.h's.
 */
 #ifndef MCN_NAS_CLI_H
 #define MCN_NAS_CLI_H
@@ -12,12 +11,13 @@
 #include "candidate.h"
 #include "graph.h"
 
-enum { NAS_EX_USAGE = 64, NAS_EX_DATA = 65, NAS_EX_CANTCREAT = 73 };
-
 /* "<stdin>" for "-" or NULL, else path. */
 const char *nas_cli_shown(const char *path);
-/* Prints why (if any) and usage on stderr; returns NAS_EX_USAGE. */
+/* "mcn-nas: WHY (see mcn-nas CMD --help)" on stderr, CMD read from
+   usage's first line; returns MCN_EX_USAGE. */
 int nas_cli_usage(const char *why, const char *usage);
+/* The same for an argument the command does not take. */
+int nas_cli_unexpected(const char *arg, const char *usage);
 /* -1 with why when g is not a float model (quantized already). */
 int nas_cli_float_model(const graph *g, mcn_err *e);
 /* The float model at path ("-": stdin) as a nas_net; -1 with why. */

@@ -12,6 +12,7 @@
 #include "fileio.h"
 #include "nas_cli.h"
 #include "nas_cmds.h"
+#include "tool_cli.h"
 
 static const char usage[] =
     "usage: mcn-nas ld (--board NAME | --sram N --flash N) [--reserve-sram N]\n"
@@ -24,15 +25,12 @@ static const char usage[] =
 
 int nas_ld_main(int argc, char **argv)
 {
+    tool_cli_standard(argc, argv, "mcn-nas", usage);
     nas_budget_opts bo;
     memset(&bo, 0, sizeof bo);
     const char *out = NULL;
     for (int i = 2; i < argc; i++) {
         mcn_err e = {0};
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            puts(usage);
-            return 0;
-        }
         int took = nas_budget_arg(&bo, argc, argv, i, &e);
         if (took < 0)
             return nas_cli_usage(e.msg, usage);
@@ -41,7 +39,7 @@ int nas_ld_main(int argc, char **argv)
         } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
             out = argv[++i];
         } else {
-            return nas_cli_usage(NULL, usage);
+            return nas_cli_unexpected(argv[i], usage);
         }
     }
     nas_budget b;
@@ -53,7 +51,7 @@ int nas_ld_main(int argc, char **argv)
     FILE *f = open_memstream(&text, &len);
     if (!f) {
         fprintf(stderr, "mcn-nas: out of memory\n");
-        return NAS_EX_CANTCREAT;
+        return MCN_EX_OSERR;
     }
     int rc = nas_board_write_ld(b.board, b.sram, b.flash, f, &e);
     if (fclose(f) != 0 && !rc)
@@ -61,9 +59,5 @@ int nas_ld_main(int argc, char **argv)
     if (!rc)
         rc = file_write_atomic(out, text, len, &e);
     free(text);
-    if (rc) {
-        fprintf(stderr, "%s: %s\n", out ? out : "<stdout>", e.msg);
-        return NAS_EX_CANTCREAT;
-    }
-    return 0;
+    return rc ? tool_fail(out ? out : "<stdout>", &e) : 0;
 }

@@ -24,6 +24,7 @@
 #include "sample_io.h"
 #include "search.h"
 #include "space.h"
+#include "tool_cli.h"
 
 #define MAX_LIST 256
 /* Calibration samples the packed check quantizes with: the sizes hang on
@@ -115,10 +116,6 @@ static int parse(search_args *a, int argc, char **argv, int from)
         const char *s = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         mcn_err e = {0};
         char *end;
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            puts(usage);
-            return -1;
-        }
         int took = nas_budget_arg(&a->budget, argc, argv, i, &e);
         if (took < 0)
             return nas_cli_usage(e.msg, usage);
@@ -132,7 +129,7 @@ static int parse(search_args *a, int argc, char **argv, int from)
                 have_in = 1;
                 continue;
             }
-            return nas_cli_usage(NULL, usage);
+            return nas_cli_unexpected(s, usage);
         }
         i++;
         if (strcmp(s, "-o") == 0) a->out = v;
@@ -182,7 +179,7 @@ static int parse(search_args *a, int argc, char **argv, int from)
         } else if (strcmp(s, "--samples") == 0 && a->whole) {
             rc = number(s, v, 1, 1000000, &a->samples);
         } else {
-            return nas_cli_usage(NULL, usage);
+            return nas_cli_unexpected(s, usage);
         }
     }
     if (rc)
@@ -537,14 +534,12 @@ static int write_log(run_ctx *r)
     if (fclose(r->log)) {
         r->log = NULL;
         fprintf(stderr, "%s: out of memory\n", r->a->log);
-        return NAS_EX_CANTCREAT;
+        return MCN_EX_OSERR;
     }
     r->log = NULL;
-    if (file_write_atomic(r->a->log, r->log_buf, r->log_len, &e)) {
-        fprintf(stderr, "%s: %s\n", r->a->log, e.msg);
-        return NAS_EX_CANTCREAT;
-    }
-    return 0;
+    return file_write_atomic(r->a->log, r->log_buf, r->log_len, &e)
+               ? tool_fail(r->a->log, &e)
+               : 0;
 }
 
 static int run(const search_args *a)
@@ -554,12 +549,10 @@ static int run(const search_args *a)
     if (nas_budget_resolve(&a->budget, &b, &e))
         return nas_cli_usage(e.msg, usage);
     nas_net net;
-    if (nas_cli_load_net(a->in, &net, &e)) {
-        fprintf(stderr, "%s: %s\n", nas_cli_shown(a->in), e.msg);
-        return NAS_EX_DATA;
-    }
+    if (nas_cli_load_net(a->in, &net, &e))
+        return tool_fail(nas_cli_shown(a->in), &e);
     run_ctx r = {.a = a, .net = &net};
-    int res[3], n_res = 0, status = NAS_EX_DATA;
+    int res[3], n_res = 0, status = MCN_EX_OSERR;
     nas_search_opts o = {
         .width = a->width, .choices = a->choices, .n_choices = a->n_choices,
         .divisor = a->divisor, .population = a->population,
@@ -616,8 +609,7 @@ static int run(const search_args *a)
     if (rc == 0) {
         rc = finish(&r, &o, &best, &bc, bs, &e);
         if (rc > 0) {
-            fprintf(stderr, "%s: %s\n", a->out, e.msg);
-            status = NAS_EX_CANTCREAT;
+            status = tool_fail(a->out, &e);
             nas_candidate_free(&best);
             goto done;
         }
@@ -628,7 +620,7 @@ static int run(const search_args *a)
     status = r.log ? write_log(&r) : 0;
     goto done;
 fail:
-    fprintf(stderr, "%s: %s\n", nas_cli_shown(a->in), e.msg);
+    status = tool_fail(nas_cli_shown(a->in), &e);
 done:
     if (r.log)
         fclose(r.log);
@@ -643,15 +635,17 @@ done:
 
 static int main_from(int argc, char **argv, int from, bool whole)
 {
+    if (from == 2)
+        tool_cli_standard(argc, argv, "mcn-nas", usage);
     search_args a;
     defaults(&a, whole);
     int rc = parse(&a, argc, argv, from);
     if (rc)
-        return rc < 0 ? 0 : rc;
+        return rc;
     if (strcmp(a.out, "-") == 0 && isatty(STDOUT_FILENO)) {
         fprintf(stderr, "mcn-nas: refusing to write a binary model to a "
                         "terminal (use -o FILE or a pipe)\n");
-        return NAS_EX_USAGE;
+        return MCN_EX_USAGE;
     }
     return run(&a);
 }

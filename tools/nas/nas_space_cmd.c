@@ -14,6 +14,7 @@
 #include "nas_cmds.h"
 #include "progress.h"
 #include "space.h"
+#include "tool_cli.h"
 
 #define MAX_LIST 256
 #define SVG_SPACES 5
@@ -53,10 +54,6 @@ static int parse(space_args *a, int argc, char **argv)
         const char *s = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         mcn_err e = {0};
         char *end;
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            puts(usage);
-            return -1;
-        }
         int took = nas_budget_arg(&a->budget, argc, argv, i, &e);
         if (took < 0)
             return nas_cli_usage(e.msg, usage);
@@ -102,7 +99,7 @@ static int parse(space_args *a, int argc, char **argv)
             have_in = 1;
             continue;
         } else {
-            return nas_cli_usage(NULL, usage);
+            return nas_cli_unexpected(s, usage);
         }
         i++;
     }
@@ -153,18 +150,17 @@ static int write_svg(const space_args *a, const nas_space *s, int n,
     if (rc == 0)
         rc = file_write_atomic(a->svg, buf, len, &e);
     free(buf);
-    if (rc)
-        fprintf(stderr, "%s: %s\n", a->svg, e.msg);
-    return rc ? NAS_EX_CANTCREAT : 0;
+    return rc ? tool_fail(a->svg, &e) : 0;
 }
 
 int nas_space_main(int argc, char **argv)
 {
+    tool_cli_standard(argc, argv, "mcn-nas", usage);
     space_args a;
     defaults(&a);
     int rc = parse(&a, argc, argv);
     if (rc)
-        return rc < 0 ? 0 : rc;
+        return rc;
     nas_budget b;
     mcn_err e = {0};
     if (nas_budget_resolve(&a.budget, &b, &e))
@@ -177,10 +173,8 @@ int nas_space_main(int argc, char **argv)
         return nas_cli_usage("the budget leaves no room for a model once "
                              "the stack and the code are counted", usage);
     nas_net net;
-    if (nas_cli_load_net(a.in, &net, &e)) {
-        fprintf(stderr, "%s: %s\n", nas_cli_shown(a.in), e.msg);
-        return NAS_EX_DATA;
-    }
+    if (nas_cli_load_net(a.in, &net, &e))
+        return tool_fail(nas_cli_shown(a.in), &e);
     progress bar;
     progress_init(&bar, "sampling");
     o.user = &bar;
@@ -191,9 +185,8 @@ int nas_space_main(int argc, char **argv)
     progress_end(&bar);
     double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
     if (rc) {
-        fprintf(stderr, "%s: %s\n", nas_cli_shown(a.in), e.msg);
         nas_net_free(&net);
-        return NAS_EX_DATA;
+        return tool_fail(nas_cli_shown(a.in), &e);
     }
     char sram[24], flash[24], title[160];
     printf("mcn-nas space: %d spaces x %d samples in %.2f s (cpu); model "

@@ -178,10 +178,13 @@ static bool in_path(const char *prog)
 int sim_check_tools(mcn_err *e)
 {
     if (!in_path(SIM_ARM_CC))
-        return mcn_fail(e, SIM_ARM_CC " not found: install gcc-arm-none-eabi"
-                        " and libnewlib-arm-none-eabi");
+        return mcn_fail_status(e, MCN_EX_UNAVAILABLE,
+                               SIM_ARM_CC
+                               " not found: install gcc-arm-none-eabi"
+                               " and libnewlib-arm-none-eabi");
     if (!in_path(SIM_QEMU))
-        return mcn_fail(e, SIM_QEMU " not found: install qemu-system-arm");
+        return mcn_fail_status(e, MCN_EX_UNAVAILABLE,
+                               SIM_QEMU " not found: install qemu-system-arm");
     return 0;
 }
 
@@ -196,12 +199,12 @@ static int add_obj(work *w, const char *name, mcn_err *e)
 {
     char **grown = realloc(w->objs, (size_t)(w->n_objs + 1) * sizeof *grown);
     if (!grown)
-        return mcn_fail(e, "out of memory");
+        return mcn_fail_status(e, MCN_EX_OSERR, "out of memory");
     w->objs = grown;
     size_t plen = strlen(w->cpu) + strlen(name) + 2;
     char *path = malloc(plen);
     if (!path)
-        return mcn_fail(e, "out of memory");
+        return mcn_fail_status(e, MCN_EX_OSERR, "out of memory");
     snprintf(path, plen, "%s/%s", w->cpu, name);
     w->objs[w->n_objs++] = path;
     return 0;
@@ -214,7 +217,8 @@ static int read_cflags(work *w, mcn_err *e)
     snprintf(path, sizeof path, "%s/cflags", w->cpu);
     FILE *f = fopen(path, "r");
     if (!f)
-        return mcn_fail(e, "cannot read %s: %s", path, strerror(errno));
+        return mcn_fail_status(e, MCN_EX_NOINPUT, "cannot read %s: %s", path,
+                               strerror(errno));
     size_t n = fread(w->cflags, 1, sizeof w->cflags - 1, f);
     fclose(f);
     w->cflags[n] = 0;
@@ -237,8 +241,9 @@ static int find_arm(work *w, const char *arm_dir, bool gen, mcn_err *e)
     if (!arm_dir) {
         ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
         if (n <= 0)
-            return mcn_fail(e, "cannot find my own executable: %s",
-                            strerror(errno));
+            return mcn_fail_status(e, MCN_EX_OSERR,
+                                   "cannot find my own executable: %s",
+                                   strerror(errno));
         exe[n] = 0;
         *strrchr(exe, '/') = 0;
         snprintf(dir, sizeof dir, "%s/../lib/mcn/arm", exe);
@@ -247,8 +252,9 @@ static int find_arm(work *w, const char *arm_dir, bool gen, mcn_err *e)
     /* Absolute: gcc runs in the work directory. */
     char cwd[4096] = "";
     if (arm_dir[0] != '/' && !getcwd(cwd, sizeof cwd))
-        return mcn_fail(e, "cannot find the current directory: %s",
-                        strerror(errno));
+        return mcn_fail_status(e, MCN_EX_OSERR,
+                               "cannot find the current directory: %s",
+                               strerror(errno));
     int k = snprintf(w->arm, sizeof w->arm, "%s%s%s", cwd, cwd[0] ? "/" : "",
                      arm_dir);
     if (k < 0 || (size_t)k >= sizeof w->arm)
@@ -261,14 +267,16 @@ static int find_arm(work *w, const char *arm_dir, bool gen, mcn_err *e)
     snprintf(need[3], sizeof need[3], "%s/sim_main.o", w->cpu);
     for (int i = 0; i < 4; i++)
         if (access(need[i], R_OK) != 0)
-            return mcn_fail(e, "no %s engine for %s: %s is missing "
-                            "(make arm)", w->board->core, w->board->name,
-                            need[i]);
+            return mcn_fail_status(e, MCN_EX_UNAVAILABLE,
+                                   "no %s engine for %s: %s is missing "
+                                   "(make arm)",
+                                   w->board->core, w->board->name, need[i]);
     if (read_cflags(w, e))
         return -1;
     DIR *d = opendir(w->cpu);
     if (!d)
-        return mcn_fail(e, "cannot list %s: %s", w->cpu, strerror(errno));
+        return mcn_fail_status(e, MCN_EX_IOERR, "cannot list %s: %s", w->cpu,
+                               strerror(errno));
     struct dirent *ent;
     int rc = 0;
     while (rc == 0 && (ent = readdir(d))) {
@@ -282,8 +290,10 @@ static int find_arm(work *w, const char *arm_dir, bool gen, mcn_err *e)
         char main_gen[4400];
         snprintf(main_gen, sizeof main_gen, "%s/gen/sim_main_gen.o", w->cpu);
         if (access(main_gen, R_OK) != 0)
-            rc = mcn_fail(e, "no firmware main for generated code: %s is "
-                          "missing (make arm)", main_gen);
+            rc = mcn_fail_status(e, MCN_EX_UNAVAILABLE,
+                                 "no firmware main for generated code: %s is "
+                                 "missing (make arm)",
+                                 main_gen);
         else
             rc = add_obj(w, "gen/sim_main_gen.o", e);
     }
@@ -299,8 +309,8 @@ static int make_dir(work *w, const char *keep_dir, mcn_err *e)
         if (strlen(keep_dir) >= sizeof w->dir)
             return mcn_fail(e, "%s: path too long", keep_dir);
         if (mkdir(keep_dir, 0777) != 0 && errno != EEXIST)
-            return mcn_fail(e, "cannot create %s: %s", keep_dir,
-                            strerror(errno));
+            return mcn_fail_status(e, MCN_EX_CANTCREAT, "cannot create %s: %s",
+                                   keep_dir, strerror(errno));
         strcpy(w->dir, keep_dir);
         return 0;
     }
@@ -308,11 +318,12 @@ static int make_dir(work *w, const char *keep_dir, mcn_err *e)
     int k = snprintf(w->dir, sizeof w->dir, "%s/mcn-sim-XXXXXX",
                      tmp && *tmp ? tmp : "/tmp");
     if (k < 0 || (size_t)k >= sizeof w->dir)
-        return mcn_fail(e, "TMPDIR is too long");
+        return mcn_fail_status(e, MCN_EX_CANTCREAT, "TMPDIR is too long");
     catch_signals();
     if (!mkdtemp(w->dir))
-        return mcn_fail(e, "cannot create a temporary directory: %s",
-                        strerror(errno));
+        return mcn_fail_status(e, MCN_EX_CANTCREAT,
+                               "cannot create a temporary directory: %s",
+                               strerror(errno));
     w->remove = true;
     memcpy(live_dir, w->dir, sizeof live_dir);
     live_remove = 1;
@@ -344,7 +355,9 @@ static int put_file(const work *w, const char *name, const void *buf,
     bool ok = f && fwrite(buf, 1, len, f) == len;
     if (f && fclose(f) != 0)
         ok = false;
-    return ok ? 0 : mcn_fail(e, "cannot write %s: %s", path, strerror(errno));
+    return ok ? 0
+              : mcn_fail_status(e, MCN_EX_IOERR, "cannot write %s: %s", path,
+                                strerror(errno));
 }
 
 /* A log's line that says what went wrong: the first naming an error,
@@ -456,9 +469,10 @@ static int compile_generated(work *w, const sim_job *j, mcn_err *e)
     int st = spawn(w->dir, argv, "cc.log", 0);
     if (st != 0) {
         char why[1024];
-        return mcn_fail(e, "compiling the generated code for %s failed: %s",
-                        w->board->name, log_reason(w, "cc.log", why,
-                                                   sizeof why));
+        return mcn_fail_status(
+            e, MCN_EX_SOFTWARE,
+            "compiling the generated code for %s failed: %s", w->board->name,
+            log_reason(w, "cc.log", why, sizeof why));
     }
     char **grown = realloc(w->objs, (size_t)(w->n_objs + 1) * sizeof *grown);
     char *path = strdup("net.o");
@@ -466,7 +480,7 @@ static int compile_generated(work *w, const sim_job *j, mcn_err *e)
         free(path);
         if (grown)
             w->objs = grown;
-        return mcn_fail(e, "out of memory");
+        return mcn_fail_status(e, MCN_EX_OSERR, "out of memory");
     }
     w->objs = grown;
     w->objs[w->n_objs++] = path;
@@ -489,7 +503,7 @@ static int link_firmware(const work *w, mcn_err *e)
     const char **argv = malloc((1 + (size_t)w->n_flags + nh +
                                 (size_t)w->n_objs + nt) * sizeof *argv);
     if (!argv)
-        return mcn_fail(e, "out of memory");
+        return mcn_fail_status(e, MCN_EX_OSERR, "out of memory");
     size_t k = 0;
     argv[k++] = SIM_ARM_CC;
     for (int i = 0; i < w->n_flags; i++)
@@ -505,9 +519,9 @@ static int link_firmware(const work *w, mcn_err *e)
     if (st == 0)
         return 0;
     char why[1024];
-    return mcn_fail(e, "linking the firmware for %s failed: %s",
-                    w->board->name, log_reason(w, "link.log", why,
-                                               sizeof why));
+    return mcn_fail_status(
+        e, MCN_EX_SOFTWARE, "linking the firmware for %s failed: %s",
+        w->board->name, log_reason(w, "link.log", why, sizeof why));
 }
 
 /* What a deployment adds to flash (TFLM's figures count the same way:
@@ -557,29 +571,34 @@ static int run_firmware(const work *w, const sim_job *j, sim_run *r,
     };
     int st = spawn(w->dir, argv, "qemu.log", j->timeout_s);
     if (st == SPAWN_TIMEOUT)
-        return mcn_fail(e, "the firmware did not finish within %d s",
-                        j->timeout_s);
+        return mcn_fail_status(e, MCN_EX_SOFTWARE,
+                               "the firmware did not finish within %d s",
+                               j->timeout_s);
     char why[1024], path[4200];
     if (st < 0 || st == 126 || st == 127)
-        return mcn_fail(e, "cannot run " SIM_QEMU ": %s",
-                        log_reason(w, "qemu.log", why, sizeof why));
+        return mcn_fail_status(e, MCN_EX_OSERR, "cannot run " SIM_QEMU ": %s",
+                               log_reason(w, "qemu.log", why, sizeof why));
     snprintf(path, sizeof path, "%s/" SIM_OUT_FILE, w->dir);
     mcn_err pe = {0};
     int rc = sim_results_read(path, j->n_samples, j->n_outputs, j->out_bytes,
                               j->n_ops, &r->res, &pe);
     if (st == SIM_EXIT_FAULT)
-        return mcn_fail(e, "%s (in sample %d)",
-                        log_reason(w, "qemu.log", why, sizeof why),
-                        r->res.done);
+        return mcn_fail_status(e, MCN_EX_SOFTWARE, "%s (in sample %d)",
+                               log_reason(w, "qemu.log", why, sizeof why),
+                               r->res.done);
     if (st == SIM_EXIT_ENGINE && rc == 0 && r->res.status != 0)
         return 0;
     if (st != 0)
-        return mcn_fail(e, "the firmware stopped with exit code %d: %s", st,
-                        log_reason(w, "qemu.log", why, sizeof why));
+        return mcn_fail_status(e, MCN_EX_SOFTWARE,
+                               "the firmware stopped with exit code %d: %s",
+                               st, log_reason(w, "qemu.log", why, sizeof why));
     if (rc == 0 && r->res.done != j->n_samples)
-        rc = mcn_fail(&pe, "the firmware stopped after %d samples",
-                      r->res.done);
-    return rc ? mcn_fail_status(e, pe.status, "%s", pe.msg) : 0;
+        rc = mcn_fail_status(&pe, MCN_EX_SOFTWARE,
+                             "the firmware stopped after %d samples",
+                             r->res.done);
+    /* Results that do not parse are the firmware's fault, not the data's. */
+    int status = pe.status == MCN_EX_OSERR ? MCN_EX_OSERR : MCN_EX_SOFTWARE;
+    return rc ? mcn_fail_status(e, status, "%s", pe.msg) : 0;
 }
 
 /* What the board cannot hold, said before anything is built. The link
