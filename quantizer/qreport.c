@@ -186,6 +186,22 @@ int qreport_write(const qreport *r, const char *json_path, mcn_err *e)
     if (strcmp(svg, json_path) == 0)
         return mcn_fail(e, "%s: the report's SVG would overwrite it",
                         json_path);
-    return write_one(r, json_path, write_json, e) ||
-           write_one(r, svg, write_svg, e) ? -1 : 0;
+    if (write_one(r, json_path, write_json, e))
+        return -1;
+    if (write_one(r, svg, write_svg, e)) {
+        qreport_remove(json_path);
+        return -1;
+    }
+    return 0;
+}
+
+void qreport_remove(const char *json_path)
+{
+    char svg[4096];
+    if (!json_path || strcmp(json_path, "-") == 0)
+        return;
+    qreport_svg_path(json_path, svg, sizeof svg);
+    remove(json_path);
+    if (strcmp(svg, json_path) != 0)
+        remove(svg);
 }

@@ -29,6 +29,10 @@ double qreport_mean_sqnr(const qreport *r, int *counted);
    SVG's path is the JSON's with ".svg" for its extension. */
 int qreport_write(const qreport *r, const char *json_path, mcn_err *e);
 
+/* Removes the JSON and its SVG: the report of a model that was not
+   written, or half a report, is not left behind. */
+void qreport_remove(const char *json_path);
+
 /* The SVG's path for a JSON path (buf of n bytes). */
 void qreport_svg_path(const char *json_path, char *buf, size_t n);
 

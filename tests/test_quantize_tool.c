@@ -146,6 +146,15 @@ START_TEST(every_method_writes_a_report)
     ck_assert(!same_file("minmax.mcn", "mse.mcn"));
     ck_assert(!same_file("minmax.mcn", "entropy.mcn"));
     ck_assert(!same_file("minmax.mcn", "percentile.mcn"));
+    /* A model that cannot be written takes its report with it. */
+    char *err;
+    ck_assert_int_eq(sh(&err, Q " --calib " EX "calib.npy f.mcn -o "
+                        "nodir/x.mcn --report lost.json"), 73);
+    ck_assert_int_eq(tu_count_lines(err), 1);
+    ck_assert_msg(strstr(err, "nodir/x.mcn: cannot create a file beside "
+                         "it: No such file or directory"), "%s", err);
+    free(err);
+    ck_assert(!exists("lost.json") && !exists("lost.svg"));
 }
 END_TEST
 

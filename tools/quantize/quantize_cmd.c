@@ -89,9 +89,11 @@ int qcmd_load(const char *in, graph *g, qcmd_err *r)
     return 0;
 }
 
+/* The report, and its one-line summary into said (printed once the model
+   is written too). */
 static int write_report(const char *in, const char *path, const graph *fg,
                         const graph *qg, const quantize_opts *qo,
-                        qcmd_err *r)
+                        char *said, size_t said_len, qcmd_err *r)
 {
     layer_sqnr *layers = NULL;
     int n = 0;
@@ -104,9 +106,9 @@ static int write_report(const char *in, const char *path, const graph *fg,
     if (rc == 0) {
         int counted;
         const double mean = qreport_mean_sqnr(&rep, &counted);
-        fprintf(stderr, "%s: mean SQNR %.2f dB over %d layers, output %.2f "
-                        "dB (%s)\n", rep.model, mean, counted,
-                n ? sqnr_db(&layers[n - 1].acc) : NAN, path);
+        snprintf(said, said_len, "%s: mean SQNR %.2f dB over %d layers, "
+                 "output %.2f dB (%s)\n", rep.model, mean, counted,
+                 n ? sqnr_db(&layers[n - 1].acc) : NAN, path);
     }
     free(layers);
     return rc ? fail_in(r, path, "-") : 0;
@@ -153,12 +155,16 @@ int qcmd_quantize(const qcmd_opts *o, const char *in, graph *g,
         fail_in(r, in, "<stdin>");
         goto out;
     }
-    if (report && write_report(in, report, &fg, g, &qo, r))
+    char said[1200] = "";
+    if (report && write_report(in, report, &fg, g, &qo, said, sizeof said, r))
         goto out;
     if (graph_save_file(g, out, &r->e)) {
+        if (report)
+            qreport_remove(report);
         fail_in(r, out, "<stdout>");
         goto out;
     }
+    fputs(said, stderr);
     rc = 0;
 out:
     if (have_fg)
