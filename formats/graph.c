@@ -10,6 +10,14 @@ void graph_init(graph *g)
     memset(g, 0, sizeof *g);
 }
 
+int graph_find_tensor(const graph *g, const char *name)
+{
+    for (int t = 0; name && t < g->n_tensors; t++)
+        if (g->tensors[t].name && strcmp(g->tensors[t].name, name) == 0)
+            return t;
+    return -1;
+}
+
 static void free_tensor(graph_tensor *t)
 {
     free(t->name);

@@ -113,6 +113,9 @@ void graph_free(graph *g);
 /* Deep copy (for search: mutate a candidate, keep the original). */
 int graph_clone(graph *dst, const graph *src, mcn_err *e);
 
+/* The first tensor called name, or -1 (also for a NULL name). */
+int graph_find_tensor(const graph *g, const char *name);
+
 /* Append a tensor or node; return its index, or -1 when out of memory. */
 int graph_add_tensor(graph *g, const char *name, mcn_dtype dtype, int rank,
                      const int32_t *shape);

@@ -14,9 +14,9 @@
 /* The tensor a layer override names: a tensor, else a node's output. */
 static int layer_tensor(const graph *g, const char *name)
 {
-    for (int t = 0; t < g->n_tensors; t++)
-        if (g->tensors[t].name && strcmp(g->tensors[t].name, name) == 0)
-            return t;
+    int t = graph_find_tensor(g, name);
+    if (t >= 0)
+        return t;
     for (int i = 0; i < g->n_nodes; i++)
         if (g->nodes[i].name && strcmp(g->nodes[i].name, name) == 0)
             return g->nodes[i].out[0];

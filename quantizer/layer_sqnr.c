@@ -31,14 +31,6 @@ double sqnr_db(const sqnr_acc *a)
     return 10.0 * log10(a->signal / a->noise);
 }
 
-static int tensor_named(const graph *g, const char *name)
-{
-    for (int t = 0; name && t < g->n_tensors; t++)
-        if (g->tensors[t].name && strcmp(g->tensors[t].name, name) == 0)
-            return t;
-    return -1;
-}
-
 static int producer(const graph *g, int t)
 {
     for (int i = 0; i < g->n_nodes; i++)
@@ -83,7 +75,7 @@ static void pick_layers(const graph *fg, const graph *pg, int *op_layer,
     *most = 0;
     for (int i = 0; i < pg->n_nodes; i++) {
         const graph_tensor *pt = &pg->tensors[pg->nodes[i].out[0]];
-        int t = tensor_named(fg, pt->name);
+        int t = graph_find_tensor(fg, pt->name);
         op_layer[i] = -1;
         if (t < 0 || fg->tensors[t].data ||
             graph_tensor_elems(&fg->tensors[t]) != graph_tensor_elems(pt))
