@@ -157,8 +157,10 @@ typedef struct {
     /* NULL: nothing to check. Otherwise 1 when what layout derived from
        the operator's (verified) parameters and put among the weights, a
        requantization table say, is what it would derive now: mcn_init
-       refuses the model otherwise, so a kernel never shifts or indexes by
-       a value nobody checked. */
+       refuses the model otherwise (and where the weights are not a
+       constant: an arena tensor may change after it), so a kernel never
+       shifts, multiplies or starts a sum by a value nobody checked. Runs
+       in mcn_init only. */
     int (*verify)(const mcn_k_conv_params *p);
 } mcn_conv_kernel;
 

@@ -4,6 +4,16 @@
 ** and applies wins; one whose `preferred` holds goes before the rest). A
 ** kernel's id is its position here plus one, and ids are stored in
 ** models: append new kernels, never reorder or remove.
+**
+** A kernel whose layout puts among the weights what it derived from the
+** operator's parameters (requantization constants, a folded bias, weights
+** widened) has a verify that mcn_init runs. The others need none: their
+** layouts only reorder the graph's weights (any bytes there are some
+** graph's), the bias they fold the input offset into is any int32 (the
+** fold of some graph bias), and their sums wrap as TFLM's do; what they
+** derive at run time (dwconv_plane.c's and the channels-last kernel's
+** requantization, mcn_rq_fast) comes from the verified parameters and
+** that bias, in scratch.
 */
 #include "mcn_internal.h"
 #include "mcn_plan.h"
@@ -65,7 +75,8 @@ static const mcn_conv_kernel table[] = {
     {"fc_s8_smlad_wide", MCN_KOP_CONV | MCN_KOP_FC | MCN_KOP_LEAN, DSP_CORES,
      mcn_k_fc_s8_smlad_wide_applies, mcn_k_fc_s8_smlad_wide_scratch_bytes,
      mcn_k_fc_s8_smlad_wide_layout, mcn_k_fc_s8_smlad_wide, 0,
-     mcn_k_fc_s8_smlad_wide_weight_bytes, 0, 0},
+     mcn_k_fc_s8_smlad_wide_weight_bytes, 0,
+     mcn_k_fc_s8_smlad_wide_verify},
     /* 9 */ {"dwconv_s8_nhwc_smlad", MCN_KOP_DWCONV, DSP_CORES,
              mcn_k_dwconv_s8_nhwc_smlad_applies,
              mcn_k_dwconv_s8_nhwc_smlad_scratch_bytes,
@@ -81,7 +92,8 @@ static const mcn_conv_kernel table[] = {
               mcn_k_conv_1x1_s8_smlad_paired3,
               mcn_k_conv_1x1_s8_smlad_paired3_overlap,
               mcn_k_conv_1x1_s8_smlad_paired3_weight_bytes,
-              mcn_k_conv_1x1_s8_smlad_paired3_preferred, 0},
+              mcn_k_conv_1x1_s8_smlad_paired3_preferred,
+              mcn_k_conv_1x1_s8_smlad_paired3_verify},
 };
 
 #define N_KERNELS (sizeof table / sizeof table[0])

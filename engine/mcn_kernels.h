@@ -416,6 +416,7 @@ uint32_t mcn_k_conv_1x1_s8_smlad_paired3_weight_bytes(
     const mcn_k_conv_params *p);
 void mcn_k_conv_1x1_s8_smlad_paired3_layout(const mcn_k_conv_params *p,
                                             int8_t *w, int32_t *bias);
+int mcn_k_conv_1x1_s8_smlad_paired3_verify(const mcn_k_conv_params *p);
 void mcn_k_conv_1x1_s8_smlad_paired3(const mcn_k_conv_params *p);
 int mcn_k_conv_1x1_s8_smlad_paired3_overlap(const mcn_k_conv_params *p,
                                             int32_t *lo, int32_t *hi);
@@ -434,6 +435,7 @@ uint32_t mcn_k_fc_s8_smlad_wide_scratch_bytes(const mcn_k_conv_params *p);
 uint32_t mcn_k_fc_s8_smlad_wide_weight_bytes(const mcn_k_conv_params *p);
 void mcn_k_fc_s8_smlad_wide_layout(const mcn_k_conv_params *p, int8_t *w,
                                    int32_t *bias);
+int mcn_k_fc_s8_smlad_wide_verify(const mcn_k_conv_params *p);
 void mcn_k_fc_s8_smlad_wide(const mcn_k_conv_params *p);
 /* The same where _fast_applies (depth a multiple of 4, an even count of
    output channels, mcn_rq_fast for every channel, an act range of all
@@ -515,6 +517,9 @@ void mcn_k_add_s8_lut(const mcn_k_add_params *p);
    multipliers: lut[b] and lut[256 + b] are input 1's and input 2's terms
    for the byte b (SUB's negated). */
 void mcn_k_add_lut_fill(const mcn_k_add_params *p, int32_t *lut);
+/* 1 when lut holds what mcn_k_add_lut_fill writes for p (mcn_init's
+   check of a model's table). */
+int mcn_k_add_lut_matches(const mcn_k_add_params *p, const int32_t *lut);
 /* Along one axis, output index o's window starts at input *start; its
    filter taps [*f0, *f1) fall inside [0, n), tap k at *start + k * dil.
    With n the image size that is all the pools read (TFLM's clipping:

@@ -85,8 +85,11 @@ static mcn_status check_unary(const mcn_opview *v)
     return mcn_chk_window(&v->out, &v->in[0], mcn_k_elementwise_window());
 }
 
-static void add_params(const mcn_opview *v, int subtract,
-                       mcn_k_add_params *p)
+/* The offsets, shifts and multipliers, which are all ADD's table is made
+   of (mcn_k_add_lut_fill), and the output offset, in add_params's order
+   of old: its call, on every invoke, compiles to the same instructions. */
+static inline void add_scalars(const mcn_opview *v, int subtract,
+                               mcn_k_add_params *p)
 {
     p->subtract = subtract;
     p->input1_offset = -v->in[0].zero_point;
@@ -97,6 +100,12 @@ static void add_params(const mcn_opview *v, int subtract,
     p->input1_shift = v->input1_shift;
     p->input2_multiplier = v->input2_multiplier;
     p->input2_shift = v->input2_shift;
+}
+
+static void add_params(const mcn_opview *v, int subtract,
+                       mcn_k_add_params *p)
+{
+    add_scalars(v, subtract, p);
     p->output_multiplier = v->n_rq ? v->multiplier[0] : 0;
     p->output_shift = v->n_rq ? v->shift[0] : 0;
     p->act_min = v->act_min;
@@ -110,7 +119,14 @@ static void add_params(const mcn_opview *v, int subtract,
 }
 
 /* The packer's table for mcn_k_add_s8_lut, input 2: a constant int32
-   [MCN_K_ADD_LUT_LEN], for inputs of the output's shape. */
+   [MCN_K_ADD_LUT_LEN], for inputs of the output's shape, holding what
+   mcn_k_add_lut_fill makes of the offsets, shifts and multipliers (the
+   shifts checked first: the table is remade from them), since the kernel
+   adds its entries as they are. Out of line: add_or_sub's call, on every
+   invoke, stays as it was without it. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static mcn_status check_add_table(const mcn_opview *v)
 {
     const mcn_tview *t = &v->in[2];
@@ -119,7 +135,14 @@ static mcn_status check_add_table(const mcn_opview *v)
         !mcn_same_shape(&v->in[0], &v->out) ||
         !mcn_same_shape(&v->in[1], &v->out))
         return MCN_ERR_MODEL;
-    return MCN_OK;
+    if (v->left_shift < 0 || v->left_shift > 31 ||
+        mcn_chk_shift(v->input1_shift) != MCN_OK ||
+        mcn_chk_shift(v->input2_shift) != MCN_OK)
+        return MCN_ERR_MODEL;
+    mcn_k_add_params p;
+    add_scalars(v, v->opcode == MCN_OP_SUB, &p);
+    return mcn_k_add_lut_matches(&p, (const int32_t *)(const void *)t->data)
+               ? MCN_OK : MCN_ERR_MODEL;
 }
 
 /* ADD and SUB: one kernel, TFLM's arithmetic for both; with the packer's

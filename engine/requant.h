@@ -246,6 +246,16 @@ static inline int32_t mcn_rq_fast_apply(int32_t x, const mcn_rq_fast *c)
     return mcn_asr(mcn_wrap_i32((uint32_t)(sum >> 32)), (int)c->shift);
 }
 
+/* The accumulator the optimised kernels' SMMLAR requantization takes
+   (conv_smlad.h, conv_1x1_s8_smlad_paired3.c): for a right shift e in
+   [1, 31], 2^(e-1) + off * 2^e modulo 2^32, the rounding and the output
+   offset in one; for e = 0, off. The packer's layouts and mcn_init's
+   checks of them derive it here alike. */
+static inline int32_t mcn_smmlar_nudge(int32_t e, int32_t off)
+{
+    return e ? mcn_wrap_i32((1u << (e - 1)) + ((uint32_t)off << e)) : off;
+}
+
 /* MultiplyByQuantizedMultiplierGreaterThanOne, 0 <= left_shift <= 31. */
 static inline int32_t mcn_mbqm_gt_one(int32_t x, int32_t multiplier,
                                       int left_shift)

@@ -21,16 +21,31 @@ static int32_t term(int32_t x, int32_t offset, int32_t left_shift,
                     (int)shift);
 }
 
+/* Entry i of the table: input 1's term for the byte i, or (i >= 256)
+   input 2's for the byte i - 256, negated for SUB. */
+static int32_t entry(const mcn_k_add_params *p, int32_t i)
+{
+    const int32_t k = i & 255, x = k < 128 ? k : k - 256;  /* k as int8 */
+    if (i < 256)
+        return term(x, p->input1_offset, p->left_shift, p->input1_multiplier,
+                    p->input1_shift);
+    const int32_t b = term(x, p->input2_offset, p->left_shift,
+                           p->input2_multiplier, p->input2_shift);
+    return p->subtract ? mcn_wrap_sub(0, b) : b;
+}
+
 void mcn_k_add_lut_fill(const mcn_k_add_params *p, int32_t *lut)
 {
-    for (int32_t k = 0; k < 256; k++) {
-        const int32_t x = k < 128 ? k : k - 256;   /* the byte k as int8 */
-        lut[k] = term(x, p->input1_offset, p->left_shift,
-                      p->input1_multiplier, p->input1_shift);
-        const int32_t b = term(x, p->input2_offset, p->left_shift,
-                               p->input2_multiplier, p->input2_shift);
-        lut[256 + k] = p->subtract ? mcn_wrap_sub(0, b) : b;
-    }
+    for (int32_t i = 0; i < MCN_K_ADD_LUT_LEN; i++)
+        lut[i] = entry(p, i);
+}
+
+int mcn_k_add_lut_matches(const mcn_k_add_params *p, const int32_t *lut)
+{
+    for (int32_t i = 0; i < MCN_K_ADD_LUT_LEN; i++)
+        if (lut[i] != entry(p, i))
+            return 0;
+    return 1;
 }
 
 static int8_t clamp_out(const mcn_k_add_params *p, int32_t v)

@@ -35,7 +35,9 @@
 **     m, right, nudge of channel l, 2 b_h, m, right, nudge of channel h
 ** (7 words; the biases folded, modulo 2^32). The bias tensor stays the
 ** graph's; the kernel reads the folded copies in flash, which the
-** packer makes from it.
+** packer makes from it and mcn_init holds to it (..._verify): a stale
+** one would start the sums elsewhere, a right shift or a nudge taken
+** on trust would round to anything.
 **
 ** Scratch: the three widened pixels, per step the words x0e x1e x2e x0o
 ** x1o x2o (SXTB16 halves), then, when 3 does not divide the pixel
@@ -134,6 +136,12 @@ static uint8_t *put32(uint8_t *d, uint32_t v)
     return d + 4;
 }
 
+static uint32_t get32(const uint8_t *d)
+{
+    return (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 |
+           (uint32_t)d[3] << 24;
+}
+
 /* Lane k of channels l (low byte, + 128) and h (high byte). */
 static uint32_t lane(const int8_t *wl, const int8_t *wh, int32_t k)
 {
@@ -141,26 +149,32 @@ static uint32_t lane(const int8_t *wl, const int8_t *wh, int32_t k)
            (uint32_t)(uint8_t)wh[k] << 8;
 }
 
-/* Channel c's bias with the input offset folded in, modulo 2^32. */
-static uint32_t folded(const mcn_k_conv_params *p, const int32_t *bias,
-                       int32_t c)
+/* The words of pair j besides its lanes (the top): c[0] = b_l, then the
+   seven after the lanes; from the graph's bias and the sums of the two
+   channels' weights, sl and sh (modulo 2^32), which fold the input offset
+   in. The one derivation of them, for the layout and for verify. */
+static void pair_words(const mcn_k_conv_params *p, const int32_t *bias,
+                       int32_t j, uint32_t sl, uint32_t sh, uint32_t c[8])
 {
-    const int8_t *w = p->filter_data + (int64_t)c * p->input.c;
-    uint32_t s = 0;
-    for (int32_t k = 0; k < p->input.c; k++)
-        s += (uint32_t)(int32_t)w[k];
-    return (uint32_t)bias[c] + s * (uint32_t)p->input_offset;
+    const uint32_t off = (uint32_t)p->input_offset;
+    c[0] = (uint32_t)bias[2 * j] + sl * off;
+    c[4] = ((uint32_t)bias[2 * j + 1] + sh * off) << 1;
+    for (int i = 0; i < 2; i++) {
+        const int32_t r = p->rq.count > 1 ? 2 * j + i : 0;
+        const int32_t right = -p->rq.shift[r];
+        uint32_t *rq = c + 1 + 4 * i;
+        rq[0] = (uint32_t)p->rq.multiplier[r];
+        rq[1] = (uint32_t)right;
+        rq[2] = (uint32_t)mcn_smmlar_nudge(right, p->output_offset);
+    }
 }
 
-/* Channel c's m, right, nudge. */
-static uint8_t *put_rq(uint8_t *d, const mcn_k_conv_params *p, int32_t c)
+static uint32_t row_sum(const int8_t *w, int32_t n)
 {
-    const int32_t r = p->rq.count > 1 ? c : 0;
-    const int32_t right = -p->rq.shift[r];
-    d = put32(d, (uint32_t)p->rq.multiplier[r]);
-    d = put32(d, (uint32_t)right);
-    return put32(d, (1u << (right - 1)) +
-                        ((uint32_t)p->output_offset << right));
+    uint32_t s = 0;
+    for (int32_t k = 0; k < n; k++)
+        s += (uint32_t)(int32_t)w[k];
+    return s;
 }
 
 void mcn_k_conv_1x1_s8_smlad_paired3_layout(const mcn_k_conv_params *p,
@@ -171,17 +185,42 @@ void mcn_k_conv_1x1_s8_smlad_paired3_layout(const mcn_k_conv_params *p,
     for (int32_t j = 0; j < pairs; j++) {
         const int8_t *wl = p->filter_data + (int64_t)2 * j * depth;
         const int8_t *wh = wl + depth;
-        const uint32_t bl = folded(p, bias, 2 * j);
-        const uint32_t bh = folded(p, bias, 2 * j + 1);
-        d = put32(d, bl);
+        uint32_t c[8];
+        pair_words(p, bias, j, row_sum(wl, depth), row_sum(wh, depth), c);
+        d = put32(d, c[0]);
         for (int32_t k = 0; k < depth; k += 4) {
             d = put32(d, lane(wl, wh, k) | lane(wl, wh, k + 2) << 16);
             d = put32(d, lane(wl, wh, k + 1) | lane(wl, wh, k + 3) << 16);
         }
-        d = put_rq(d, p, 2 * j);
-        d = put32(d, bh << 1);
-        d = put_rq(d, p, 2 * j + 1);
+        for (int i = 1; i < 8; i++)
+            d = put32(d, c[i]);
     }
+}
+
+/* Every pair's words besides its lanes as pair_words makes them from the
+   graph's bias and the weights its lanes hold (any lane is a pair of
+   int8 weights, so the lanes are the graph's weights, laid out): the
+   folded biases the sums start at, the shifts and the multipliers. */
+int mcn_k_conv_1x1_s8_smlad_paired3_verify(const mcn_k_conv_params *p)
+{
+    const int32_t depth = p->input.c, pairs = p->output.c / 2;
+    const uint8_t *d = (const uint8_t *)p->filter_data;
+    for (int32_t j = 0; j < pairs; j++, d += 32 + 2 * depth) {
+        /* Lane bytes: w_l + 128, then w_h. */
+        uint32_t sl = 0u - 128u * (uint32_t)depth, sh = 0;
+        for (int32_t k = 0; k < depth; k++) {
+            sl += d[4 + 2 * k];
+            sh += (uint32_t)(int32_t)(int8_t)d[5 + 2 * k];
+        }
+        uint32_t c[8];
+        pair_words(p, p->bias, j, sl, sh, c);
+        if (get32(d) != c[0])
+            return 0;
+        for (int i = 1; i < 8; i++)
+            if (get32(d + 2 * depth + 4 * i) != c[i])
+                return 0;
+    }
+    return 1;
 }
 
 /* Groups of three pixels are read whole into scratch before any of their

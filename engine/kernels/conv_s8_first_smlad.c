@@ -47,34 +47,60 @@ static uint32_t rq_at(const mcn_k_conv_params *p, const mcn_smlad_geom *g)
     return wide_at(p, g) + (uint32_t)p->output.c * (uint32_t)g->quads * 8u;
 }
 
-int mcn_k_conv_s8_first_smlad_verify(const mcn_k_conv_params *p)
-{
-    const mcn_smlad_geom g = mcn_smlad_geom_of(p);
-    return mcn_smlad_rq_matches(p, (const uint8_t *)p->filter_data +
-                                       rq_at(p, &g));
-}
-
 uint32_t mcn_k_conv_s8_first_smlad_weight_bytes(const mcn_k_conv_params *p)
 {
     const mcn_smlad_geom g = mcn_smlad_geom_of(p);
     return rq_at(p, &g) + mcn_smlad_rq_bytes(p);
 }
 
-/* Each channel's weight words (from rows in the column's K order) in the
-   order the column reads them, split into even and odd halves. */
+/* Quad q's weight word of a row in the column's K order (the last
+   quad's from the row's last four bytes), split into even and odd
+   halves. */
+static void wide_quad(const mcn_smlad_geom *g, const int8_t *row, int32_t q,
+                      uint32_t half[2])
+{
+    const int32_t straight = g->quads - (g->tail != 0);
+    const uint32_t v = mcn_load_u32(row + (q < straight ? 4 * q : g->k - 4));
+    half[0] = mcn_sxtb16(v);
+    half[1] = mcn_sxtb16_ror8(v);
+}
+
+/* Each channel's widened words (from rows in the column's K order) in the
+   order the column reads them. */
 static void widen(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
                   const int8_t *rows, uint8_t *wide)
 {
-    const int32_t straight = g->quads - (g->tail != 0);
-    for (int32_t oc = 0; oc < p->output.c; oc++) {
-        const int8_t *row = rows + (int64_t)oc * g->k;
+    for (int32_t oc = 0; oc < p->output.c; oc++)
         for (int32_t q = 0; q < g->quads; q++, wide += 8) {
-            const uint32_t v =
-                mcn_load_u32(row + (q < straight ? 4 * q : g->k - 4));
-            mcn_store_u32(wide, mcn_sxtb16(v));
-            mcn_store_u32(wide + 4, mcn_sxtb16_ror8(v));
+            uint32_t h[2];
+            wide_quad(g, rows + (int64_t)oc * g->k, q, h);
+            mcn_store_u32(wide, h[0]);
+            mcn_store_u32(wide + 4, h[1]);
         }
-    }
+}
+
+/* 1 when wide holds what widen makes of rows. */
+static int widened(const mcn_k_conv_params *p, const mcn_smlad_geom *g,
+                   const int8_t *rows, const uint8_t *wide)
+{
+    for (int32_t oc = 0; oc < p->output.c; oc++)
+        for (int32_t q = 0; q < g->quads; q++, wide += 8) {
+            uint32_t h[2];
+            wide_quad(g, rows + (int64_t)oc * g->k, q, h);
+            if (mcn_load_u32(wide) != h[0] || mcn_load_u32(wide + 4) != h[1])
+                return 0;
+        }
+    return 1;
+}
+
+/* The rq table (conv_smlad.h), and the widened words the kernel
+   multiplies by, as the rows the weights hold give them. */
+int mcn_k_conv_s8_first_smlad_verify(const mcn_k_conv_params *p)
+{
+    const mcn_smlad_geom g = mcn_smlad_geom_of(p);
+    const uint8_t *w = (const uint8_t *)p->filter_data;
+    return mcn_smlad_rq_matches(p, w + rq_at(p, &g)) &&
+           widened(p, &g, p->filter_data, w + wide_at(p, &g));
 }
 
 /* The rows in the column's K order (as conv_s8_im2col_smlad's), then
@@ -85,10 +111,7 @@ void mcn_k_conv_s8_first_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
     (void)bias;
     const mcn_smlad_geom g = mcn_smlad_geom_of(p);
     mcn_smlad_layout(p, w);
-    const uint32_t at = wide_at(p, &g);
-    for (uint32_t i = (uint32_t)p->output.c * (uint32_t)g.k; i < at; i++)
-        w[i] = 0;
-    widen(p, &g, w, (uint8_t *)w + at);
+    widen(p, &g, w, (uint8_t *)w + wide_at(p, &g));
     mcn_smlad_layout_rq(p, (uint8_t *)w + rq_at(p, &g));
 }
 

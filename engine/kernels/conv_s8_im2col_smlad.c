@@ -41,12 +41,7 @@ void mcn_k_conv_s8_im2col_smlad_layout(const mcn_k_conv_params *p, int8_t *w,
 {
     (void)bias;
     mcn_smlad_layout(p, w);
-    const uint32_t rows = mcn_smlad_rows_bytes(p);
-    for (uint32_t i = (uint32_t)p->output.c *
-                      (uint32_t)mcn_smlad_geom_of(p).k;
-         i < rows; i++)
-        w[i] = 0;
-    mcn_smlad_layout_rq(p, (uint8_t *)w + rows);
+    mcn_smlad_layout_rq(p, (uint8_t *)w + mcn_smlad_rows_bytes(p));
 }
 
 void mcn_k_conv_s8_im2col_smlad(const mcn_k_conv_params *p)

@@ -92,6 +92,9 @@ int mcn_smlad_applies(const mcn_k_conv_params *p)
 void mcn_smlad_layout(const mcn_k_conv_params *p, int8_t *w)
 {
     const mcn_smlad_geom g = mcn_smlad_geom_of(p);
+    const uint32_t rows = mcn_smlad_rows_bytes(p);
+    for (uint32_t i = (uint32_t)p->filter.n * (uint32_t)g.k; i < rows; i++)
+        w[i] = 0;
     for (int32_t oc = 0; oc < p->filter.n; oc++) {
         const int8_t *src = p->filter_data + (int64_t)oc * g.k;
         int8_t *dst = w + (int64_t)oc * g.k;
@@ -150,9 +153,7 @@ static mcn_smlad_rq rq_of(const mcn_k_conv_params *p, int32_t oc)
     e.m = p->rq.multiplier[r];
     e.left1 = left + 1;
     e.right = right;
-    e.nudge = right ? mcn_wrap_i32((1u << (right - 1)) +
-                                   ((uint32_t)p->output_offset << right))
-                    : p->output_offset;
+    e.nudge = mcn_smmlar_nudge(right, p->output_offset);
     return e;
 }
 

@@ -62,7 +62,8 @@ mcn_smlad_geom mcn_smlad_geom_of(const mcn_k_conv_params *p);
    bound (above) for every channel. */
 int mcn_smlad_applies(const mcn_k_conv_params *p);
 
-/* Each weight row (p->filter_data) in the column's K order, into w. */
+/* Each weight row (p->filter_data) in the column's K order, into w, and
+   0s after them up to mcn_smlad_rows_bytes (which nothing reads). */
 void mcn_smlad_layout(const mcn_k_conv_params *p, int8_t *w);
 
 /* One channel's requantization and bias (in this order: the assembly in

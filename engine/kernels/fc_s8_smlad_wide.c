@@ -80,6 +80,28 @@ void mcn_k_fc_s8_smlad_wide_layout(const mcn_k_conv_params *p, int8_t *w,
     mcn_k_fold_input_offset(p, 0, bias);
 }
 
+/* Whether both int16 halves of w are int8s widened (put16): each high
+   byte the sign of the low byte below it, spread (0x80 * 0x1fe =
+   0xff00). */
+static int widened2(uint32_t w)
+{
+    return (w & 0xff00ff00u) == (w & 0x00800080u) * 0x1feu;
+}
+
+/* Every int16 an int8 widened: the layout only reorders the graph's
+   weights, and an int16 outside int8 is none of them. A word at a time,
+   as mcn_init runs it over a large layer's flash. */
+int mcn_k_fc_s8_smlad_wide_verify(const mcn_k_conv_params *p)
+{
+    const uint8_t *w = (const uint8_t *)p->filter_data;
+    const uint32_t n = mcn_k_fc_s8_smlad_wide_weight_bytes(p);
+    uint32_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        if (!widened2(mcn_load_u32(w + i)))
+            return 0;
+    return i == n || widened2((uint32_t)w[i] | (uint32_t)w[i + 1] << 8);
+}
+
 #if MCN_ARCH_DSP
 /* What the quads' loop reads, at these offsets from sp once
    PAIRED_JOB_ENTER has copied it there. */
