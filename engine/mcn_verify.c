@@ -4,9 +4,10 @@
 ** Everything the engine later reads with the unchecked fb_get_* accessors is
 ** checked here, once: every table, vector and string in bounds, every scalar
 ** field inside its table, every enum in range, every index resolvable, every
-** constant's data the size its shape says, and, for a packed model, every
-** arena slot inside the arena. The engine then only checks what depends on
-** an op's semantics (shapes that must agree).
+** constant's data the size its shape says, for a packed model every arena
+** slot inside the arena, and every arena tensor written before it is read.
+** The engine then only checks what depends on an op's semantics (shapes
+** that must agree).
 */
 #include <stddef.h>
 #include <stdint.h>
@@ -309,6 +310,56 @@ static mcn_status check_io(vctx *v, uint32_t m, int id, const char *where,
     return MCN_OK;
 }
 
+/* 1 if tensor ti is in the int32 vector field id of table t. */
+static int lists(const uint8_t *b, uint32_t t, int id, int32_t ti)
+{
+    uint32_t n, d = fb_get_vector(b, t, id, &n);
+    for (uint32_t k = 0; k < n; k++)
+        if (fb_i32(b + d + 4u * k) == ti)
+            return 1;
+    return 0;
+}
+
+/* An arena tensor op `before` (or a model output, before == n_ops) reads
+   is a model input or the output of an earlier op; otherwise the engine
+   would compute on whatever the arena held. The search runs backwards,
+   where producers usually are, so a chain costs a step per input. */
+static int produced(const vctx *v, uint32_t m, uint32_t ops, uint32_t before,
+                    int32_t ti)
+{
+    uint32_t t = fb_vector_table(v->b, v->tensors, (uint32_t)ti);
+    if (fb_get_u32(v->b, t, MCN_TENSOR_BUFFER, 0) != 0)
+        return 1;
+    for (uint32_t j = before; j-- > 0;)
+        if (lists(v->b, fb_vector_table(v->b, ops, j), MCN_OPERATOR_OUTPUTS,
+                  ti))
+            return 1;
+    return lists(v->b, m, MCN_MODEL_INPUTS, ti);
+}
+
+/* Once every index is known to be valid: each operator's inputs, and the
+   model's outputs, are written before they are read. */
+static mcn_status check_dataflow(vctx *v, uint32_t m, uint32_t ops,
+                                 uint32_t n_ops)
+{
+    for (uint32_t i = 0; i < n_ops; i++) {
+        uint32_t n, d = fb_get_vector(v->b, fb_vector_table(v->b, ops, i),
+                                      MCN_OPERATOR_INPUTS, &n);
+        for (uint32_t k = 0; k < n; k++) {
+            int32_t ti = fb_i32(v->b + d + 4u * k);
+            if (ti != -1 && !produced(v, m, ops, i, ti))
+                return fail(v, MCN_ERR_MODEL, "operator", (int32_t)i,
+                            WHY("reads a tensor nothing wrote before it"));
+        }
+    }
+    uint32_t n, d = fb_get_vector(v->b, m, MCN_MODEL_OUTPUTS, &n);
+    for (uint32_t k = 0; k < n; k++)
+        if (!produced(v, m, ops, n_ops, fb_i32(v->b + d + 4u * k)))
+            return fail(v, MCN_ERR_MODEL, "model output", (int32_t)k,
+                        WHY("no operator writes it"));
+    return MCN_OK;
+}
+
 mcn_status mcn_verify_ex(const void *model, size_t model_size,
                          mcn_verify_report *r)
 {
@@ -356,6 +407,8 @@ mcn_status mcn_verify_ex(const void *model, size_t model_size,
         s = check_io(&v, m, MCN_MODEL_INPUTS, "model input", 1);
     if (s == MCN_OK)
         s = check_io(&v, m, MCN_MODEL_OUTPUTS, "model output", 0);
+    if (s == MCN_OK)
+        s = check_dataflow(&v, m, ops, n_ops);
     return s;
 }
 

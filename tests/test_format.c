@@ -511,7 +511,7 @@ START_TEST(too_many_operator_inputs_are_reported)
     const char *json =
         "{ version: 1, tensors: [ { shape: [1] } ],"
         "  operators: [ { opcode: ADD, inputs: [0, 0, 0, 0, 0],"
-        "                 outputs: [0] } ] }";
+        "                 outputs: [0] } ], inputs: [0] }";
     ck_assert_int_eq(tu_write_file(path, json, strlen(json)), 0);
     size_t len;
     uint8_t *m = flatc_compile(dir, path, "wide", &len);

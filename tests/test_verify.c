@@ -264,6 +264,40 @@ START_TEST(operator_index_out_of_range_is_rejected)
 }
 END_TEST
 
+/* Tensors: x 0, w 1, b 2, h 3, y 4; fc (op 0) x -> h, softmax h -> y. */
+START_TEST(tensors_are_written_before_they_are_read)
+{
+    size_t len;
+    uint8_t *m = valid_model(&len);
+    mcn_verify_report r;
+    uint32_t n, sm_in = fb_get_vector(m, operator_at(m, 1),
+                                      MCN_OPERATOR_INPUTS, &n);
+    put_u32(m + sm_in, 4);  /* softmax reads its own output */
+    ck_assert_int_eq(verify_exact(m, len, &r), MCN_ERR_MODEL);
+    ck_assert_str_eq(r.where, "operator");
+    ck_assert_int_eq(r.index, 1);
+    ck_assert_str_eq(r.what, "reads a tensor nothing wrote before it");
+    put_u32(m + sm_in, 0);  /* the model input: written by the caller */
+    ck_assert_int_eq(verify_exact(m, len, NULL), MCN_OK);
+    put_u32(m + sm_in, 3);
+    uint32_t fc_in = fb_get_vector(m, operator_at(m, 0), MCN_OPERATOR_INPUTS,
+                                   &n);
+    put_u32(m + fc_in, 4);  /* fc reads what only a later op writes */
+    ck_assert_int_eq(verify_exact(m, len, &r), MCN_ERR_MODEL);
+    ck_assert_int_eq(r.index, 0);
+    ck_assert_str_eq(r.what, "reads a tensor nothing wrote before it");
+    put_u32(m + fc_in, 0);
+    /* softmax in place on h: y, the model's output, is never written. */
+    uint32_t sm_out = fb_get_vector(m, operator_at(m, 1),
+                                    MCN_OPERATOR_OUTPUTS, &n);
+    put_u32(m + sm_out, 3);
+    ck_assert_int_eq(verify_exact(m, len, &r), MCN_ERR_MODEL);
+    ck_assert_str_eq(r.where, "model output");
+    ck_assert_str_eq(r.what, "no operator writes it");
+    free(m);
+}
+END_TEST
+
 START_TEST(bad_shapes_are_rejected)
 {
     size_t len;
@@ -397,6 +431,7 @@ Suite *suite_verify(void)
     tcase_add_test(tc, tensor_past_the_arena_end_is_rejected);
     tcase_add_test(tc, scratch_past_the_arena_end_is_rejected);
     tcase_add_test(tc, operator_index_out_of_range_is_rejected);
+    tcase_add_test(tc, tensors_are_written_before_they_are_read);
     tcase_add_test(tc, bad_shapes_are_rejected);
     tcase_add_test(tc, constant_data_must_match_its_shape);
     tcase_add_test(tc, zero_points_fit_their_type);
