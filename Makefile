@@ -205,8 +205,21 @@ conformance: deps
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/bin/mcn-conformance
 	$(Q)$(BUILD)/bin/mcn-conformance --expect tests/conformance.expect
 
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+# The whole suite twice: built as users build it (-O2, build/), and with
+# ASan and UBSan (build/san), where any report fails its test. Check runs
+# one test at a time, so the plain run takes the other core; its log is
+# build/tests.log and its summary is printed before the sanitized one's.
 test: deps
-	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=build/san check
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) BUILD=build check-build
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) SANITIZE=1 BUILD=build/san \
+	  check-build
+	$(Q)build/tests/mcn_tests >build/tests.log 2>&1 & plain=$$!; \
+	  $(MAKE) --no-print-directory SANITIZE=1 BUILD=build/san check; san=$$?; \
+	  wait $$plain; rc=$$?; \
+	  echo "  plain build (build/tests.log): $$(grep -E '^[0-9]+%:' build/tests.log)"; \
+	  grep -E ':[FE]:' build/tests.log || true; \
+	  test $$san -eq 0 && test $$rc -eq 0
 
 # ---- fuzzing: libFuzzer (Debian clang) under ASan and UBSan ----
 # Each tests/fuzz/fuzz_NAME.c runs FUZZ_SECONDS on its seeds,
