@@ -251,7 +251,7 @@ fuzz: deps
 	    { tail -n 40 $(FUZZ_BUILD)/fuzz_$$n.log; exit 1; }; \
 	  grep -E '^stat::number_of_executed_units' $(FUZZ_BUILD)/fuzz_$$n.log; \
 	done
-	$(Q)echo "  MUTANTS 100000 of the packed MNIST model (engine_mutants)"
+	$(Q)echo "  MUTANTS 100000 of packed MNIST and MLPerf Tiny models (engine_mutants)"
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=build/san build/san/tests/mcn_tests
 	$(Q)MCN_MUTANTS=100000 CK_RUN_SUITE=engine_mutants build/san/tests/mcn_tests
 
