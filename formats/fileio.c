@@ -8,6 +8,7 @@
 #include "fileio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -150,13 +151,29 @@ void file_write_test_hook(void (*hook)(void))
 static int write_beside(const char *path, const void *buf, size_t len,
                         mcn_err *e);
 
+static int write_into(const char *path, const void *buf, size_t len,
+                      mcn_err *e)
+{
+    int fd = open(path, O_WRONLY);
+    if (fd < 0)
+        return mcn_fail_status(e, MCN_EX_CANTCREAT, "cannot open: %s",
+                               strerror(errno));
+    int ok = write_all(fd, buf, len) == 0, err = errno;
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        err = errno;
+    }
+    return ok ? 0 : mcn_fail_status(e, MCN_EX_IOERR, "cannot write: %s",
+                                     strerror(err));
+}
+
 int file_write_atomic(const char *path, const void *buf, size_t len,
                       mcn_err *e)
 {
     if (is_std(path)) {
         if (fwrite(buf, 1, len, stdout) != len || fflush(stdout))
             return mcn_fail_status(e, MCN_EX_IOERR,
-                                   "cannot write to stdout: %s", strerror(errno));
+                                   "cannot write: %s", strerror(errno));
         return 0;
     }
     if (*path == '\0' || path[strlen(path) - 1] == '/')
@@ -173,13 +190,23 @@ int file_write_atomic(const char *path, const void *buf, size_t len,
                                    strerror(errno));
         path = real;
     }
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+    bool exists = stat(path, &st) == 0;
+    if (exists && S_ISREG(st.st_mode) &&
         ((st.st_mode & 0222) == 0 || access(path, W_OK) != 0)) {
         free(real);
         return mcn_fail_status(e, MCN_EX_CANTCREAT,
                                "cannot write: the file is read-only");
     }
-    int rc = write_beside(path, buf, len, e);
+    if (exists && S_ISDIR(st.st_mode)) {
+        free(real);
+        return mcn_fail_status(e, MCN_EX_CANTCREAT,
+                               "cannot write: it is a directory");
+    }
+    /* A device or a FIFO (/dev/null, /dev/full, a named pipe) is written
+       into: renaming a file over it would replace the device itself for
+       everyone, as root may. */
+    int rc = exists && !S_ISREG(st.st_mode) ? write_into(path, buf, len, e)
+                                            : write_beside(path, buf, len, e);
     free(real);
     return rc;
 }

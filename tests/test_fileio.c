@@ -77,11 +77,12 @@ START_TEST(failed_write_leaves_nothing)
 {
     char *dir = tu_mkdtemp(), path[512];
     mcn_err e = {0};
-    /* The target is a directory: rename fails, the temporary goes. */
+    /* The target is a directory: refused before a temporary is made. */
     snprintf(path, sizeof path, "%s/sub", dir);
     ck_assert_int_eq(mkdir(path, 0755), 0);
     ck_assert_int_eq(file_write_atomic(path, "x", 1, &e), -1);
-    ck_assert_str_eq(e.msg, "cannot replace: Is a directory");
+    ck_assert_str_eq(e.msg, "cannot write: it is a directory");
+    ck_assert_int_eq(e.status, MCN_EX_CANTCREAT);
     ck_assert_int_eq(count_entries(dir), 1);
     ck_assert_int_eq(count_entries(path), 0);
     /* The directory does not exist. */
@@ -208,6 +209,38 @@ START_TEST(read_only_and_symlink_targets)
 }
 END_TEST
 
+/* A device is written into, never renamed over: as root, a temporary
+   renamed onto /dev/null made it a plain file for every program. A FIFO
+   is read back to show the bytes went through it. */
+START_TEST(devices_and_fifos_are_written_into)
+{
+    mcn_err e = {0};
+    struct stat st;
+    ck_assert_int_eq(file_write_atomic("/dev/null", "x", 1, &e), 0);
+    ck_assert_int_eq(stat("/dev/null", &st), 0);
+    ck_assert(S_ISCHR(st.st_mode));
+    ck_assert_int_eq(file_write_atomic("/dev/full", "x", 1, &e), -1);
+    ck_assert_str_eq(e.msg, "cannot write: No space left on device");
+    ck_assert_int_eq(e.status, MCN_EX_IOERR);
+    ck_assert_int_eq(stat("/dev/full", &st), 0);
+    ck_assert(S_ISCHR(st.st_mode));
+    char *dir = tu_mkdtemp(), fifo[512], cmd[1024], *out = NULL;
+    snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    snprintf(cmd, sizeof cmd, "cat '%s' > '%s/got' &", fifo, dir);
+    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(file_write_atomic(fifo, "bytes", 5, &e), 0);
+    snprintf(cmd, sizeof cmd, "cd '%s' && for i in $(seq 100); do "
+             "[ \"$(cat got)\" = bytes ] && break; sleep 0.05; done; "
+             "cat got", dir);
+    ck_assert_int_eq(tu_run(cmd, &out, NULL), 0);
+    ck_assert_str_eq(out, "bytes");
+    ck_assert_int_eq(count_entries(dir), 2);
+    free(out);
+    tu_rmdir(dir);
+}
+END_TEST
+
 START_TEST(read_errors_say_why)
 {
     uint8_t *buf = (uint8_t *)"unchanged";
@@ -272,6 +305,7 @@ Suite *suite_fileio(void)
     tcase_add_test(tc, failed_write_leaves_nothing);
     tcase_add_test(tc, signal_mid_write_leaves_the_old_file);
     tcase_add_test(tc, read_only_and_symlink_targets);
+    tcase_add_test(tc, devices_and_fifos_are_written_into);
     tcase_add_test(tc, read_errors_say_why);
     tcase_add_test(tc, dash_is_stdin_and_stdout);
     suite_add_tcase(s, tc);
