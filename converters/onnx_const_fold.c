@@ -16,6 +16,27 @@ static int oom(onnx_ctx *c)
     return onnx_fail(c, "out of memory");
 }
 
+int64_t onnx_fold_limit(const onnx_ctx *c, bool is_int)
+{
+    /* Integers are held as int64, floats as float. */
+    int64_t n = ONNX_MAX_FOLD_BYTES / (is_int ? 8 : 4);
+    return c->fold_inputs > n ? c->fold_inputs : n;
+}
+
+int onnx_fold_alloc(onnx_ctx *c, onnx_const *out, bool is_int,
+                    const onnx_shape *s)
+{
+    char b[96];
+    int64_t n = onnx_shape_elems(s), most = onnx_fold_limit(c, is_int);
+    if (n < 0 || n > most)
+        return onnx_fail(c, "the result %s has more than the %lld elements "
+                         "a folded constant may have",
+                         onnx_shape_str(s, b, sizeof b), (long long)most);
+    if (onnx_const_alloc(out, is_int, s))
+        return oom(c);
+    return 0;
+}
+
 void onnx_bcast_strides(const onnx_shape *in, const onnx_shape *out,
                         int64_t *st)
 {
@@ -59,8 +80,8 @@ static int fold_arith(onnx_ctx *c, onnx_const *out)
         return onnx_fail(c, "shapes %s and %s do not broadcast",
                          onnx_shape_str(&a->c.shape, s1, sizeof s1),
                          onnx_shape_str(&b->c.shape, s2, sizeof s2));
-    if (onnx_const_alloc(out, a->c.is_int, &s))
-        return oom(c);
+    if (onnx_fold_alloc(c, out, a->c.is_int, &s))
+        return -1;
     char op = c->node->op_type[0];  /* A(dd), S(ub), M(ul), D(iv) */
     int64_t sa[MCN_MAX_DIMS], sb[MCN_MAX_DIMS], idx[MCN_MAX_DIMS] = {0};
     onnx_bcast_strides(&a->c.shape, &s, sa);
@@ -151,8 +172,8 @@ static int fold_transpose(onnx_ctx *c, onnx_const *out)
         seen[perm[i]] = true;
         s.d[i] = in->d[perm[i]];
     }
-    if (onnx_const_alloc(out, x->c.is_int, &s))
-        return oom(c);
+    if (onnx_fold_alloc(c, out, x->c.is_int, &s))
+        return -1;
     int64_t st[MCN_MAX_DIMS], src[MCN_MAX_DIMS], idx[MCN_MAX_DIMS] = {0};
     int64_t acc = 1;
     for (int i = r - 1; i >= 0; i--) {
@@ -187,8 +208,8 @@ static int fold_cast(onnx_ctx *c, onnx_const *out)
         to != ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
         return onnx_fail(c, "casting to data type %lld is not supported",
                          (long long)to);
-    if (onnx_const_alloc(out, is_int, &x->c.shape))
-        return oom(c);
+    if (onnx_fold_alloc(c, out, is_int, &x->c.shape))
+        return -1;
     for (int64_t j = 0; j < out->n; j++) {
         double v = onnx_const_at(&x->c, j);
         if (!is_int) {
@@ -237,6 +258,7 @@ int onnx_fold(onnx_ctx *c, bool *done)
     if (f == nf)
         return 0;
     bool is_shape = folds[f].fn == onnx_fold_shape;
+    int64_t largest = 0;
     for (size_t i = 0; i < n->n_input && !is_shape; i++) {
         onnx_value *v;
         if (onnx_input(c, (int)i, ONNX_IN_OPTIONAL | ONNX_IN_CHW_FLAT |
@@ -248,10 +270,15 @@ int onnx_fold(onnx_ctx *c, bool *done)
                                  "'%s' is an activation)", v->name);
             return 0;
         }
+        if (v && v->c.n > largest)
+            largest = v->c.n;
     }
     onnx_const k;
     memset(&k, 0, sizeof k);
-    if (folds[f].fn(c, &k)) {
+    c->fold_inputs = largest;
+    int rc = folds[f].fn(c, &k);
+    c->fold_inputs = 0;
+    if (rc) {
         onnx_const_free(&k);
         return -1;
     }

@@ -10,11 +10,6 @@ static int const_in(onnx_ctx *c, int i, onnx_value **v)
     return onnx_input_const(c, i, 0, -1, v);
 }
 
-static int oom(onnx_ctx *c)
-{
-    return onnx_fail(c, "out of memory");
-}
-
 int onnx_fold_shape(onnx_ctx *c, onnx_const *out)
 {
     onnx_value *x;
@@ -30,8 +25,8 @@ int onnx_fold_shape(onnx_ctx *c, onnx_const *out)
     start = start < 0 ? 0 : start > r ? r : start;
     end = end < 0 ? 0 : end > r ? r : end;
     onnx_shape s = {1, {end > start ? end - start : 0}};
-    if (onnx_const_alloc(out, true, &s))
-        return oom(c);
+    if (onnx_fold_alloc(c, out, true, &s))
+        return -1;
     for (int64_t j = 0; j < s.d[0]; j++)
         out->i[j] = x->shape.d[start + j];
     return 0;
@@ -58,8 +53,8 @@ int onnx_fold_gather(onnx_ctx *c, onnx_const *out)
         s.d[s.rank++] = is->d[i];
     for (int i = axis + 1; i < in->rank; i++)
         inner *= (s.d[s.rank++] = in->d[i]);
-    if (onnx_const_alloc(out, x->c.is_int, &s))
-        return oom(c);
+    if (onnx_fold_alloc(c, out, x->c.is_int, &s))
+        return -1;
     int64_t j = 0;
     for (int64_t o = 0; o < outer; o++)
         for (int64_t q = 0; q < ix->c.n; q++) {
@@ -100,8 +95,8 @@ int onnx_fold_concat(onnx_ctx *c, onnx_const *out)
             return onnx_fail(c, "input '%s' does not fit the others", v->name);
         s.d[axis] += vs->d[axis];
     }
-    if (onnx_const_alloc(out, first->c.is_int, &s))
-        return oom(c);
+    if (onnx_fold_alloc(c, out, first->c.is_int, &s))
+        return -1;
     int64_t outer = 1, inner = 1, at = 0;
     for (int d = 0; d < axis; d++)
         outer *= s.d[d];
@@ -151,9 +146,8 @@ int onnx_fold_constant_of_shape(onnx_ctx *c, onnx_const *out)
         if (!one)
             return onnx_fail(c, "value must hold one element");
     }
-    if (onnx_const_alloc(out, is_int, &shape))
-        return onnx_fail(c, "the constant %s is too large",
-                         onnx_shape_str(&shape, why, sizeof why));
+    if (onnx_fold_alloc(c, out, is_int, &shape))
+        return -1;
     for (int64_t j = 0; j < out->n; j++) {
         if (is_int)
             out->i[j] = (int64_t)fill;

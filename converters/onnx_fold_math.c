@@ -113,8 +113,8 @@ int onnx_fold_matmul(onnx_ctx *c, onnx_const *out)
                          onnx_shape_str(&ys, s2, sizeof s2));
     if (cv)
         onnx_bcast_strides(&cv->c.shape, &ys, st);
-    if (onnx_const_alloc(out, false, &ys))
-        return onnx_fail(c, "out of memory");
+    if (onnx_fold_alloc(c, out, false, &ys))
+        return -1;
     for (int64_t i = 0; i < m; i++)
         for (int64_t j = 0; j < n; j++) {
             float sum = 0;

@@ -110,8 +110,8 @@ int onnx_fold_slice(onnx_ctx *c, onnx_const *out)
         return -1;
     const onnx_shape *in = &x->c.shape;
     int r = in->rank;
-    if (onnx_const_alloc(out, x->c.is_int, &s))
-        return oom(c);
+    if (onnx_fold_alloc(c, out, x->c.is_int, &s))
+        return -1;
     out->dtype = x->c.dtype;
     int64_t stride[MCN_MAX_DIMS], idx[MCN_MAX_DIMS] = {0}, acc = 1;
     for (int d = r - 1; d >= 0; d--) {
@@ -142,11 +142,16 @@ int onnx_fold_range(onnx_ctx *c, onnx_const *out)
     double a = onnx_const_at(&v[0]->c, 0), l = onnx_const_at(&v[1]->c, 0),
            d = onnx_const_at(&v[2]->c, 0);
     double count = d != 0 ? ceil((l - a) / d) : -1;
-    if (d == 0 || !(count < (double)ONNX_MAX_ELEMS))
+    if (d == 0 || isnan(count))
         return onnx_fail(c, "delta %g gives no finite range", d);
+    int64_t most = onnx_fold_limit(c, v[0]->c.is_int);
+    if (!(count <= (double)most))
+        return onnx_fail(c, "the range has %.0f elements, more than the "
+                         "%lld a folded constant may have", count,
+                         (long long)most);
     onnx_shape s = {1, {count > 0 ? (int64_t)count : 0}};
-    if (onnx_const_alloc(out, v[0]->c.is_int, &s))
-        return oom(c);
+    if (onnx_fold_alloc(c, out, v[0]->c.is_int, &s))
+        return -1;
     out->dtype = v[0]->c.dtype;
     for (int64_t j = 0; j < s.d[0]; j++) {
         int64_t step;
@@ -192,8 +197,8 @@ int onnx_fold_equal(onnx_ctx *c, onnx_const *out)
     if (const_in(c, 0, &v[0]) || const_in(c, 1, &v[1]) ||
         bcast(c, v, 2, &s, st))
         return -1;
-    if (onnx_const_alloc(out, true, &s))
-        return oom(c);
+    if (onnx_fold_alloc(c, out, true, &s))
+        return -1;
     out->dtype = ONNX__TENSOR_PROTO__DATA_TYPE__BOOL;
     for (int64_t j = 0; j < out->n; j++) {
         out->i[j] = onnx_const_at(&v[0]->c, at(st[0], idx, s.rank)) ==
@@ -217,8 +222,8 @@ int onnx_fold_where(onnx_ctx *c, onnx_const *out)
                          "type");
     if (bcast(c, v, 3, &s, st))
         return -1;
-    if (onnx_const_alloc(out, v[1]->c.is_int, &s))
-        return oom(c);
+    if (onnx_fold_alloc(c, out, v[1]->c.is_int, &s))
+        return -1;
     out->dtype = v[1]->c.dtype;
     for (int64_t j = 0; j < out->n; j++) {
         bool pick = v[0]->c.i[at(st[0], idx, s.rank)] != 0;
@@ -249,8 +254,8 @@ int onnx_fold_expand(onnx_ctx *c, onnx_const *out)
     if (onnx_broadcast(&x->c.shape, &t, &s))
         return onnx_fail(c, "%s does not broadcast to the shape given",
                          onnx_shape_str(&x->c.shape, s1, sizeof s1));
-    if (onnx_const_alloc(out, x->c.is_int, &s))
-        return oom(c);
+    if (onnx_fold_alloc(c, out, x->c.is_int, &s))
+        return -1;
     out->dtype = x->c.dtype;
     onnx_bcast_strides(&x->c.shape, &s, st);
     for (int64_t j = 0; j < out->n; j++) {

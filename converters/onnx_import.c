@@ -88,8 +88,9 @@ static int add_inputs(onnx_ctx *c)
         if (et != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT &&
             et != ONNX__TENSOR_PROTO__DATA_TYPE__UINT8 &&
             et != ONNX__TENSOR_PROTO__DATA_TYPE__INT8)
-            return mcn_fail(c->e, "input '%s' has data type %d; only float32, "
-                            "uint8 and int8 inputs are supported", name, et);
+            return mcn_fail(c->e, "input '%s' has data type %s; only "
+                            "float32, uint8 and int8 inputs are supported",
+                            name, onnx_dtype_name(et));
         onnx_shape s;
         mcn_err why;
         if (declared_shape(vi, &s, &why))
@@ -102,8 +103,12 @@ static int add_inputs(onnx_ctx *c)
                                 "only the batch dimension may be", name, d);
             s.d[0] = 1;  /* a dynamic batch runs one sample at a time */
         }
+        char dims[96];
         if (onnx_shape_elems(&s) < 0)
-            return mcn_fail(c->e, "input '%s' is too large", name);
+            return mcn_fail(c->e, "input '%s' %s has more than %lld "
+                            "elements", name,
+                            onnx_shape_str(&s, dims, sizeof dims),
+                            (long long)ONNX_MAX_ELEMS);
         if (g->n_inputs == GRAPH_MAX_IO)
             return mcn_fail(c->e, "more than %d graph inputs", GRAPH_MAX_IO);
         bool dup;
@@ -299,7 +304,11 @@ int onnx_import(const uint8_t *buf, size_t len, const onnx_import_opts *o,
     if (!e)
         e = &scratch;
     graph_init(g);
-    switch (onnx_check_nesting(buf, len, ONNX_MAX_NESTING)) {
+    /* protobuf reads no bytes as an empty model, without a graph. */
+    if (len == 0)
+        return mcn_fail(e, "not an ONNX model (the file is empty)");
+    uint64_t nodes;
+    switch (onnx_check_wire(buf, len, ONNX_MAX_NESTING, &nodes)) {
     case ONNX_NESTING_TOO_DEEP:
         return mcn_fail(e, "subgraphs or types nest more than %d deep",
                         ONNX_MAX_NESTING);
@@ -308,6 +317,10 @@ int onnx_import(const uint8_t *buf, size_t len, const onnx_import_opts *o,
     default:
         break;
     }
+    if (nodes > ONNX_MAX_NODES)
+        return mcn_fail(e, "the model has %llu nodes; at most %d are "
+                        "supported", (unsigned long long)nodes,
+                        ONNX_MAX_NODES);
     Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, buf);
     if (!m)
         return mcn_fail(e, "not an ONNX model (protobuf parse failed)");

@@ -38,6 +38,11 @@
 #define ONNX_MAX_OPSET 17
 /* Elements in one constant; keeps size arithmetic far from overflow. */
 #define ONNX_MAX_ELEMS ((int64_t)1 << 30)
+/* Bytes a folded constant may take when it is larger than the node's
+   inputs: what a few bytes can ask for (ConstantOfShape, Range, a
+   broadcast). ONNX's "light" test networks build their weights so, up
+   to VGG-19's fc6 of 102.8M floats (411 MB). */
+#define ONNX_MAX_FOLD_BYTES ((int64_t)512 << 20)
 /* Channels of a standalone 2-D per-channel scale (a diagonal fc). */
 #define ONNX_MAX_DIAGONAL 4096
 
@@ -121,6 +126,7 @@ typedef struct {
     onnx_label *labels;
     int n_labels, cap_labels;
     bool quantized;   /* some tensor carries Q/DQ scales: onnx_qdq_finish */
+    int64_t fold_inputs; /* elements of the folded node's largest input */
 } onnx_ctx;
 
 /* ---- onnx_values.c: the value table and constants ---- */
@@ -155,6 +161,8 @@ int onnx_attr_ints(onnx_ctx *c, const char *name, int64_t *v, int max,
 /* A string into buf; def when absent. */
 int onnx_attr_string(onnx_ctx *c, const char *name, const char *def,
                      char *buf, size_t size);
+/* An ONNX TensorProto data type's name ("int16"; "unknown"). */
+const char *onnx_dtype_name(int dt);
 /* TensorProto -> constant; why names the problem on failure. */
 int onnx_tensor_decode(const Onnx__TensorProto *t, onnx_const *k,
                        char *why, size_t why_size);
@@ -381,6 +389,13 @@ int onnx_fold(onnx_ctx *c, bool *done);
 /* Element strides of `in` read through a broadcast to `out` (0 = repeat). */
 void onnx_bcast_strides(const onnx_shape *in, const onnx_shape *out,
                         int64_t *st);
+/* Elements a folded result may have: as many as the node's largest
+   input, or ONNX_MAX_FOLD_BYTES of them. */
+int64_t onnx_fold_limit(const onnx_ctx *c, bool is_int);
+/* A folded op's result, refused in one line before anything is
+   allocated when it would pass onnx_fold_limit. */
+int onnx_fold_alloc(onnx_ctx *c, onnx_const *out, bool is_int,
+                    const onnx_shape *s);
 /* One folded op: its result into *out (onnx_fold_*.c). */
 typedef int (*onnx_fold_fn)(onnx_ctx *c, onnx_const *out);
 int onnx_fold_shape(onnx_ctx *c, onnx_const *out);

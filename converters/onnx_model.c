@@ -109,9 +109,18 @@ int onnx_attr_string(onnx_ctx *c, const char *name, const char *def,
 
 /* ---- TensorProto ---- */
 
-static const char *dtype_name(int dt)
+const char *onnx_dtype_name(int dt)
 {
     switch (dt) {
+    case DT(FLOAT): return "float32";
+    case DT(UINT8): return "uint8";
+    case DT(INT8): return "int8";
+    case DT(INT32): return "int32";
+    case DT(INT64): return "int64";
+    case DT(BOOL): return "bool";
+    case DT(DOUBLE): return "float64";
+    case DT(COMPLEX64): return "complex64";
+    case DT(COMPLEX128): return "complex128";
     case DT(UINT16): return "uint16";
     case DT(INT16): return "int16";
     case DT(STRING): return "string";
@@ -200,6 +209,19 @@ static int decode_int(const Onnx__TensorProto *t, onnx_const *k, int elem,
     return 0;
 }
 
+/* Whether t's data is n elements of `elem` bytes, in either encoding:
+   what the decoders below accept. */
+static bool holds(const Onnx__TensorProto *t, int dt, int64_t n, int elem)
+{
+    if (raw_ok(t, n, elem))
+        return true;
+    size_t have = dt == DT(FLOAT)    ? t->n_float_data
+                  : dt == DT(DOUBLE) ? t->n_double_data
+                  : elem == 8        ? t->n_int64_data
+                                     : t->n_int32_data;
+    return have == (size_t)n;
+}
+
 /* Bytes and signedness of the integer types read; 0 for the others. */
 static int int_width(int dt, bool *is_signed)
 {
@@ -241,12 +263,28 @@ int onnx_tensor_decode(const Onnx__TensorProto *t, onnx_const *k,
     bool is_int = width > 0;
     if (!is_int && dt != DT(FLOAT) && dt != DT(DOUBLE)) {
         snprintf(why, why_size, "data type %s (%d) is not supported",
-                 dtype_name(dt), dt);
+                 onnx_dtype_name(dt), dt);
+        return -1;
+    }
+    int64_t n = onnx_shape_elems(&s);
+    char dims[96];
+    if (n < 0 || n > ONNX_MAX_ELEMS) {
+        snprintf(why, why_size, "shape %s has more than %lld elements",
+                 onnx_shape_str(&s, dims, sizeof dims),
+                 (long long)ONNX_MAX_ELEMS);
+        return -1;
+    }
+    /* The data must be in the file: a few bytes declaring 2^30 elements
+       are refused before 4 GB is allocated for them. */
+    int held = dt == DT(FLOAT) ? 4 : dt == DT(DOUBLE) ? 8 : width;
+    if (!holds(t, dt, n, held)) {
+        snprintf(why, why_size, "the data does not hold %lld elements",
+                 (long long)n);
         return -1;
     }
     if (onnx_const_alloc(k, is_int, &s)) {
-        snprintf(why, why_size, "too large (%lld elements)",
-                 (long long)onnx_shape_elems(&s));
+        snprintf(why, why_size, "out of memory for %lld elements",
+                 (long long)n);
         return -1;
     }
     k->dtype = dt == DT(DOUBLE) ? DT(FLOAT) : dt;

@@ -50,8 +50,10 @@ static int varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 }
 
 static onnx_nesting walk(const uint8_t *p, const uint8_t *end, kind k,
-                         int depth, int limit)
+                         int depth, int limit, uint64_t *nodes)
 {
+    if (k == M_NODE)
+        ++*nodes;
     if (depth > limit)
         return ONNX_NESTING_TOO_DEEP;
     while (p < end) {
@@ -78,7 +80,8 @@ static onnx_nesting walk(const uint8_t *p, const uint8_t *end, kind k,
                 return ONNX_NESTING_MALFORMED;
             const kind c = child(k, key >> 3);
             if (c != M_NONE) {
-                onnx_nesting r = walk(p, p + n, c, depth + 1, limit);
+                onnx_nesting r = walk(p, p + n, c, depth + 1, limit,
+                                      nodes);
                 if (r != ONNX_NESTING_OK)
                     return r;
             }
@@ -92,7 +95,15 @@ static onnx_nesting walk(const uint8_t *p, const uint8_t *end, kind k,
     return ONNX_NESTING_OK;
 }
 
+onnx_nesting onnx_check_wire(const uint8_t *buf, size_t len, int limit,
+                             uint64_t *nodes)
+{
+    *nodes = 0;
+    return walk(buf, buf + len, M_MODEL, 0, limit, nodes);
+}
+
 onnx_nesting onnx_check_nesting(const uint8_t *buf, size_t len, int limit)
 {
-    return walk(buf, buf + len, M_MODEL, 0, limit);
+    uint64_t nodes;
+    return onnx_check_wire(buf, len, limit, &nodes);
 }

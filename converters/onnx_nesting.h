@@ -4,7 +4,8 @@
 ** recursively with no depth limit, so If/Loop subgraphs (graph -> node ->
 ** attribute -> graph ...) or sequence types nested thousands deep
 ** overflow the stack; this walk follows only the fields through which
-** ONNX's messages can recurse, and stops at the limit.
+** ONNX's messages can recurse, and stops at the limit. It counts the
+** nodes on the way, as unpacking a million of them costs memory too.
 */
 #ifndef MCN_ONNX_NESTING_H
 #define MCN_ONNX_NESTING_H
@@ -22,5 +23,14 @@ typedef enum {
 } onnx_nesting;
 
 onnx_nesting onnx_check_nesting(const uint8_t *buf, size_t len, int limit);
+
+/* Most nodes a model may hold, in all its graphs: protobuf-c takes some
+   200 bytes for each, so 16 bytes of wire per node would otherwise make
+   a 32 MB file cost 600 MB before the importer saw a node. */
+#define ONNX_MAX_NODES 100000
+
+/* The same walk, counting the NodeProtos it passes into *nodes. */
+onnx_nesting onnx_check_wire(const uint8_t *buf, size_t len, int limit,
+                             uint64_t *nodes);
 
 #endif

@@ -113,6 +113,10 @@ static int read_tensors(reader *r, uint32_t sg)
     uint32_t v, n;
     if (!fb_check_vector(r->b, r->size, sg, TFL_SUBGRAPH_TENSORS, 4, &v, &n))
         return bad(r, "bad tensors");
+    /* Before allocating: a 4-byte reference each declares millions. */
+    if (n > GRAPH_MAX_TENSORS)
+        return mcn_fail(r->e, "subgraph 0 has %u tensors; at most %d are "
+                        "supported", n, GRAPH_MAX_TENSORS);
     tfl_model *m = r->m;
     m->tensors = calloc(n ? n : 1, sizeof *m->tensors);
     if (!m->tensors)
@@ -167,6 +171,9 @@ static int read_ops(reader *r, uint32_t sg)
     char what[64];
     if (!fb_check_vector(r->b, r->size, sg, TFL_SUBGRAPH_OPERATORS, 4, &v, &n))
         return bad(r, "bad operators");
+    if (n > GRAPH_MAX_NODES)
+        return mcn_fail(r->e, "subgraph 0 has %u operators; at most %d are "
+                        "supported", n, GRAPH_MAX_NODES);
     tfl_model *m = r->m;
     m->ops = calloc(n ? n : 1, sizeof *m->ops);
     if (!m->ops)

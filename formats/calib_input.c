@@ -7,6 +7,7 @@
 #include "calib_input.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -233,6 +234,26 @@ static int normalize_array(const loader *ld, npy_array *v, mcn_err *e)
     return 0;
 }
 
+/* NaN or inf in the samples is the file's fault, said of the file
+   (calibration would only meet it as some tensor's range). */
+static int finite_samples(const npy_array *v, int n, mcn_err *e)
+{
+    if (v->dtype != NPY_F32 && v->dtype != NPY_F64)
+        return 0;
+    int64_t elems = npy_elems(v), per = n > 0 ? elems / n : elems;
+    if (per < 1)
+        per = 1;
+    for (int64_t i = 0; i < elems; i++) {
+        double x = v->dtype == NPY_F32 ? ((const float *)v->data)[i]
+                                       : ((const double *)v->data)[i];
+        if (!isfinite(x))
+            return mcn_fail(e, "sample %lld has %s at element %lld",
+                            (long long)(i / per), isnan(x) ? "NaN" : "inf",
+                            (long long)(i % per));
+    }
+    return 0;
+}
+
 /* An array into samples: to the model's layout, normalized, then
    sample_inputs_from_npy (or _resized). */
 static int array_samples(const loader *ld, const npy_array *a,
@@ -261,6 +282,8 @@ static int array_samples(const loader *ld, const npy_array *a,
     if (!rc)
         rc = (o->resize ? sample_inputs_resized : sample_inputs_from_npy)(
             ld->g, ld->input, &v, one, e);
+    if (!rc && (rc = finite_samples(&v, one->n, e)) != 0)
+        sample_batch_free(one);
     free(moved);
     free(floats);
     return rc;

@@ -216,6 +216,41 @@ size_t graph_tensor_bytes(const graph_tensor *t)
     return (size_t)graph_tensor_elems(t) * mcn_dtype_size(t->dtype);
 }
 
+int graph_check_limits(const graph *g, mcn_err *e)
+{
+    if (g->n_nodes > GRAPH_MAX_NODES)
+        return mcn_fail(e, "the model has %d operators; at most %d are "
+                        "supported", g->n_nodes, GRAPH_MAX_NODES);
+    if (g->n_tensors > GRAPH_MAX_TENSORS)
+        return mcn_fail(e, "the model has %d tensors; at most %d are "
+                        "supported", g->n_tensors, GRAPH_MAX_TENSORS);
+    const int64_t most = (int64_t)GRAPH_MAX_ACTIVATION_MIB << 20;
+    for (int i = 0; i < g->n_tensors; i++) {
+        const graph_tensor *t = &g->tensors[i];
+        if (t->data)
+            continue;
+        /* Dims below 1 are the verifier's to refuse; the product stops
+           once it passes the limit, before it can overflow. */
+        int64_t bytes = mcn_dtype_size(t->dtype);
+        for (int d = 0; d < t->rank && bytes <= most; d++)
+            if (t->shape[d] > 0)
+                bytes *= t->shape[d];
+        if (bytes <= most)
+            continue;
+        char s[128];
+        int k = 0;
+        for (int d = 0; d < t->rank && k < (int)sizeof s - 16; d++)
+            k += snprintf(s + k, sizeof s - (size_t)k, "%s%d", d ? "," : "",
+                          (int)t->shape[d]);
+        s[k] = 0;
+        return mcn_fail(e, "tensor %d '%s' [%s] %s takes more than the "
+                        "%d MiB an activation may", i,
+                        t->name ? t->name : "", s,
+                        graph_dtype_name(t->dtype), GRAPH_MAX_ACTIVATION_MIB);
+    }
+    return 0;
+}
+
 bool graph_is_const(const graph *g, int tensor)
 {
     return tensor >= 0 && g->tensors[tensor].data != NULL;

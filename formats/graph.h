@@ -27,6 +27,15 @@
 
 #define GRAPH_MAX_IO 4
 
+/* What a model may hold (graph_check_limits): far beyond any network a
+   microcontroller runs, and small enough that a file declaring more is
+   refused before a tool sizes a buffer by it. The operator count is kept
+   low because packing costs grow with its square (the engine's planning
+   calls check the whole model for every operator). */
+#define GRAPH_MAX_NODES 4096
+#define GRAPH_MAX_TENSORS (8 * GRAPH_MAX_NODES)
+#define GRAPH_MAX_ACTIVATION_MIB 256
+
 typedef struct {
     char *name;            /* may be NULL (mcn-pack strips names) */
     mcn_dtype dtype;
@@ -146,6 +155,10 @@ int graph_use_count(const graph *g, int tensor);
 void graph_prune(graph *g);
 /* Reorder nodes topologically (inputs before readers); -1 on a cycle. */
 int graph_toposort(graph *g, mcn_err *e);
+
+/* The limits above: counts, and every activation's bytes (a constant's
+   are its data, which a file must hold). One line naming the tensor. */
+int graph_check_limits(const graph *g, mcn_err *e);
 
 const char *graph_op_name(mcn_opcode op);
 const char *graph_dtype_name(mcn_dtype dt);

@@ -222,6 +222,8 @@ int graph_to_mcn(const graph *g, uint8_t **buf, size_t *len, mcn_err *e)
 {
     *buf = NULL;
     *len = 0;
+    if (graph_check_limits(g, e))
+        return -1;
     size_t nt = (size_t)g->n_tensors, nn = (size_t)g->n_nodes, nb = 0;
     fbb_ref *tensors = calloc(nt + 1, sizeof *tensors);
     fbb_ref *nodes = calloc(nn + 1, sizeof *nodes);
@@ -230,7 +232,8 @@ int graph_to_mcn(const graph *g, uint8_t **buf, size_t *len, mcn_err *e)
     fbb_init(&b);
     int rc = -1;
     if (!tensors || !nodes || !buffers) {
-        mcn_fail(e, "out of memory writing the model");
+        mcn_fail_status(e, MCN_EX_OSERR,
+                        "out of memory writing the model");
         goto out;
     }
     write_tensors(&b, g, tensors, buffers, &nb);
@@ -469,7 +472,8 @@ static int read_node(graph *g, const uint8_t *b, uint32_t size, uint32_t o,
     mcn_opcode op = (mcn_opcode)fb_get_u16(b, o, MCN_OPERATOR_OPCODE, 0);
     int i = graph_add_node(g, op, fb_get_string(b, o, MCN_OPERATOR_NAME));
     if (i < 0)
-        return mcn_fail(e, "out of memory reading the model");
+        return mcn_fail_status(e, MCN_EX_OSERR,
+                               "out of memory reading the model");
     graph_node *n = &g->nodes[i];
     if (read_indices(b, o, MCN_OPERATOR_INPUTS, n->in, &n->n_in, "inputs",
                      index, e) ||
@@ -488,7 +492,8 @@ static int read_node(graph *g, const uint8_t *b, uint32_t size, uint32_t o,
         return -1;
     uint32_t r = fb_get_ref(b, o, MCN_OPERATOR_REQUANT);
     if (r && read_requant(n, b, r))
-        return mcn_fail(e, "out of memory reading the model");
+        return mcn_fail_status(e, MCN_EX_OSERR,
+                               "out of memory reading the model");
     return 0;
 }
 
@@ -501,6 +506,14 @@ int graph_from_mcn(graph *g, const uint8_t *buf, size_t len, mcn_err *e)
     uint32_t tensors = fb_get_vector(buf, m, MCN_MODEL_TENSORS, &nt);
     uint32_t ops = fb_get_vector(buf, m, MCN_MODEL_OPERATORS, &nn);
     buffers = fb_get_vector(buf, m, MCN_MODEL_BUFFERS, &nb);
+    /* Counted before anything is allocated by them: a 4-byte reference
+       per entry, one table for all, declares a million in 4 MB. */
+    if (nn > GRAPH_MAX_NODES)
+        return mcn_fail(e, "the model has %u operators; at most %d are "
+                        "supported", (unsigned)nn, GRAPH_MAX_NODES);
+    if (nt > GRAPH_MAX_TENSORS)
+        return mcn_fail(e, "the model has %u tensors; at most %d are "
+                        "supported", (unsigned)nt, GRAPH_MAX_TENSORS);
     if (graph_set_name(&g->description,
                        fb_get_string(buf, m, MCN_MODEL_DESCRIPTION)))
         goto oom;
@@ -515,11 +528,12 @@ int graph_from_mcn(graph *g, const uint8_t *buf, size_t len, mcn_err *e)
     if (read_indices(buf, m, MCN_MODEL_INPUTS, g->inputs, &g->n_inputs,
                      "inputs", -1, e) ||
         read_indices(buf, m, MCN_MODEL_OUTPUTS, g->outputs, &g->n_outputs,
-                     "outputs", -1, e))
+                     "outputs", -1, e) ||
+        graph_check_limits(g, e))
         goto fail;
     return 0;
 oom:
-    mcn_fail(e, "out of memory reading the model");
+    mcn_fail_status(e, MCN_EX_OSERR, "out of memory reading the model");
 fail:
     graph_free(g);
     return -1;

@@ -52,6 +52,17 @@ int tool_usage(const char *name, const char *fmt, ...)
     return TOOL_EX_USAGE;
 }
 
+int tool_bad_arg(const char *name, const char *arg,
+                 const char *const *valued)
+{
+    for (int i = 0; valued && valued[i]; i++)
+        if (!strcmp(arg, valued[i]))
+            return tool_usage(name, "missing a value after '%s'", arg);
+    if (arg[0] == '-' && arg[1])
+        return tool_usage(name, "unknown option '%s'", arg);
+    return tool_usage(name, "unexpected argument '%s'", arg);
+}
+
 int tool_fail(const char *file, const mcn_err *e)
 {
     fprintf(stderr, "%s: %s\n", file, e->msg);

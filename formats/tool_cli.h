@@ -29,6 +29,13 @@ void tool_cli_standard(int argc, char **argv, const char *name,
 int tool_usage(const char *name, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The usage mistake of an argument the tool's parser could not take:
+   "missing a value after 'ARG'" when ARG is one of `valued` (the options
+   that take a value, NULL-ended), "unknown option 'ARG'" for another
+   option, "unexpected argument 'ARG'" otherwise. Returns TOOL_EX_USAGE. */
+int tool_bad_arg(const char *name, const char *arg,
+                 const char *const *valued);
+
 /* help, then tool_exit_help, on stdout; exit 0. For a subcommand's own
    --help (tool_cli_standard does this for the tool's). */
 void tool_cli_help(const char *help) __attribute__((noreturn));

@@ -299,7 +299,7 @@ START_TEST(info_draws_the_arena)
     snprintf(cmd, sizeof cmd, "%s '%s' --memory", TU_BIN("mcn-info"),
              packed);
     ck_assert_int_eq(tu_run(cmd, &o, &err), 64);
-    ck_assert_str_eq(err, "mcn-info: unexpected argument '--memory' (see "
+    ck_assert_str_eq(err, "mcn-info: missing a value after '--memory' (see "
                           "mcn-info --help)\n");
     free(o);
     free(err);

@@ -35,9 +35,11 @@ int main(int argc, char **argv)
                 return tool_usage("mcn-gen", "unknown target '%s'", argv[i]);
         } else if (!in && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0))
             in = argv[i];
-        else
-            return tool_usage("mcn-gen", "unexpected argument '%s'",
-                              argv[i]);
+        else {
+            static const char *const valued[] = {"-o", "--name", "--target",
+                                                 NULL};
+            return tool_bad_arg("mcn-gen", argv[i], valued);
+        }
     }
     if (!in || !dir)
         return tool_usage("mcn-gen", "MODEL and -o DIR are needed");
@@ -70,21 +72,25 @@ int main(int argc, char **argv)
         rc = tool_fail(shown, &e);
         goto done;
     }
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    struct stat st;
+    if (mkdir(dir, 0777) != 0 &&
+        (errno != EEXIST || (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)))) {
         fprintf(stderr, "%s: cannot create directory: %s\n", dir,
-                strerror(errno));
+                strerror(errno == EEXIST ? ENOTDIR : errno));
         rc = MCN_EX_CANTCREAT;
         goto done;
     }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s.h", dir, name);
-    if (file_write_atomic(path, out.h_src, strlen(out.h_src), &e)) {
-        rc = tool_fail(path, &e);
+    char h[4096], c[4096];
+    snprintf(h, sizeof h, "%s/%s.h", dir, name);
+    snprintf(c, sizeof c, "%s/%s.c", dir, name);
+    if (file_write_atomic(h, out.h_src, strlen(out.h_src), &e)) {
+        rc = tool_fail(h, &e);
         goto done;
     }
-    snprintf(path, sizeof path, "%s/%s.c", dir, name);
-    if (file_write_atomic(path, out.c_src, strlen(out.c_src), &e)) {
-        rc = tool_fail(path, &e);
+    /* The pair or nothing: a header without its source is no output. */
+    if (file_write_atomic(c, out.c_src, strlen(out.c_src), &e)) {
+        remove(h);
+        rc = tool_fail(c, &e);
         goto done;
     }
     rc = 0;

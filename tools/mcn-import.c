@@ -59,12 +59,19 @@ static int import(const char *in, const char *out, bool verbose)
         onnx_import_opts o = {verbose ? stderr : NULL};
         rc = onnx_import(buf, len, &o, &g, &e);
     }
+    /* A graph the model made that cannot be written (a limit of
+       graph_check_limits) is the model's fault, not the output's. */
+    uint8_t *mcn = NULL;
+    size_t mcn_len = 0;
+    if (!rc)
+        rc = graph_to_mcn(&g, &mcn, &mcn_len, &e);
     if (!rc) {
         where = out && strcmp(out, "-") ? out : "<stdout>";
-        rc = graph_save_file(&g, out ? out : "-", &e);
+        rc = file_write_atomic(out, mcn, mcn_len, &e);
     }
     if (rc)
         rc = tool_fail(where, &e);
+    free(mcn);
     free(buf);
     graph_free(&g);
     return rc;

@@ -7,6 +7,7 @@
 ** the user calibrates (pack_int8_blockers). --memory draws the arena plan
 ** (plan_svg.h) of the packed model, or of that copy.
 */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,7 +34,7 @@ static const char usage[] =
     "                    rectangle at its offset over its lifetime\n"
     "  -h, --help        this text;  --version  the version\n"
     "\n"
-    "A usage mistake exits 64, any other failure 1.\n";
+    "On a failure, one line on stderr names the file and the problem.\n";
 
 static const graph_tensor *tensor(const graph *g, int t)
 {
@@ -215,9 +216,12 @@ int main(int argc, char **argv)
             memory = argv[++i];
         else if (!path && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0))
             path = argv[i];
-        else
-            return tool_usage("mcn-info", "unexpected argument '%s'",
-                              argv[i]);
+        else if (strcmp(argv[i], "--memory") == 0 && memory)
+            return tool_usage("mcn-info", "--memory given twice");
+        else {
+            static const char *const valued[] = {"--memory", NULL};
+            return tool_bad_arg("mcn-info", argv[i], valued);
+        }
     }
     if (!path)
         return tool_usage("mcn-info", "no model given");
@@ -266,6 +270,12 @@ int main(int argc, char **argv)
     }
     if (json)
         printf("}\n");
+    /* A report cut short (a full disk, a closed pipe) is a failure. */
+    if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
+        mcn_fail_status(&e, MCN_EX_IOERR, "cannot write: %s",
+                        strerror(errno));
+        rc = tool_fail("<stdout>", &e);
+    }
     free(buf);
     graph_free(&g);
     return rc;

@@ -91,7 +91,7 @@ static int apply_depth(const apply_args *a, const graph *g,
 /* The calibration samples through both graphs at the trained size; 0 or
    the status to exit with. */
 static int realign(const apply_args *a, const graph *g, graph *d,
-                   const nas_channels *ch, const int *keep)
+                   const nas_channels *ch, const int *keep, int *n_samples)
 {
     npy_array x;
     sample_batch b;
@@ -108,9 +108,7 @@ static int realign(const apply_args *a, const graph *g, graph *d,
                            &e);
     if (rc)
         rc = tool_fail(a->calib, &e);
-    else
-        fprintf(stderr, "mcn-nas: statistics re-aligned on %d samples "
-                "(%d passes)\n", b.n, a->passes);
+    *n_samples = b.n;
     sample_batch_free(&b);
     return rc;
 }
@@ -123,7 +121,7 @@ static int run_apply(const apply_args *a)
     graph_init(&g);
     graph_init(&d);
     memset(&ch, 0, sizeof ch);
-    int rc, *keep = NULL;
+    int rc, *keep = NULL, aligned = 0;
     if (graph_load_file(&g, a->in, &e) || nas_cli_float_model(&g, &e) ||
         nas_channels_find(&g, &ch, &e))
         goto fail;
@@ -136,11 +134,19 @@ static int run_apply(const apply_args *a)
         keep[k] = nas_group_width(&ch.groups[k], a->width, a->divisor);
     if (graph_slice_channels(&g, &ch, keep, &d, &e))
         goto fail;
-    if (a->calib && (rc = realign(a, &g, &d, &ch, keep)) != 0)
+    if (a->calib && (rc = realign(a, &g, &d, &ch, keep, &aligned)) != 0)
         goto done;
     if ((a->n_depth && apply_depth(a, &g, &ch, &d, &e)) ||
         (a->h && graph_set_resolution(&d, 0, a->h, a->w, &e)))
         goto fail;
+    if (graph_save_file(&d, a->out, &e)) {
+        rc = tool_fail(a->out ? a->out : "<stdout>", &e);
+        goto done;
+    }
+    /* Said once the model is written, so that a failure is one line. */
+    if (a->calib)
+        fprintf(stderr, "mcn-nas: statistics re-aligned on %d samples "
+                "(%d passes)\n", aligned, a->passes);
     graph_cost before = graph_total_cost(&g), after = graph_total_cost(&d);
     const graph_tensor *x = &d.tensors[d.inputs[0]];
     /* ", depth " and up to 64 numbers of at most 5 digits, comma led. */
@@ -153,10 +159,6 @@ static int run_apply(const apply_args *a)
             x->rank == 4 ? x->shape[2] : 0, depth, (long long)before.macs,
             (long long)after.macs, (long long)before.params,
             (long long)after.params);
-    if (graph_save_file(&d, a->out, &e)) {
-        rc = tool_fail(a->out ? a->out : "<stdout>", &e);
-        goto done;
-    }
     rc = 0;
     goto done;
 fail:

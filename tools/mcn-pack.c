@@ -25,8 +25,7 @@ static const char usage[] =
     "  -o FILE         output (default: stdout, not a terminal)\n"
     "  -h, --help      this text;  --version  the version\n"
     "\n"
-    "IN defaults to stdin. On any error nothing is written; a usage\n"
-    "mistake exits 64, any other failure 1.\n";
+    "IN defaults to stdin. On any error nothing is written.\n";
 
 static const char *shown(const char *path)
 {
@@ -60,8 +59,9 @@ int main(int argc, char **argv)
             in = argv[i];
             have_in = 1;
         } else {
-            return tool_usage("mcn-pack", "unexpected argument '%s'",
-                              argv[i]);
+            static const char *const valued[] = {"-o", "--target",
+                                                 "--c-array", NULL};
+            return tool_bad_arg("mcn-pack", argv[i], valued);
         }
     }
     int to_stdout = !out || strcmp(out, "-") == 0;

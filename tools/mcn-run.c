@@ -338,20 +338,18 @@ int main(int argc, char **argv)
             a.resize = true;
         else if (strcmp(s, "--raw") == 0)
             a.raw = true;
-        else if (s[0] == '-' && strcmp(s, "-") != 0)
-            goto bad;
-        else if (!a.model)
+        else if ((s[0] != '-' || strcmp(s, "-") == 0) && !a.model)
             a.model = s;
-        else if (!a.input)
+        else if ((s[0] != '-' || strcmp(s, "-") == 0) && !a.input)
             a.input = s;
-        else
-            goto bad;
+        else {
+            static const char *const valued[] = {"-o", "--labels",
+                                                 "--compare", NULL};
+            return tool_bad_arg("mcn-run", s, valued);
+        }
     }
     if (!a.model || !a.input)
-        goto bad;
+        return tool_usage("mcn-run", "expected MODEL and INPUT.npy");
     run_err r = {NULL, {{0}, 0}};
     return run(&a, &r) ? tool_fail(r.file ? r.file : a.model, &r.e) : 0;
-bad:
-    return tool_usage("mcn-run", "expected MODEL and INPUT.npy, and only "
-                      "the options listed");
 }

@@ -262,8 +262,8 @@ static void report_text(const sim_state *s)
 static int run(const sim_args *a, sim_state *s)
 {
     s->board = a->board;
-    if (sim_check_tools(&s->e))
-        return fail_in(s, "mcn-sim");
+    /* Bad files first, so what is said of them does not depend on
+       whether QEMU is installed. */
     if (load_model(s, a->model))
         return -1;
     if (a->generated &&
@@ -272,6 +272,8 @@ static int run(const sim_args *a, sim_state *s)
     if (npy_load(a->input, &s->x, &s->e) ||
         sample_inputs_from_npy(&s->g, 0, &s->x, &s->b, &s->e))
         return fail_in(s, a->input);
+    if (sim_check_tools(&s->e))
+        return fail_in(s, "mcn-sim");
     /* The firmware sends every output back; like mcn-run, only output 0
        is written. GRAPH_MAX_IO bounds them. */
     size_t out_bytes[GRAPH_MAX_IO];
@@ -335,24 +337,25 @@ int main(int argc, char **argv)
             char *end;
             long t = strtol(argv[++i], &end, 10);
             if (*end || t < 1 || t > 86400)
-                goto bad;
+                return tool_usage("mcn-sim", "--timeout takes 1 to 86400 "
+                                  "seconds, not '%s'", argv[i]);
             a.timeout_s = (int)t;
         } else if (strcmp(s, "--raw") == 0) {
             a.raw = true;
         } else if (strcmp(s, "--json") == 0) {
             a.json = true;
-        } else if (s[0] == '-' && strcmp(s, "-") != 0) {
-            goto bad;
-        } else if (!a.model) {
+        } else if ((s[0] != '-' || strcmp(s, "-") == 0) && !a.model) {
             a.model = s;
-        } else if (!a.input) {
+        } else if ((s[0] != '-' || strcmp(s, "-") == 0) && !a.input) {
             a.input = s;
         } else {
-            goto bad;
+            static const char *const valued[] = {"-o", "--keep", "--board",
+                                                 "--form", "--timeout", NULL};
+            return tool_bad_arg("mcn-sim", s, valued);
         }
     }
     if (!a.model || !a.input)
-        goto bad;
+        return tool_usage("mcn-sim", "expected MODEL and INPUT.npy");
     sim_state s;
     memset(&s, 0, sizeof s);
     graph_init(&s.g);
@@ -367,7 +370,4 @@ int main(int argc, char **argv)
     gen_out_free(&s.gen);
     graph_free(&s.g);
     return rc;
-bad:
-    return tool_usage("mcn-sim", "expected MODEL and INPUT.npy, and only "
-                      "the options listed");
 }

@@ -1,0 +1,12 @@
+/*
+** test_bomb_files.h: the bad files of test_resource_bombs.c, written into
+** a directory: ONNX and TFLite models, .mcn graphs and .npy arrays, each
+** a few bytes (at most 32 MB) declaring gigabytes, size_t overflows,
+** millions of nodes, cycles or nesting a hundred deep.
+*/
+#ifndef MCN_TEST_BOMB_FILES_H
+#define MCN_TEST_BOMB_FILES_H
+
+void bomb_files(const char *dir);
+
+#endif
