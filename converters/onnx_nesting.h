@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "graph.h"
+
 /* Deepest nesting the importer accepts: real models nest a few levels. */
 #define ONNX_MAX_NESTING 64
 
@@ -26,8 +28,9 @@ onnx_nesting onnx_check_nesting(const uint8_t *buf, size_t len, int limit);
 
 /* Most nodes a model may hold, in all its graphs: protobuf-c takes some
    200 bytes for each, so 16 bytes of wire per node would otherwise make
-   a 32 MB file cost 600 MB before the importer saw a node. */
-#define ONNX_MAX_NODES 100000
+   a 32 MB file cost 600 MB before the importer saw a node. Twice the
+   graph's limit: constants and shape arithmetic fold away. */
+#define ONNX_MAX_NODES (2 * GRAPH_MAX_NODES)
 
 /* The same walk, counting the NodeProtos it passes into *nodes. */
 onnx_nesting onnx_check_wire(const uint8_t *buf, size_t len, int limit,

@@ -11,36 +11,40 @@
 typedef char add_lut_len_agrees[
     MCN_PLAN_ADD_LUT_LEN == MCN_K_ADD_LUT_LEN ? 1 : -1];
 
-/* Operator op of a verified model, viewed without an arena. */
-static mcn_status view(const void *model, size_t size, uint32_t op,
-                       mcn_opview *v)
+mcn_status mcn_plan_open(mcn_plan_model *pm, const void *model,
+                         size_t model_size)
 {
-    if (!model || ((uintptr_t)model & 3u) != 0)
+    if (!pm || !model || ((uintptr_t)model & 3u) != 0)
         return MCN_ERR_ARG;
-    MCN_TRY(mcn_verify(model, size));
-    mcn_ctx ctx;
-    memset(&ctx, 0, sizeof ctx);
-    mcn_bind(&ctx, model, (uint32_t)size);
-    if (op >= ctx.n_operators)
-        return MCN_ERR_ARG;
-    return mcn_opview_get(&ctx, op, v);
+    memset(pm, 0, sizeof *pm);
+    MCN_TRY(mcn_verify(model, model_size));
+    mcn_bind(&pm->ctx, model, (uint32_t)model_size);
+    return MCN_OK;
 }
 
-/* Operator op of a verified model, decoded without an arena. */
-static mcn_status decode(const void *model, size_t size, uint32_t op,
+/* Operator op of the opened model, viewed without an arena. */
+static mcn_status view(const mcn_plan_model *pm, uint32_t op, mcn_opview *v)
+{
+    if (!pm || !pm->ctx.model || op >= pm->ctx.n_operators)
+        return MCN_ERR_ARG;
+    return mcn_opview_get(&pm->ctx, op, v);
+}
+
+/* Operator op of the opened model, decoded without an arena. */
+static mcn_status decode(const mcn_plan_model *pm, uint32_t op,
                          mcn_k_conv_params *p, uint8_t *kop, int *family,
                          uint8_t *kernel)
 {
     mcn_opview v;
-    MCN_TRY(view(model, size, op, &v));
+    MCN_TRY(view(pm, op, &v));
     *kernel = v.kernel;
     mcn_status s = mcn_conv_family_params(&v, p, kop);
     *family = s != MCN_ERR_UNSUPPORTED;
     return *family ? s : MCN_OK;
 }
 
-static mcn_status plan_kernel(const void *model, size_t model_size,
-                              uint32_t op, mcn_target target, int lean,
+static mcn_status plan_kernel(const mcn_plan_model *pm, uint32_t op,
+                              mcn_target target, int lean,
                               mcn_plan_choice *out)
 {
     if (!out)
@@ -51,7 +55,7 @@ static mcn_status plan_kernel(const void *model, size_t model_size,
     uint8_t kop = 0, named;
     int family;
     out->overlap_lo = 1;   /* disjoint, unless a kernel says otherwise */
-    MCN_TRY(decode(model, model_size, op, &p, &kop, &family, &named));
+    MCN_TRY(decode(pm, op, &p, &kop, &family, &named));
     if (!family)
         return MCN_OK;
     out->kernel = named  ? named
@@ -72,27 +76,26 @@ static mcn_status plan_kernel(const void *model, size_t model_size,
     return MCN_OK;
 }
 
-mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
+mcn_status mcn_plan_kernel(const mcn_plan_model *pm, uint32_t op,
                            mcn_target target, mcn_plan_choice *out)
 {
-    return plan_kernel(model, model_size, op, target, 0, out);
+    return plan_kernel(pm, op, target, 0, out);
 }
 
-mcn_status mcn_plan_kernel_lean(const void *model, size_t model_size,
-                                uint32_t op, mcn_target target,
-                                mcn_plan_choice *out)
+mcn_status mcn_plan_kernel_lean(const mcn_plan_model *pm, uint32_t op,
+                                mcn_target target, mcn_plan_choice *out)
 {
-    return plan_kernel(model, model_size, op, target, 1, out);
+    return plan_kernel(pm, op, target, 1, out);
 }
 
-mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,
+mcn_status mcn_plan_layout(const mcn_plan_model *pm, uint32_t op,
                            uint8_t kernel, int8_t *w, size_t w_bytes,
                            int32_t *bias, size_t bias_count)
 {
     mcn_k_conv_params p;
     uint8_t kop = 0, named;
     int family;
-    MCN_TRY(decode(model, model_size, op, &p, &kop, &family, &named));
+    MCN_TRY(decode(pm, op, &p, &kop, &family, &named));
     const mcn_conv_kernel *k = mcn_conv_kernel_get(kernel);
     if (!family || !k || !(k->ops & kop) || !k->layout || !w || !bias)
         return MCN_ERR_ARG;
@@ -110,15 +113,15 @@ static int is_int8(const mcn_tview *t)
     return t->present && t->dtype == MCN_DT_INT8;
 }
 
-mcn_status mcn_plan_add_table(const void *model, size_t model_size,
-                              uint32_t op, mcn_target target, int32_t *lut,
+mcn_status mcn_plan_add_table(const mcn_plan_model *pm, uint32_t op,
+                              mcn_target target, int32_t *lut,
                               size_t lut_count, int *applies)
 {
     if (!applies || !lut || lut_count != MCN_PLAN_ADD_LUT_LEN)
         return MCN_ERR_ARG;
     *applies = 0;
     mcn_opview v;
-    MCN_TRY(view(model, model_size, op, &v));
+    MCN_TRY(view(pm, op, &v));
     if ((v.opcode != MCN_OP_ADD && v.opcode != MCN_OP_SUB) ||
         target <= MCN_TARGET_REFERENCE || target >= MCN_TARGET_COUNT ||
         v.n_in != 2 || !v.has_requant || v.n_rq != 1 ||

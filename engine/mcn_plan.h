@@ -45,25 +45,35 @@ typedef struct {
     const char *name;        /* "conv_1x1_s8_smlad"; "" when stripped */
 } mcn_plan_choice;
 
-/* The kernel for operator `op` of a model that passes mcn_verify (it need
-   not be planned yet) on `target`: the one it names already, or the best
+/* A model the packer asks about, verified once: every question below is
+   about one operator, and a packer asks about each, so verifying the
+   model per question would make packing quadratic in its size. The model
+   (4-byte aligned, not yet planned perhaps) must not change while pm is
+   in use. */
+typedef struct {
+    mcn_ctx ctx;
+} mcn_plan_model;
+
+mcn_status mcn_plan_open(mcn_plan_model *pm, const void *model,
+                         size_t model_size);
+
+/* The kernel for operator `op` of the model on `target`: the one it names already, or the best
    that applies. Ops outside the conv family, and target REFERENCE, get
    kernel 0 with scratch 0 and no overlap. */
-mcn_status mcn_plan_kernel(const void *model, size_t model_size, uint32_t op,
+mcn_status mcn_plan_kernel(const mcn_plan_model *pm, uint32_t op,
                            mcn_target target, mcn_plan_choice *out);
 
 /* The same for a packer planning SRAM first at the arena's peak: the
    kernel that needs the least scratch there (mcn_conv_kernel_choose_lean),
    which may take more flash. Ops that name a kernel already, and those
    outside the conv family, get what mcn_plan_kernel gives them. */
-mcn_status mcn_plan_kernel_lean(const void *model, size_t model_size,
-                                uint32_t op, mcn_target target,
-                                mcn_plan_choice *out);
+mcn_status mcn_plan_kernel_lean(const mcn_plan_model *pm, uint32_t op,
+                                mcn_target target, mcn_plan_choice *out);
 
 /* The weights (w: exactly mcn_plan_choice.weight_bytes) and bias (bias: one
    int32 per output channel) that kernel `kernel` reads for operator `op`,
    made from the operator's reference weights and bias (absent: zeros). */
-mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,
+mcn_status mcn_plan_layout(const mcn_plan_model *pm, uint32_t op,
                            uint8_t kernel, int8_t *w, size_t w_bytes,
                            int32_t *bias, size_t bias_count);
 
@@ -73,8 +83,8 @@ mcn_status mcn_plan_layout(const void *model, size_t model_size, uint32_t op,
    and lut[0 .. MCN_PLAN_ADD_LUT_LEN) is that table, for the packer to
    attach as the operator's input 2. Any other operator: *applies = 0. */
 #define MCN_PLAN_ADD_LUT_LEN 512
-mcn_status mcn_plan_add_table(const void *model, size_t model_size,
-                              uint32_t op, mcn_target target, int32_t *lut,
+mcn_status mcn_plan_add_table(const mcn_plan_model *pm, uint32_t op,
+                              mcn_target target, int32_t *lut,
                               size_t lut_count, int *applies);
 
 /* The name of optimised kernel `id` ("conv_1x1_s8_smlad": its function

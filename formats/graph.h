@@ -29,11 +29,10 @@
 
 /* What a model may hold (graph_check_limits): far beyond any network a
    microcontroller runs, and small enough that a file declaring more is
-   refused before a tool sizes a buffer by it. The operator count is kept
-   low because packing costs grow with its square (the engine's planning
-   calls check the whole model for every operator). */
-#define GRAPH_MAX_NODES 4096
-#define GRAPH_MAX_TENSORS (8 * GRAPH_MAX_NODES)
+   refused before a tool sizes a buffer by it, yet above the 100,000
+   nodes issue 11 asks to import and pack in seconds. */
+#define GRAPH_MAX_NODES (1 << 18)
+#define GRAPH_MAX_TENSORS (4 * GRAPH_MAX_NODES)
 #define GRAPH_MAX_ACTIVATION_MIB 256
 
 typedef struct {

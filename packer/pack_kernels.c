@@ -27,7 +27,7 @@ static int own_constant(const graph *g, int t)
 }
 
 /* The weights and bias kernel k of node i reads, from the engine. */
-static int relayout(graph *g, int i, const uint8_t *buf, size_t len,
+static int relayout(graph *g, int i, const mcn_plan_model *pm,
                     const mcn_plan_choice *ch, mcn_err *e)
 {
     graph_node *nd = &g->nodes[i];
@@ -43,7 +43,7 @@ static int relayout(graph *g, int i, const uint8_t *buf, size_t len,
     int rc = 0;
     if (!wl || !bl)
         rc = mcn_fail(e, "out of memory");
-    else if (mcn_plan_layout(buf, len, (uint32_t)i, k, wl, w_bytes, bl,
+    else if (mcn_plan_layout(pm, (uint32_t)i, k, wl, w_bytes, bl,
                              (size_t)channels) != MCN_OK)
         rc = node_fail(g, i, "the engine cannot lay out its weights", e);
     else if (graph_set_data(g, w, wl, w_bytes))
@@ -59,12 +59,12 @@ static int relayout(graph *g, int i, const uint8_t *buf, size_t len,
 }
 
 /* An ADD or SUB the engine runs from a table gets it as input 2. */
-static int add_table(graph *g, int i, const uint8_t *buf, size_t len,
+static int add_table(graph *g, int i, const mcn_plan_model *pm,
                      mcn_target target, mcn_err *e)
 {
     int32_t lut[MCN_PLAN_ADD_LUT_LEN];
     int applies;
-    if (mcn_plan_add_table(buf, len, (uint32_t)i, target, lut,
+    if (mcn_plan_add_table(pm, (uint32_t)i, target, lut,
                            MCN_PLAN_ADD_LUT_LEN, &applies) != MCN_OK)
         return node_fail(g, i, "the engine cannot make its table", e);
     return applies ? pack_attach_table(g, i, 2, MCN_DT_INT32,
@@ -95,7 +95,7 @@ static int layout_free(const graph *g, int i, const mcn_plan_choice *ch)
    the flash, for fc_s8_smlad_paired's widened row), take it if the peak
    falls: the largest scratch first, each node tried once and kept only
    where the peak falls. open[i]: node i may still change kernel. */
-static int lean_at_peak(graph *g, const uint8_t *buf, size_t len,
+static int lean_at_peak(graph *g, const mcn_plan_model *pm,
                         mcn_target target, mcn_plan_choice *chs,
                         uint8_t *open, mcn_err *e)
 {
@@ -115,8 +115,8 @@ static int lean_at_peak(graph *g, const uint8_t *buf, size_t len,
         for (int i = 0; i < g->n_nodes; i++) {
             if (!open[i])
                 continue;
-            if (mcn_plan_kernel_lean(buf, len, (uint32_t)i, target,
-                                     &lean) != MCN_OK ||
+            if (mcn_plan_kernel_lean(pm, (uint32_t)i, target, &lean) !=
+                    MCN_OK ||
                 lean.kernel == chs[i].kernel ||
                 lean.scratch_bytes >= chs[i].scratch_bytes ||
                 !layout_free(g, i, &lean)) {
@@ -194,6 +194,14 @@ int pack_choose_kernels(graph *g, mcn_target target, bool fastest,
     size_t len;
     if (graph_to_mcn(g, &buf, &len, e))
         return -1;
+    /* graph_to_mcn's buffer is malloc'd, so aligned as the engine needs. */
+    mcn_plan_model pm;
+    mcn_status opened = mcn_plan_open(&pm, buf, len);
+    if (opened != MCN_OK) {
+        free(buf);
+        return mcn_fail(e, "the engine refuses the graph: %s",
+                        mcn_status_str(opened));
+    }
     mcn_plan_choice *chs = calloc((size_t)g->n_nodes + 1, sizeof *chs);
     /* fresh[i]: node i chose its kernel now (not packed before), so its
        weights are laid out for it here; open[i]: it may change. */
@@ -202,12 +210,12 @@ int pack_choose_kernels(graph *g, mcn_target target, bool fastest,
     int rc = chs && fresh ? 0 : mcn_fail(e, "out of memory");
     for (int i = 0; i < g->n_nodes && rc == 0; i++) {
         mcn_plan_choice *ch = &chs[i];
-        mcn_status s = mcn_plan_kernel(buf, len, (uint32_t)i, target, ch);
+        mcn_status s = mcn_plan_kernel(&pm, (uint32_t)i, target, ch);
         if (s != MCN_OK) {
             rc = node_fail(g, i, mcn_status_str(s), e);
             break;
         }
-        if ((rc = add_table(g, i, buf, len, target, e)) != 0)
+        if ((rc = add_table(g, i, &pm, target, e)) != 0)
             break;
         /* Shared weights stay as the reference reads them. */
         if (ch->kernel == 0 || !layout_free(g, i, ch)) {
@@ -219,10 +227,10 @@ int pack_choose_kernels(graph *g, mcn_target target, bool fastest,
         set_choice(&g->nodes[i], ch);
     }
     if (rc == 0 && !fastest)
-        rc = lean_at_peak(g, buf, len, target, chs, open, e);
+        rc = lean_at_peak(g, &pm, target, chs, open, e);
     for (int i = 0; i < g->n_nodes && rc == 0; i++)
         if (fresh[i] && chs[i].relayout)
-            rc = relayout(g, i, buf, len, &chs[i], e);
+            rc = relayout(g, i, &pm, &chs[i], e);
     free(chs);
     free(fresh);
     free(buf);

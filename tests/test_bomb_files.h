@@ -8,5 +8,8 @@
 #define MCN_TEST_BOMB_FILES_H
 
 void bomb_files(const char *dir);
+/* n Tanh nodes in a chain, x [1,4] float to y: an ONNX file `name` in
+   the directory bomb_files was last given. */
+void bomb_onnx_chain(const char *name, long n);
 
 #endif
