@@ -14,6 +14,7 @@
 #include "mcn_format.h"
 #include "test_bad_inputs_util.h"
 #include "test_onnx_build.h"
+#include "test_pb_wire.h"
 #include "testutil.h"
 
 static const char *dir;
@@ -177,45 +178,6 @@ static void onnx_resize(const char *name, float scale)
 /* ---- the protobuf wire, for what the builder would take too much
    memory to make ---- */
 
-typedef struct {
-    uint8_t *b;
-    size_t n, cap;
-} wire;
-
-static void put(wire *w, const void *p, size_t n)
-{
-    if (n == 0)   /* an empty message: p may be NULL */
-        return;
-    if (w->n + n > w->cap) {
-        w->cap = (w->n + n) * 2;
-        w->b = realloc(w->b, w->cap);
-        ck_assert_ptr_nonnull(w->b);
-    }
-    memcpy(w->b + w->n, p, n);
-    w->n += n;
-}
-
-static void put_varint(wire *w, uint64_t v)
-{
-    do {
-        uint8_t c = (uint8_t)((v & 0x7f) | (v >> 7 ? 0x80 : 0));
-        put(w, &c, 1);
-        v >>= 7;
-    } while (v);
-}
-
-static void put_field(wire *w, int f, const void *p, size_t n)
-{
-    put_varint(w, (uint64_t)f << 3 | 2);
-    put_varint(w, n);
-    put(w, p, n);
-}
-
-static void put_str(wire *w, int f, const char *s)
-{
-    put_field(w, f, s, strlen(s));
-}
-
 /* A ValueInfoProto "x", float [1,4]. */
 static void put_value_info(wire *w, int f, const char *name)
 {
@@ -227,10 +189,26 @@ static void put_value_info(wire *w, int f, const char *name)
         0x0a, 0x02, 0x08, 0x04, /* dim 4 */
     };
     wire v = {0};
-    put_str(&v, 1, name);
-    put_field(&v, 2, type, sizeof type);
-    put_field(w, f, v.b, v.n);
+    wire_str(&v, 1, name);
+    wire_field(&v, 2, type, sizeof type);
+    wire_field(w, f, v.b, v.n);
     free(v.b);
+}
+
+/* A ModelProto (IR 8, opset 13) around graph nodes g, x and y [1,4]
+   float, saved as name; g freed. */
+static void save_graph(const char *name, wire *g)
+{
+    wire m = {0};
+    put_value_info(g, 11, "x");
+    put_value_info(g, 12, "y");
+    static const uint8_t ir[] = {0x08, 0x08}, opset[] = {0x10, 0x0d};
+    wire_put(&m, ir, sizeof ir);
+    wire_field(&m, 7, g->b, g->n);
+    wire_field(&m, 8, opset, sizeof opset);
+    save(name, m.b, m.n);
+    free(g->b);
+    free(m.b);
 }
 
 /* `n` Relu nodes, each reading x and writing y (the same 16 bytes again
@@ -240,44 +218,28 @@ static void onnx_many_nodes(const char *name, long n)
     static const uint8_t node[] = {
         0x0a, 0x01, 'x', 0x12, 0x01, 'y', 0x22, 0x04, 'R', 'e', 'l', 'u',
     };
-    wire g = {0}, m = {0};
+    wire g = {0};
     for (long i = 0; i < n; i++)
-        put_field(&g, 1, node, sizeof node);
-    put_value_info(&g, 11, "x");
-    put_value_info(&g, 12, "y");
-    static const uint8_t ir[] = {0x08, 0x08}, opset[] = {0x10, 0x0d};
-    put(&m, ir, sizeof ir);
-    put_field(&m, 7, g.b, g.n);
-    put_field(&m, 8, opset, sizeof opset);
-    save(name, m.b, m.n);
-    free(g.b);
-    free(m.b);
+        wire_field(&g, 1, node, sizeof node);
+    save_graph(name, &g);
 }
 
 /* A chain of `n` Tanh nodes x -> t1 -> ... -> y, each name its own. */
 void bomb_onnx_chain(const char *name, long n)
 {
-    wire g = {0}, m = {0};
+    wire g = {0};
     for (long i = 0; i < n; i++) {
         char in[24], out[24];
         snprintf(in, sizeof in, i ? "t%ld" : "x", i);
         snprintf(out, sizeof out, i + 1 < n ? "t%ld" : "y", i + 1);
         wire nd = {0};
-        put_str(&nd, 1, in);
-        put_str(&nd, 2, out);
-        put_str(&nd, 4, "Tanh");
-        put_field(&g, 1, nd.b, nd.n);
+        wire_str(&nd, 1, in);
+        wire_str(&nd, 2, out);
+        wire_str(&nd, 4, "Tanh");
+        wire_field(&g, 1, nd.b, nd.n);
         free(nd.b);
     }
-    put_value_info(&g, 11, "x");
-    put_value_info(&g, 12, "y");
-    static const uint8_t ir[] = {0x08, 0x08}, opset[] = {0x10, 0x0d};
-    put(&m, ir, sizeof ir);
-    put_field(&m, 7, g.b, g.n);
-    put_field(&m, 8, opset, sizeof opset);
-    save(name, m.b, m.n);
-    free(g.b);
-    free(m.b);
+    save_graph(name, &g);
 }
 
 /* If nodes whose then_branch holds an If ..., `levels` graphs deep. */
@@ -286,18 +248,18 @@ static void onnx_nested(const char *name, int levels)
     wire g = {0};
     for (int k = 1; k < levels; k++) {
         wire a = {0}, nd = {0}, g2 = {0};
-        put_str(&a, 1, "then_branch");
-        put_field(&a, 6, g.b, g.n);
-        put_str(&nd, 4, "If");
-        put_field(&nd, 5, a.b, a.n);
-        put_field(&g2, 1, nd.b, nd.n);
+        wire_str(&a, 1, "then_branch");
+        wire_field(&a, 6, g.b, g.n);
+        wire_str(&nd, 4, "If");
+        wire_field(&nd, 5, a.b, a.n);
+        wire_field(&g2, 1, nd.b, nd.n);
         free(g.b);
         free(a.b);
         free(nd.b);
         g = g2;
     }
     wire m = {0};
-    put_field(&m, 7, g.b, g.n);
+    wire_field(&m, 7, g.b, g.n);
     save(name, m.b, m.n);
     free(g.b);
     free(m.b);
@@ -371,6 +333,16 @@ static void tflite_models(void)
 
 /* ---- .mcn ---- */
 
+/* g's .mcn bytes, and g freed: the file the bytes below are edited in. */
+static uint8_t *serialize(graph *g, size_t *len)
+{
+    uint8_t *buf;
+    mcn_err e;
+    ck_assert_msg(graph_to_mcn(g, &buf, len, &e) == 0, "%s", e.msg);
+    graph_free(g);
+    return buf;
+}
+
 /* A float graph x [1,a,b,1] -> tanh -> y: a and b are written 4093 and
    4091 and then overwritten in the file's bytes with the dims asked for
    (graph_save_file checks what it writes, so it cannot write these). */
@@ -386,11 +358,8 @@ static void mcn_dims(const char *name, int32_t a, int32_t b)
     graph_node_add_output(&g, n, y);
     g.inputs[g.n_inputs++] = x;
     g.outputs[g.n_outputs++] = y;
-    uint8_t *buf;
     size_t len;
-    mcn_err e;
-    ck_assert_msg(graph_to_mcn(&g, &buf, &len, &e) == 0, "%s", e.msg);
-    graph_free(&g);
+    uint8_t *buf = serialize(&g, &len);
     int hits = 0;
     for (size_t i = 0; i + 8 <= len; i += 4) {
         int32_t v[2];
@@ -426,11 +395,8 @@ static void mcn_cycle(void)
     graph_node_add_output(&g, b, t2);
     g.inputs[g.n_inputs++] = x;
     g.outputs[g.n_outputs++] = t2;
-    uint8_t *buf;
     size_t len;
-    mcn_err e;
-    ck_assert_msg(graph_to_mcn(&g, &buf, &len, &e) == 0, "%s", e.msg);
-    graph_free(&g);
+    uint8_t *buf = serialize(&g, &len);
     static const int32_t from[3] = {2, 0, 0};
     int hits = 0;
     for (size_t i = 0; i + sizeof from <= len; i += 4)

@@ -8,66 +8,38 @@
 
 #include "onnx_import.h"
 #include "onnx_nesting.h"
+#include "test_pb_wire.h"
 #include "testutil.h"
 
-typedef struct {
-    uint8_t *b;
-    size_t n, cap;
-} buf;
-
-static void put(buf *o, const uint8_t *p, size_t n)
-{
-    if (o->n + n > o->cap) {
-        o->cap = (o->n + n) * 2;
-        o->b = realloc(o->b, o->cap);
-        ck_assert_ptr_nonnull(o->b);
-    }
-    memcpy(o->b + o->n, p, n);
-    o->n += n;
-}
-
-static void put_varint(buf *o, uint64_t v)
-{
-    do {
-        uint8_t c = (uint8_t)(v & 0x7f);
-        v >>= 7;
-        c |= v ? 0x80 : 0;
-        put(o, &c, 1);
-    } while (v);
-}
-
 /* Field f (length-delimited) holding `inner`, as a new buffer. */
-static buf wrap(int f, const buf *inner)
+static wire wrap(int f, const wire *inner)
 {
-    buf o = {0};
-    put_varint(&o, (uint64_t)f << 3 | 2);
-    put_varint(&o, inner->n);
-    if (inner->n)
-        put(&o, inner->b, inner->n);
+    wire o = {0};
+    wire_field(&o, f, inner->b, inner->n);
     return o;
 }
 
 /* ModelProto.graph = GraphProto{node{attribute{g{node{...}}}}}, `levels`
    graphs deep: GraphProto.node = 1, NodeProto.attribute = 5,
    AttributeProto.g = 6, ModelProto.graph = 7. */
-static buf nested_model(int levels)
+static wire nested_model(int levels)
 {
-    buf g = {0};
+    wire g = {0};
     for (int k = 1; k < levels; k++) {
-        buf a = wrap(6, &g), n = wrap(5, &a), g2 = wrap(1, &n);
+        wire a = wrap(6, &g), n = wrap(5, &a), g2 = wrap(1, &n);
         free(g.b);
         free(a.b);
         free(n.b);
         g = g2;
     }
-    buf m = wrap(7, &g);
+    wire m = wrap(7, &g);
     free(g.b);
     return m;
 }
 
 START_TEST(deep_subgraphs_are_refused_not_a_crash)
 {
-    buf m = nested_model(5000);
+    wire m = nested_model(5000);
     graph g;
     mcn_err e;
     ck_assert_int_eq(onnx_import(m.b, m.n, NULL, &g, &e), -1);
@@ -97,14 +69,14 @@ START_TEST(walk_counts_only_recursive_fields)
 {
     /* 21 graphs: model -> graph, then 20 x (node -> attribute -> graph):
        61 messages below the model. */
-    buf m = nested_model(21);
+    wire m = nested_model(21);
     ck_assert_int_eq(onnx_check_nesting(m.b, m.n, 61), ONNX_NESTING_OK);
     ck_assert_int_eq(onnx_check_nesting(m.b, m.n, 60),
                      ONNX_NESTING_TOO_DEEP);
     free(m.b);
     /* A string field holding what looks like nesting is not entered:
        ModelProto.doc_string = 6 carrying the deep model's bytes. */
-    buf deep = nested_model(100), doc = wrap(6, &deep);
+    wire deep = nested_model(100), doc = wrap(6, &deep);
     ck_assert_int_eq(onnx_check_nesting(doc.b, doc.n, 3), ONNX_NESTING_OK);
     /* Cut short: a length past the end, a varint that never ends. */
     ck_assert_int_eq(onnx_check_nesting(doc.b, doc.n - 1, 64),
