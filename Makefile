@@ -209,7 +209,7 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 # The whole suite twice: built as users build it (-O2, build/), and with
 # ASan and UBSan (build/san), where any report fails its test. Check runs
 # one test at a time, so the plain run takes the other core; its log is
-# build/tests.log and its summary is printed before the sanitized one's.
+# build/tests.log and its summary line follows the sanitized run's.
 test: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) BUILD=build check-build
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) SANITIZE=1 BUILD=build/san \
